@@ -1,0 +1,66 @@
+<?php
+
+/**
+ * The single source of bluegreen's PHP API. bluegreen_arginfo.h is generated
+ * from it: see "Changing the API" in README.md.
+ *
+ * @generate-class-entries
+ */
+
+namespace BlueGreen {
+    /**
+     * Zero-downtime blue/green releases of an EasySwoole service behind nginx.
+     *
+     * @strict-properties
+     * @not-serializable
+     */
+    final class Releaser
+    {
+        public function __construct(array $options) {}
+    }
+
+    /**
+     * One release directory: a working tree at one commit, and the port it
+     * serves on once started.
+     *
+     * @strict-properties
+     * @not-serializable
+     */
+    final class Release
+    {
+        public readonly string $commit;
+        public readonly string $path;
+        public readonly ?int $port;
+        public readonly int $createdAt;
+
+        private function __construct() {}
+    }
+
+    class Exception extends \RuntimeException
+    {
+    }
+
+    final class ConfigException extends Exception
+    {
+    }
+
+    final class GitException extends Exception
+    {
+    }
+
+    final class BuildException extends Exception
+    {
+    }
+
+    final class StartException extends Exception
+    {
+    }
+
+    final class NginxException extends Exception
+    {
+    }
+
+    final class LockException extends Exception
+    {
+    }
+}

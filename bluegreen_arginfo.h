@@ -1,0 +1,182 @@
+/* This is a generated file, edit the .stub.php file instead.
+ * Stub hash: 8550cafe9cf86b3284b2808b7849a4ba75ced7b2 */
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
+	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Release___construct, 0, 0, 0)
+ZEND_END_ARG_INFO()
+
+
+ZEND_METHOD(BlueGreen_Releaser, __construct);
+ZEND_METHOD(BlueGreen_Release, __construct);
+
+
+static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
+	ZEND_ME(BlueGreen_Releaser, __construct, arginfo_class_BlueGreen_Releaser___construct, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_Release_methods[] = {
+	ZEND_ME(BlueGreen_Release, __construct, arginfo_class_BlueGreen_Release___construct, ZEND_ACC_PRIVATE)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_Exception_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_ConfigException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_GitException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_BuildException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_StartException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_NginxException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_BlueGreen_LockException_methods[] = {
+	ZEND_FE_END
+};
+
+static zend_class_entry *register_class_BlueGreen_Releaser(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "Releaser", class_BlueGreen_Releaser_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_Release(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "Release", class_BlueGreen_Release_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+	zval property_commit_default_value;
+	ZVAL_UNDEF(&property_commit_default_value);
+	zend_string *property_commit_name = zend_string_init("commit", sizeof("commit") - 1, 1);
+	zend_declare_typed_property(class_entry, property_commit_name, &property_commit_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
+	zend_string_release(property_commit_name);
+
+	zval property_path_default_value;
+	ZVAL_UNDEF(&property_path_default_value);
+	zend_string *property_path_name = zend_string_init("path", sizeof("path") - 1, 1);
+	zend_declare_typed_property(class_entry, property_path_name, &property_path_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
+	zend_string_release(property_path_name);
+
+	zval property_port_default_value;
+	ZVAL_UNDEF(&property_port_default_value);
+	zend_string *property_port_name = zend_string_init("port", sizeof("port") - 1, 1);
+	zend_declare_typed_property(class_entry, property_port_name, &property_port_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG|MAY_BE_NULL));
+	zend_string_release(property_port_name);
+
+	zval property_createdAt_default_value;
+	ZVAL_UNDEF(&property_createdAt_default_value);
+	zend_string *property_createdAt_name = zend_string_init("createdAt", sizeof("createdAt") - 1, 1);
+	zend_declare_typed_property(class_entry, property_createdAt_name, &property_createdAt_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_createdAt_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_Exception(zend_class_entry *class_entry_RuntimeException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "Exception", class_BlueGreen_Exception_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_ConfigException(zend_class_entry *class_entry_BlueGreen_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "ConfigException", class_BlueGreen_ConfigException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_BlueGreen_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_GitException(zend_class_entry *class_entry_BlueGreen_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "GitException", class_BlueGreen_GitException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_BlueGreen_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_BuildException(zend_class_entry *class_entry_BlueGreen_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "BuildException", class_BlueGreen_BuildException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_BlueGreen_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_StartException(zend_class_entry *class_entry_BlueGreen_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "StartException", class_BlueGreen_StartException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_BlueGreen_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_NginxException(zend_class_entry *class_entry_BlueGreen_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "NginxException", class_BlueGreen_NginxException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_BlueGreen_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_BlueGreen_LockException(zend_class_entry *class_entry_BlueGreen_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "BlueGreen", "LockException", class_BlueGreen_LockException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_BlueGreen_Exception);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	return class_entry;
+}

@@ -1,0 +1,30 @@
+dnl config.m4 for the bluegreen extension
+
+PHP_ARG_WITH([bluegreen],
+  [for bluegreen support],
+  [AS_HELP_STRING([--with-bluegreen],
+    [Include bluegreen: zero-downtime blue/green releases (needs libgit2 >= 1.1)])])
+
+if test "$PHP_BLUEGREEN" != "no"; then
+  PKG_CHECK_MODULES([LIBGIT2], [libgit2 >= 1.1], [],
+    [AC_MSG_ERROR([bluegreen requires libgit2 >= 1.1 and pkg-config to find it (Debian: apt-get install libgit2-dev pkg-config)])])
+
+  PHP_EVAL_INCLINE([$LIBGIT2_CFLAGS])
+  PHP_EVAL_LIBLINE([$LIBGIT2_LIBS], [BLUEGREEN_SHARED_LIBADD])
+
+  dnl posix_spawn_file_actions_addclosefrom_np closes every inherited
+  dnl descriptor in the child without running code between fork and exec.
+  AC_CHECK_FUNCS([posix_spawn_file_actions_addclosefrom_np close_range])
+
+  dnl The PHP face: classes, option parsing, errors to exceptions.
+  bluegreen_glue="bluegreen.c releaser.c options.c logger.c"
+
+  dnl The core: no Zend header below src/. PHP's configure defines _GNU_SOURCE
+  dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
+  bluegreen_core="src/error.c src/strv.c src/log.c src/options.c src/fs.c src/git.c"
+
+  PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
+    [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src])
+  PHP_SUBST([BLUEGREEN_SHARED_LIBADD])
+fi

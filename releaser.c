@@ -1,0 +1,201 @@
+/* BlueGreen\Releaser: the object, its lifecycle, and its methods' glue. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "php_bluegreen.h"
+
+static zend_object_handlers releaser_handlers;
+
+static zend_object *releaser_create(zend_class_entry *ce)
+{
+	php_bluegreen_releaser *r = zend_object_alloc(sizeof(php_bluegreen_releaser), ce);
+
+	bg_options_init(&r->opt);
+	r->constructed = false;
+	ZVAL_UNDEF(&r->log_callable);
+	r->logger.sink = NULL;
+	r->logger.data = NULL;
+
+	zend_object_std_init(&r->std, ce);
+	object_properties_init(&r->std, ce);
+	r->std.handlers = &releaser_handlers;
+	return &r->std;
+}
+
+static void releaser_free(zend_object *obj)
+{
+	php_bluegreen_releaser *r = php_bluegreen_releaser_from_obj(obj);
+
+	bg_options_free(&r->opt);
+	zval_ptr_dtor(&r->log_callable);
+	ZVAL_UNDEF(&r->log_callable);
+	zend_object_std_dtor(obj);
+}
+
+/* The log callable may hold the releaser itself (a closure using $this):
+ * show it to the cycle collector. */
+static HashTable *releaser_get_gc(zend_object *obj, zval **table, int *n)
+{
+	php_bluegreen_releaser *r = php_bluegreen_releaser_from_obj(obj);
+
+	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
+		*table = &r->log_callable;
+		*n = 1;
+	} else {
+		*table = NULL;
+		*n = 0;
+	}
+	return zend_std_get_properties(obj);
+}
+
+/* An argv or path list as a PHP array, or null. */
+static void strv_zval(zval *out, char *const *v)
+{
+	size_t i;
+
+	if (!v) {
+		ZVAL_NULL(out);
+		return;
+	}
+	array_init(out);
+	for (i = 0; v[i]; i++) {
+		add_next_index_string(out, v[i]);
+	}
+}
+
+static void add_strv(zval *arr, const char *key, char *const *v)
+{
+	zval list;
+
+	strv_zval(&list, v);
+	add_assoc_zval(arr, key, &list);
+}
+
+/* A list that is empty when unset. */
+static void add_list(zval *arr, const char *key, char *const *v)
+{
+	zval list;
+
+	if (v) {
+		strv_zval(&list, v);
+	} else {
+		array_init(&list);
+	}
+	add_assoc_zval(arr, key, &list);
+}
+
+static void add_str(zval *arr, const char *key, const char *s)
+{
+	if (s) {
+		add_assoc_string(arr, key, (char *) s);
+	} else {
+		add_assoc_null(arr, key);
+	}
+}
+
+static void add_build(zval *arr, const bg_options *opt)
+{
+	zval steps, step;
+	size_t i;
+
+	if (!opt->build_set) {
+		add_assoc_null(arr, "build");
+		return;
+	}
+	array_init(&steps);
+	for (i = 0; opt->build && opt->build[i]; i++) {
+		strv_zval(&step, opt->build[i]);
+		add_next_index_zval(&steps, &step);
+	}
+	add_assoc_zval(arr, "build", &steps);
+}
+
+/* var_dump($releaser) shows the options as they were resolved, defaults
+ * included, so that an operator sees what the releaser will do. */
+static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
+{
+	php_bluegreen_releaser *r = php_bluegreen_releaser_from_obj(obj);
+	const bg_options *o = &r->opt;
+	zval info, ports, health, nginx;
+
+	*is_temp = 1;
+	array_init(&info);
+	if (!r->constructed) {
+		return Z_ARRVAL(info);
+	}
+	add_str(&info, "root", o->root);
+	add_str(&info, "remote", o->remote);
+	add_str(&info, "branch", o->branch);
+	add_str(&info, "releases_dir", o->releases_dir);
+	array_init(&ports);
+	add_next_index_long(&ports, o->ports[0]);
+	add_next_index_long(&ports, o->ports[1]);
+	add_assoc_zval(&info, "ports", &ports);
+	add_str(&info, "host", o->host);
+	add_list(&info, "port_files", o->port_files);
+	add_list(&info, "shared", o->shared);
+	add_build(&info, o);
+	add_strv(&info, "start", o->start);
+	add_strv(&info, "stop", o->stop);
+	array_init(&health);
+	add_str(&health, "path", o->health_path);
+	add_assoc_double(&health, "timeout", o->health_timeout);
+	add_assoc_zval(&info, "health", &health);
+	array_init(&nginx);
+	add_str(&nginx, "conf", o->nginx.conf);
+	add_str(&nginx, "upstream", o->nginx.upstream);
+	add_str(&nginx, "binary", o->nginx.binary);
+	add_str(&nginx, "prefix", o->nginx.prefix);
+	add_str(&nginx, "main_conf", o->nginx.main_conf);
+	add_str(&nginx, "pid", o->nginx.pid);
+	add_strv(&nginx, "reload", o->nginx.reload);
+	add_strv(&nginx, "test", o->nginx.test);
+	add_assoc_zval(&info, "nginx", &nginx);
+	add_assoc_double(&info, "drain_timeout", o->drain_timeout);
+	add_assoc_double(&info, "stop_timeout", o->stop_timeout);
+	add_assoc_double(&info, "command_timeout", o->command_timeout);
+	add_assoc_long(&info, "keep_releases", o->keep_releases);
+	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
+		Z_TRY_ADDREF(r->log_callable);
+		add_assoc_zval(&info, "log", &r->log_callable);
+	} else {
+		add_str(&info, "log", o->log_file);
+	}
+	return Z_ARRVAL(info);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, __construct)
+{
+	HashTable *options;
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (r->constructed) {
+		zend_throw_error(NULL, "Cannot call BlueGreen\\Releaser::__construct() twice");
+		RETURN_THROWS();
+	}
+	if (php_bluegreen_options_read(r, options) == FAILURE) {
+		RETURN_THROWS();
+	}
+	php_bluegreen_logger_init(r);
+	r->constructed = true;
+}
+
+void php_bluegreen_releaser_init(zend_class_entry *ce)
+{
+	ce->create_object = releaser_create;
+
+	memcpy(&releaser_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
+	releaser_handlers.offset = XtOffsetOf(php_bluegreen_releaser, std);
+	releaser_handlers.free_obj = releaser_free;
+	releaser_handlers.get_gc = releaser_get_gc;
+	releaser_handlers.get_debug_info = releaser_get_debug_info;
+	/* A copy would share the lock, the state file and the live service. */
+	releaser_handlers.clone_obj = NULL;
+}

@@ -1,0 +1,30 @@
+/* NULL-terminated vectors of malloc'd strings: argv arrays, path lists.
+ * A NULL vector is an empty one for every function here. */
+#ifndef BG_STRV_H
+#define BG_STRV_H
+
+#include <stddef.h>
+
+size_t bg_strv_len(char *const *v);
+
+/* Appends a copy of s; returns 0, or -1 when out of memory (v unchanged). */
+int bg_strv_push(char ***v, const char *s);
+
+/* A deep copy; NULL in gives NULL out. Sets *ok to 0 when out of memory. */
+char **bg_strv_dup(char *const *v, int *ok);
+
+void bg_strv_free(char **v);
+
+/* Joins with spaces for log lines and messages ("php easyswoole start d"). */
+char *bg_strv_join(char *const *v);
+
+/* Lists of argv vectors (the `build` steps), NULL-terminated as well. */
+size_t bg_argvv_len(char **const *vv);
+int bg_argvv_push(char ****vv, char **argv);  /* takes ownership of argv on success */
+void bg_argvv_free(char ***vv);
+
+/* Small helpers that every module needs. */
+char *bg_strdup(const char *s);                   /* NULL in, NULL out */
+char *bg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

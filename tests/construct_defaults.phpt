@@ -1,0 +1,103 @@
+--TEST--
+Releaser::__construct(): every option's default, as var_dump() shows it
+--EXTENSIONS--
+bluegreen
+--FILE--
+<?php
+require __DIR__ . '/inc/common.inc';
+$box = bg_sandbox('construct-defaults');
+mkdir("$box/releases/app", 0755, true);
+bg_write_upstream_conf("$box/nginx.conf");
+chdir("$box/releases/app");
+
+// root defaults to the current directory, releases_dir to its parent;
+// relative paths are made absolute once, here.
+$r = new BlueGreen\Releaser(['nginx' => ['conf' => '../../nginx.conf', 'upstream' => 'up']]);
+ob_start();
+var_dump($r);
+echo str_replace([$box, PHP_BINARY], ['BOX', 'PHP_BINARY'], ob_get_clean());
+?>
+--CLEAN--
+<?php
+require __DIR__ . '/inc/common.inc';
+bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-construct-defaults');
+?>
+--EXPECTF--
+object(BlueGreen\Releaser)#%d (18) {
+  ["root"]=>
+  string(%d) "BOX/releases/app"
+  ["remote"]=>
+  string(6) "origin"
+  ["branch"]=>
+  string(6) "master"
+  ["releases_dir"]=>
+  string(%d) "BOX/releases"
+  ["ports"]=>
+  array(2) {
+    [0]=>
+    int(9501)
+    [1]=>
+    int(9502)
+  }
+  ["host"]=>
+  string(9) "127.0.0.1"
+  ["port_files"]=>
+  array(1) {
+    [0]=>
+    string(7) "dev.php"
+  }
+  ["shared"]=>
+  array(0) {
+  }
+  ["build"]=>
+  NULL
+  ["start"]=>
+  array(4) {
+    [0]=>
+    string(%d) "PHP_BINARY"
+    [1]=>
+    string(10) "easyswoole"
+    [2]=>
+    string(5) "start"
+    [3]=>
+    string(1) "d"
+  }
+  ["stop"]=>
+  NULL
+  ["health"]=>
+  array(2) {
+    ["path"]=>
+    string(1) "/"
+    ["timeout"]=>
+    float(30)
+  }
+  ["nginx"]=>
+  array(8) {
+    ["conf"]=>
+    string(%d) "BOX/nginx.conf"
+    ["upstream"]=>
+    string(2) "up"
+    ["binary"]=>
+    string(5) "nginx"
+    ["prefix"]=>
+    NULL
+    ["main_conf"]=>
+    string(%d) "BOX/nginx.conf"
+    ["pid"]=>
+    NULL
+    ["reload"]=>
+    NULL
+    ["test"]=>
+    NULL
+  }
+  ["drain_timeout"]=>
+  float(30)
+  ["stop_timeout"]=>
+  float(30)
+  ["command_timeout"]=>
+  float(600)
+  ["keep_releases"]=>
+  int(5)
+  ["log"]=>
+  NULL
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# bluegreen's test command: on a fresh Debian machine it installs what is
+# missing, builds the extension, and runs the whole .phpt suite.
+#
+#   tests/run.sh                 build and run every test
+#   tests/run.sh -m              the same under valgrind (run-tests.php -m)
+#   tests/run.sh tests/foo.phpt  only the tests named (any run-tests.php option works)
+#
+# It fails on any FAIL, BORK, LEAK or WARN and ends with the line
+# "phpt: N passed, N failed, N skipped".
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+# --- what the build and the suite need, by Debian package ------------------
+packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser)
+for arg in "$@"; do
+	[ "$arg" = "-m" ] && packages+=(valgrind)
+done
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "tests/run.sh: installing ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	else
+		echo "tests/run.sh: missing packages; run as root:" >&2
+		echo "  apt-get install ${missing[*]}" >&2
+		exit 2
+	fi
+fi
+
+# --- build ------------------------------------------------------------------
+php=$(command -v php)
+# -Werror: the extension builds with -Wall -Wextra and no warning.
+cflags="-g -O1 -Wall -Wextra -Wno-unused-parameter -Werror"
+if [ ! -f Makefile ] || [ config.m4 -nt Makefile ] || ! grep -q -- "-Werror" Makefile; then
+	phpize >/tmp/bluegreen-phpize.log 2>&1 || { cat /tmp/bluegreen-phpize.log >&2; exit 1; }
+	./configure --with-bluegreen CFLAGS="$cflags" >/tmp/bluegreen-configure.log 2>&1 \
+		|| { tail -n 20 /tmp/bluegreen-configure.log >&2; exit 1; }
+fi
+make -s -j"$(nproc)" >/dev/null
+
+# The core must stay independent of PHP.
+if grep -rlE '#include *["<](php|zend|Zend/)' src/; then
+	echo "tests/run.sh: src/ must not include PHP or Zend headers (files above)" >&2
+	exit 1
+fi
+
+# The committed arginfo must match the stub.
+tools/gen-arginfo.sh --check
+
+# --- run the suite -----------------------------------------------------------
+args=()
+tests=()
+for arg in "$@"; do
+	if [[ "$arg" == *.phpt || -d "$arg" ]]; then tests+=("$arg"); else args+=("$arg"); fi
+done
+[ ${#tests[@]} -gt 0 ] || tests=(tests)
+
+log=$(mktemp /tmp/bluegreen-tests.XXXXXX)
+trap 'rm -f "$log"' EXIT
+set +e
+TEST_PHP_EXECUTABLE="$php" NO_INTERACTION=1 "$php" run-tests.php -q --show-diff \
+	-d "extension=$top/modules/bluegreen.so" "${args[@]}" "${tests[@]}" 2>&1 | tee "$log"
+set -e
+
+count() { # the number on run-tests.php's summary line "Tests <what> : N"
+	local n
+	n=$(grep -E "^Tests $1 *:" "$log" | head -n1 | sed -E 's/^[^:]*: *([0-9]+).*/\1/')
+	echo "${n:-0}"
+}
+passed=$(count passed)
+skipped=$(count skipped)
+failed=$(( $(count failed) + $(count warned) + $(count leaked) + $(grep -c '^BORK' "$log" || true) ))
+if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
+	echo "tests/run.sh: run-tests.php ran no test" >&2
+	failed=1
+fi
+echo "phpt: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
