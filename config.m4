@@ -12,16 +12,17 @@ if test "$PHP_BLUEGREEN" != "no"; then
   PHP_EVAL_INCLINE([$LIBGIT2_CFLAGS])
   PHP_EVAL_LIBLINE([$LIBGIT2_LIBS], [BLUEGREEN_SHARED_LIBADD])
 
-  dnl posix_spawn_file_actions_addclosefrom_np closes every inherited
-  dnl descriptor in the child without running code between fork and exec.
-  AC_CHECK_FUNCS([posix_spawn_file_actions_addclosefrom_np close_range])
+  dnl Every child is started by posix_spawn, which closes every inherited
+  dnl descriptor with posix_spawn_file_actions_addclosefrom_np (glibc 2.34).
+  AC_CHECK_FUNC([posix_spawn_file_actions_addclosefrom_np], [],
+    [AC_MSG_ERROR([bluegreen requires glibc >= 2.34 (posix_spawn_file_actions_addclosefrom_np)])])
 
   dnl The PHP face: classes, option parsing, errors to exceptions.
-  bluegreen_glue="bluegreen.c releaser.c options.c logger.c"
+  bluegreen_glue="bluegreen.c releaser.c release.c options.c logger.c"
 
   dnl The core: no Zend header below src/. PHP's configure defines _GNU_SOURCE
   dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
-  bluegreen_core="src/error.c src/strv.c src/log.c src/options.c src/fs.c src/git.c"
+  bluegreen_core="src/error.c src/strv.c src/log.c src/options.c src/fs.c src/git.c src/release.c src/spawn.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

@@ -10,6 +10,7 @@
 #include "src/error.h"
 #include "src/options.h"
 #include "src/log.h"
+#include "src/release.h"
 
 extern zend_module_entry bluegreen_module_entry;
 #define phpext_bluegreen_ptr &bluegreen_module_entry
@@ -54,6 +55,11 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 
 /* logger.c: the PHP sinks for the core's log lines. */
 void php_bluegreen_logger_init(php_bluegreen_releaser *r);
+
+/* release.c: a BlueGreen\Release from a bg_release, and back (r owns a
+ * malloc'd copy of the path; bg_release_free it). */
+void php_bluegreen_release_new(zval *out, const bg_release *r);
+zend_result php_bluegreen_release_read(zend_object *obj, bg_release *r);
 
 /* bluegreen.c: throws the exception class that matches err->code. */
 void php_bluegreen_throw(const bg_error *err);

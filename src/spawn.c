@@ -1,0 +1,447 @@
+#include "spawn.h"
+#include "log.h"
+#include "strv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* How long a child stopped for a timeout gets between SIGTERM and SIGKILL. */
+#define BG_KILL_GRACE_MS 3000
+
+char *bg_which(const char *cmd)
+{
+	const char *path, *p;
+	struct stat st;
+
+	if (strchr(cmd, '/')) {
+		if (access(cmd, X_OK) == 0) {
+			return strdup(cmd);
+		}
+		return NULL;
+	}
+	path = getenv("PATH");
+	if (!path || !*path) {
+		path = "/usr/local/bin:/usr/bin:/bin";
+	}
+	for (p = path; ; ) {
+		const char *end = strchrnul(p, ':');
+		int len = (int) (end - p);
+		char *candidate = len ? bg_asprintf("%.*s/%s", len, p, cmd) : bg_asprintf("./%s", cmd);
+
+		if (candidate && access(candidate, X_OK) == 0 && stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+			return candidate;
+		}
+		free(candidate);
+		if (!*end) {
+			break;
+		}
+		p = end + 1;
+	}
+	errno = ENOENT;
+	return NULL;
+}
+
+static int env_key_in(const char *entry, char *const *list)
+{
+	size_t klen = strcspn(entry, "=");
+	size_t i;
+
+	for (i = 0; list && list[i]; i++) {
+		if (strncmp(list[i], entry, klen) == 0 && list[i][klen] == '=') {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Our environment with `add` on top: an array of borrowed pointers. */
+static char **env_with(char *const *add)
+{
+	size_t n = bg_strv_len(environ) + bg_strv_len(add) + 1, i, k = 0;
+	char **env = calloc(n, sizeof(char *));
+
+	if (!env) {
+		return NULL;
+	}
+	for (i = 0; environ && environ[i]; i++) {
+		if (!env_key_in(environ[i], add)) {
+			env[k++] = environ[i];
+		}
+	}
+	for (i = 0; add && add[i]; i++) {
+		env[k++] = add[i];
+	}
+	env[k] = NULL;
+	return env;
+}
+
+static int pidfd_of(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	int fd = (int) syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd >= 0) {
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	return fd;
+#else
+	(void) pid;
+	return -1;
+#endif
+}
+
+/* glibc's sigfillset() leaves out the two real-time signals glibc uses itself
+ * (32 and 33); posix_spawn then sets them to SIG_IGN in the child, and exec
+ * keeps SIG_IGN. Setting their bits by hand makes posix_spawn reset them to
+ * SIG_DFL like every other signal. */
+static void sigset_add_raw(sigset_t *set, int sig)
+{
+	unsigned long *words = (unsigned long *) set;
+	size_t bits = 8 * sizeof(unsigned long);
+
+	words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+}
+
+/* posix_spawn does the whole child setup without running our code between
+ * fork and exec: signal mask emptied, every signal at SIG_DFL (an ignored
+ * SIGPIPE would otherwise be inherited), stdin /dev/null, stdout and stderr
+ * to out_fd, then every descriptor from 3 up closed (close_range, with glibc's
+ * own /proc/self/fd fallback). */
+static int spawn_child(const char *path, const bg_spawn_opts *o, char **envp, int out_fd, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+	int rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigfillset(&all);
+	for (int sig = SIGRTMIN - 1; sig >= 32; sig--) {
+		sigset_add_raw(&all, sig);
+	}
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	if (o->detach) {
+		flags |= POSIX_SPAWN_SETSID;
+	} else {
+		flags |= POSIX_SPAWN_SETPGROUP;
+		posix_spawnattr_setpgroup(&attr, 0);
+	}
+	posix_spawnattr_setflags(&attr, flags);
+
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
+	if (o->cwd) {
+		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
+	}
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+
+	rc = posix_spawn(pid, path, &fa, &attr, o->argv, envp);
+
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return rc;
+}
+
+/* The descriptor the child writes to: out_fd, or /dev/null. Always >= 3, so
+ * that dup2 onto 1 and 2 cannot clobber it. */
+static int output_fd(int out_fd, int *owned)
+{
+	int fd;
+
+	*owned = 0;
+	if (out_fd >= 3) {
+		return out_fd;
+	}
+	if (out_fd >= 0) {
+		fd = fcntl(out_fd, F_DUPFD_CLOEXEC, 3);
+	} else {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		if (null < 0) {
+			return -1;
+		}
+		fd = null >= 3 ? null : fcntl(null, F_DUPFD_CLOEXEC, 3);
+		if (fd != null) {
+			close(null);
+		}
+	}
+	*owned = fd >= 0;
+	return fd;
+}
+
+int bg_spawn(const bg_spawn_opts *o, bg_child *child, bg_error *err)
+{
+	char *path = NULL, *cmd = bg_strv_join(o->argv);
+	char **envp = NULL;
+	int fd, owned = 0, rc = -1, e;
+
+	child->pid = -1;
+	child->pidfd = -1;
+	if (!(path = bg_which(o->argv[0]))) {
+		bg_error_set(err, o->err_code, "cannot run `%s`: %s: %s", cmd, o->argv[0],
+			strchr(o->argv[0], '/') ? strerror(errno) : "command not found in PATH");
+		goto cleanup;
+	}
+	if (!(envp = env_with(o->env)) || (fd = output_fd(o->out_fd, &owned)) < 0) {
+		bg_error_sys(err, o->err_code, "cannot run `%s`", cmd);
+		goto cleanup;
+	}
+	e = spawn_child(path, o, envp, fd, &child->pid);
+	if (owned) {
+		close(fd);
+	}
+	if (e != 0) {
+		errno = e;
+		bg_error_sys(err, o->err_code, "cannot run `%s`%s%s", cmd, o->cwd ? " in " : "", o->cwd ? o->cwd : "");
+		child->pid = -1;
+		goto cleanup;
+	}
+	/* Taken at once: nothing can have reaped the child yet, so the pidfd is
+	 * surely this child's, whatever happens to its pid later. */
+	child->pidfd = pidfd_of(child->pid);
+	rc = 0;
+
+cleanup:
+	free(path);
+	free(cmd);
+	free(envp);
+	return rc;
+}
+
+static void exit_from_status(int status, bg_exit *ex)
+{
+	if (WIFEXITED(status)) {
+		ex->kind = BG_EXIT_CODE;
+		ex->code = WEXITSTATUS(status);
+	} else {
+		ex->kind = BG_EXIT_SIGNAL;
+		ex->code = WTERMSIG(status);
+	}
+}
+
+/* Sleeps until the child may have changed state, at most ms. */
+static void wait_a_little(const bg_child *c, double ms, double *backoff)
+{
+	if (c->pidfd >= 0) {
+		struct pollfd p = { c->pidfd, POLLIN, 0 };
+
+		poll(&p, 1, (int) (ms + 0.999));
+		return;
+	}
+	if (ms > *backoff) {
+		ms = *backoff;
+	}
+	if (*backoff < 50) {
+		*backoff *= 2;
+	}
+	struct timespec ts = { 0, (long) (ms * 1e6) };
+	nanosleep(&ts, NULL);
+}
+
+void bg_child_wait(bg_child *c, double timeout_ms, bg_exit *ex)
+{
+	double deadline = bg_now_ms() + timeout_ms, backoff = 1;
+
+	for (;;) {
+		int status;
+		pid_t r = waitpid(c->pid, &status, WNOHANG);
+		double left;
+
+		if (r == c->pid) {
+			exit_from_status(status, ex);
+			return;
+		}
+		if (r < 0 && errno == ECHILD) {
+			/* Someone else reaped it: SIGCHLD ignored, or Swoole's waitpid(-1). */
+			ex->kind = BG_EXIT_UNKNOWN;
+			ex->code = 0;
+			return;
+		}
+		left = deadline - bg_now_ms();
+		if (left <= 0) {
+			ex->kind = BG_EXIT_TIMEOUT;
+			ex->code = 0;
+			return;
+		}
+		wait_a_little(c, left, &backoff);
+	}
+}
+
+void bg_child_kill_group(bg_child *c, double grace_ms, bg_exit *ex)
+{
+	bg_exit leader;
+
+	kill(-c->pid, SIGTERM);
+	bg_child_wait(c, grace_ms, &leader);
+	/* Whatever the leader did, nothing it started may outlive the timeout. */
+	kill(-c->pid, SIGKILL);
+	if (leader.kind == BG_EXIT_TIMEOUT) {
+		bg_child_wait(c, 5000, &leader);
+	}
+	*ex = leader;
+}
+
+void bg_child_release(bg_child *c)
+{
+	if (c->pidfd >= 0) {
+		close(c->pidfd);
+	}
+	c->pidfd = -1;
+	c->pid = -1;
+}
+
+int bg_exit_ok(const bg_exit *ex)
+{
+	return ex->kind == BG_EXIT_CODE && ex->code == 0;
+}
+
+void bg_exit_describe(const bg_exit *ex, char *buf, unsigned long size)
+{
+	switch (ex->kind) {
+	case BG_EXIT_CODE:
+		snprintf(buf, size, "exit status %d", ex->code);
+		break;
+	case BG_EXIT_SIGNAL:
+		snprintf(buf, size, "killed by signal %d (%s)", ex->code, strsignal(ex->code));
+		break;
+	case BG_EXIT_UNKNOWN:
+		snprintf(buf, size, "exit status unknown: the child was reaped by another part of "
+			"this process (SIGCHLD ignored, or a handler such as Swoole's waitpid(-1))");
+		break;
+	case BG_EXIT_TIMEOUT:
+		snprintf(buf, size, "timed out");
+		break;
+	}
+}
+
+void bg_read_tail(int fd, long from, int max_lines, char *buf, unsigned long size)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	off_t start = end - (off_t) (size - 1);
+	ssize_t got;
+	char *p;
+	int lines = 0;
+
+	buf[0] = '\0';
+	if (end <= from) {
+		return;
+	}
+	if (start < from) {
+		start = from;
+	}
+	got = pread(fd, buf, (size_t) (end - start), start);
+	if (got <= 0) {
+		buf[0] = '\0';
+		return;
+	}
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r' || buf[got - 1] == ' ')) {
+		got--;
+	}
+	buf[got] = '\0';
+	for (p = buf + got; p > buf; p--) {
+		if (p[-1] == '\n' && ++lines == max_lines) {
+			break;
+		}
+	}
+	memmove(buf, p, strlen(p) + 1);
+}
+
+/* Where bg_run writes: output_path appended to, or an anonymous file. */
+static int open_output(const char *output_path, bg_code code, bg_error *err)
+{
+	int fd;
+
+	if (output_path) {
+		fd = open(output_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (fd < 0) {
+			bg_error_sys(err, code, "cannot open the output file %s", output_path);
+		}
+		return fd;
+	}
+	fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		char tmpl[] = "/tmp/bluegreen-output.XXXXXX";
+
+		fd = mkostemp(tmpl, O_CLOEXEC);
+		if (fd >= 0) {
+			unlink(tmpl);
+		}
+	}
+	if (fd < 0) {
+		bg_error_sys(err, code, "cannot create a temporary output file in /tmp");
+	}
+	return fd;
+}
+
+/* One line before each command, so a shared output file reads as a log. */
+static void write_header(int fd, const bg_spawn_opts *o)
+{
+	char stamp[32], *cmd = bg_strv_join(o->argv), *line;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (o->cwd) {
+		line = bg_asprintf("==> %s $ %s   (in %s)\n", stamp, cmd ? cmd : o->argv[0], o->cwd);
+	} else {
+		line = bg_asprintf("==> %s $ %s\n", stamp, cmd ? cmd : o->argv[0]);
+	}
+	if (line && write(fd, line, strlen(line)) < 0) {
+		/* the header is a courtesy; the command's own output matters */
+	}
+	free(line);
+	free(cmd);
+}
+
+int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err)
+{
+	bg_spawn_opts o = *opts;
+	bg_child child;
+	double t0;
+	long from;
+	int fd;
+
+	memset(res, 0, sizeof(*res));
+	if ((fd = open_output(output_path, opts->err_code, err)) < 0) {
+		return -1;
+	}
+	write_header(fd, opts);
+	from = (long) lseek(fd, 0, SEEK_END);
+	o.out_fd = fd;
+	t0 = bg_now_ms();
+	if (bg_spawn(&o, &child, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	bg_child_wait(&child, timeout_ms, &res->exit);
+	if (res->exit.kind == BG_EXIT_TIMEOUT) {
+		bg_exit ignored;
+
+		bg_child_kill_group(&child, BG_KILL_GRACE_MS, &ignored);
+	}
+	bg_child_release(&child);
+	res->duration_ms = bg_now_ms() - t0;
+	bg_read_tail(fd, from, 15, res->tail, sizeof(res->tail));
+	close(fd);
+	return 0;
+}
