@@ -17,6 +17,30 @@ namespace BlueGreen {
     final class Releaser
     {
         public function __construct(array $options) {}
+
+        /**
+         * The pair's ports: the live one nginx points to (when it accepts
+         * connections), the idle one, and those that accept connections.
+         *
+         * @return array{active: ?int, idle: int, listening: list<int>}
+         */
+        public function ports(): array {}
+
+        /**
+         * Starts the release on $port (the idle one) and waits until it is healthy.
+         */
+        public function start(Release $release, int $port): Release {}
+
+        /**
+         * Drains and stops the service on $port (never the one nginx points to).
+         */
+        public function stop(int $port): void {}
+
+        /**
+         * Points the nginx upstream at $port: config rewritten, tested,
+         * nginx reloaded, and the reload proven; restored on any failure.
+         */
+        public function switchTo(int $port): void {}
     }
 
     /**

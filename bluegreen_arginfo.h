@@ -1,20 +1,42 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 8550cafe9cf86b3284b2808b7849a4ba75ced7b2 */
+ * Stub hash: b7c13f66c4d9fca5b0569f70c5d7862e076a61e0 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_ports, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_BlueGreen_Releaser_start, 0, 2, BlueGreen\\Release, 0)
+	ZEND_ARG_OBJ_INFO(0, release, BlueGreen\\Release, 0)
+	ZEND_ARG_TYPE_INFO(0, port, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_stop, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, port, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_BlueGreen_Releaser_switchTo arginfo_class_BlueGreen_Releaser_stop
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Release___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
 
 ZEND_METHOD(BlueGreen_Releaser, __construct);
+ZEND_METHOD(BlueGreen_Releaser, ports);
+ZEND_METHOD(BlueGreen_Releaser, start);
+ZEND_METHOD(BlueGreen_Releaser, stop);
+ZEND_METHOD(BlueGreen_Releaser, switchTo);
 ZEND_METHOD(BlueGreen_Release, __construct);
 
 
 static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
 	ZEND_ME(BlueGreen_Releaser, __construct, arginfo_class_BlueGreen_Releaser___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, ports, arginfo_class_BlueGreen_Releaser_ports, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, start, arginfo_class_BlueGreen_Releaser_start, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, stop, arginfo_class_BlueGreen_Releaser_stop, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, switchTo, arginfo_class_BlueGreen_Releaser_switchTo, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

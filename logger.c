@@ -84,13 +84,13 @@ static void error_log_sink(void *data, bg_log_level level, const char *message,
 void php_bluegreen_logger_init(php_bluegreen_releaser *r)
 {
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
-		r->logger.sink = callable_sink;
-		r->logger.data = r;
-	} else if (r->opt.log_file) {
-		r->logger.sink = bg_log_file_sink;
-		r->logger.data = r->opt.log_file;
+		r->core.log.sink = callable_sink;
+		r->core.log.data = r;
+	} else if (r->core.opt.log_file) {
+		r->core.log.sink = bg_log_file_sink;
+		r->core.log.data = r->core.opt.log_file;
 	} else {
-		r->logger.sink = error_log_sink;
-		r->logger.data = NULL;
+		r->core.log.sink = error_log_sink;
+		r->core.log.data = NULL;
 	}
 }

@@ -387,7 +387,7 @@ static zend_result read_log(zval *zv, php_bluegreen_releaser *r)
 		return SUCCESS;
 	}
 	if (Z_TYPE_P(zv) == IS_STRING) {
-		return read_path(zv, "log", &r->opt.log_file);
+		return read_path(zv, "log", &r->core.opt.log_file);
 	}
 	if (!zend_is_callable(zv, 0, NULL)) {
 		return fail_type("log", "a file path or a callable", zv);
@@ -471,7 +471,7 @@ static zend_result read_defaults(bg_options *opt)
 
 static zend_result read_one(php_bluegreen_releaser *r, zend_string *key, zval *v)
 {
-	bg_options *opt = &r->opt;
+	bg_options *opt = &r->core.opt;
 	const char *k = ZSTR_VAL(key);
 
 	if (zend_string_equals_literal(key, "root")) return read_dir(v, k, &opt->root);
@@ -513,19 +513,19 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 			goto fail;
 		}
 	} ZEND_HASH_FOREACH_END();
-	if (read_defaults(&r->opt) == FAILURE) {
+	if (read_defaults(&r->core.opt) == FAILURE) {
 		goto fail;
 	}
 	bg_error_clear(&err);
-	if (bg_options_check(&r->opt, &err) < 0) {
+	if (bg_options_check(&r->core.opt, &err) < 0) {
 		php_bluegreen_throw(&err);
 		goto fail;
 	}
 	return SUCCESS;
 
 fail:
-	bg_options_free(&r->opt);
-	bg_options_init(&r->opt);
+	bg_options_free(&r->core.opt);
+	bg_options_init(&r->core.opt);
 	zval_ptr_dtor(&r->log_callable);
 	ZVAL_UNDEF(&r->log_callable);
 	return FAILURE;

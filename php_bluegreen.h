@@ -11,6 +11,7 @@
 #include "src/options.h"
 #include "src/log.h"
 #include "src/release.h"
+#include "src/releaser.h"
 
 extern zend_module_entry bluegreen_module_entry;
 #define phpext_bluegreen_ptr &bluegreen_module_entry
@@ -31,12 +32,12 @@ extern zend_class_entry *bluegreen_ce_StartException;
 extern zend_class_entry *bluegreen_ce_NginxException;
 extern zend_class_entry *bluegreen_ce_LockException;
 
-/* A Releaser: the options, read once, and the log sink they name. */
+/* A Releaser: the core releaser (options read once, the log sink they name,
+ * what it remembers between calls) and the log callable, if any. */
 typedef struct {
-	bg_options opt;
+	bg_releaser core;
 	bool constructed;
 	zval log_callable;  /* UNDEF unless the `log` option is a callable */
-	bg_logger logger;
 	zend_object std;
 } php_bluegreen_releaser;
 

@@ -6,6 +6,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
+#include "src/service.h"
 
 static zend_object_handlers releaser_handlers;
 
@@ -13,11 +14,9 @@ static zend_object *releaser_create(zend_class_entry *ce)
 {
 	php_bluegreen_releaser *r = zend_object_alloc(sizeof(php_bluegreen_releaser), ce);
 
-	bg_options_init(&r->opt);
+	bg_releaser_init(&r->core);
 	r->constructed = false;
 	ZVAL_UNDEF(&r->log_callable);
-	r->logger.sink = NULL;
-	r->logger.data = NULL;
 
 	zend_object_std_init(&r->std, ce);
 	object_properties_init(&r->std, ce);
@@ -29,7 +28,7 @@ static void releaser_free(zend_object *obj)
 {
 	php_bluegreen_releaser *r = php_bluegreen_releaser_from_obj(obj);
 
-	bg_options_free(&r->opt);
+	bg_releaser_free(&r->core);
 	zval_ptr_dtor(&r->log_callable);
 	ZVAL_UNDEF(&r->log_callable);
 	zend_object_std_dtor(obj);
@@ -118,7 +117,7 @@ static void add_build(zval *arr, const bg_options *opt)
 static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 {
 	php_bluegreen_releaser *r = php_bluegreen_releaser_from_obj(obj);
-	const bg_options *o = &r->opt;
+	const bg_options *o = &r->core.opt;
 	zval info, ports, health, nginx;
 
 	*is_temp = 1;
@@ -185,6 +184,112 @@ ZEND_METHOD(BlueGreen_Releaser, __construct)
 	}
 	php_bluegreen_logger_init(r);
 	r->constructed = true;
+}
+
+/* A port argument must be one of the pair. */
+static bool check_port_arg(const bg_options *opt, uint32_t arg, zend_long port)
+{
+	if (port != opt->ports[0] && port != opt->ports[1]) {
+		zend_argument_value_error(arg, "must be one of the ports %d and %d (option \"ports\"), " ZEND_LONG_FMT " given",
+			opt->ports[0], opt->ports[1], port);
+		return false;
+	}
+	return true;
+}
+
+ZEND_METHOD(BlueGreen_Releaser, ports)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	bg_ports ports;
+	bg_error err;
+	zval listening;
+	int i;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	bg_error_clear(&err);
+	if (bg_ports_read(&r->core.opt, &ports, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	array_init(return_value);
+	if (ports.active) {
+		add_assoc_long(return_value, "active", ports.active);
+	} else {
+		add_assoc_null(return_value, "active");
+	}
+	add_assoc_long(return_value, "idle", ports.idle);
+	array_init(&listening);
+	for (i = 0; i < ports.n_listening; i++) {
+		add_next_index_long(&listening, ports.listening[i]);
+	}
+	add_assoc_zval(return_value, "listening", &listening);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, start)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	zend_object *release;
+	zend_long port;
+	bg_release rel;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_OBJ_OF_CLASS(release, bluegreen_ce_Release)
+		Z_PARAM_LONG(port)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!check_port_arg(&r->core.opt, 2, port) || php_bluegreen_release_read(release, &rel) == FAILURE) {
+		RETURN_THROWS();
+	}
+	bg_error_clear(&err);
+	if (bg_service_start(&r->core.opt, &r->core.log, &rel, (int) port, &err) < 0) {
+		bg_release_free(&rel);
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	php_bluegreen_release_new(return_value, &rel);
+	bg_release_free(&rel);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, stop)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	zend_long port;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_LONG(port)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!check_port_arg(&r->core.opt, 1, port)) {
+		RETURN_THROWS();
+	}
+	bg_error_clear(&err);
+	if (bg_releaser_stop(&r->core, (int) port, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+}
+
+ZEND_METHOD(BlueGreen_Releaser, switchTo)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	zend_long port;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_LONG(port)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!check_port_arg(&r->core.opt, 1, port)) {
+		RETURN_THROWS();
+	}
+	bg_error_clear(&err);
+	if (bg_releaser_switch(&r->core, (int) port, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
 }
 
 void php_bluegreen_releaser_init(zend_class_entry *ce)

@@ -1,6 +1,15 @@
 #include "fs.h"
 
+#include "strv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void bg_path_normalize(char *path)
 {
@@ -38,4 +47,169 @@ void bg_path_normalize(char *path)
 		*out++ = '/';
 	}
 	*out = '\0';
+}
+
+int bg_read_file(const char *path, char **data, size_t *len, bg_code code, bg_error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		return bg_error_sys(err, code, "cannot read %s", path);
+	}
+	if (fstat(fd, &st) < 0 || !(buf = malloc((size_t) st.st_size + 1))) {
+		bg_error_sys(err, code, "cannot read %s", path);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t) st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t) st.st_size - got);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break; /* shrank while we read: keep what is there */
+		}
+		got += (size_t) n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return -1;
+		}
+		data += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+/* The file a path names in the end: a symlink is followed (realpath), so the
+ * link stays and its target gets the new bytes. */
+static char *write_target(const char *path)
+{
+	char resolved[PATH_MAX];
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, resolved)) {
+		return strdup(resolved);
+	}
+	return strdup(path);
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd, rc;
+
+	if (!dir) {
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == dir) {
+		slash[1] = '\0';
+	} else if (slash) {
+		*slash = '\0';
+	} else {
+		strcpy(dir, ".");
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0) {
+		return -1;
+	}
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int bg_write_file_atomic(const char *path, const char *data, size_t len, bg_code code, bg_error *err)
+{
+	char *target = write_target(path), *tmp = NULL;
+	struct stat st;
+	int fd = -1, rc = -1, have_st;
+
+	if (!target || !(tmp = bg_asprintf("%s.bluegreen-%d.tmp", target, (int) getpid()))) {
+		bg_error_set(err, code, "out of memory writing %s", path);
+		goto cleanup;
+	}
+	have_st = stat(target, &st) == 0;
+	unlink(tmp); /* a leftover of a process with our pid that was killed */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, have_st ? (st.st_mode & 07777) : 0644);
+	if (fd < 0) {
+		bg_error_sys(err, code, "cannot write %s (temporary file %s)", path, tmp);
+		goto cleanup;
+	}
+	/* EPERM: an unprivileged releaser cannot give a file away; the new file
+	 * is then its own, with the old mode. */
+	if (have_st && (fchmod(fd, st.st_mode & 07777) < 0
+			|| (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM))) {
+		bg_error_sys(err, code, "cannot give %s the mode and owner of %s", tmp, path);
+		goto cleanup;
+	}
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		bg_error_sys(err, code, "cannot write %s", tmp);
+		goto cleanup;
+	}
+	close(fd);
+	fd = -1;
+	if (rename(tmp, target) < 0) {
+		bg_error_sys(err, code, "cannot replace %s", target);
+		goto cleanup;
+	}
+	fsync_dir_of(target);
+	rc = 0;
+
+cleanup:
+	if (fd >= 0) {
+		close(fd);
+	}
+	if (rc < 0 && tmp) {
+		unlink(tmp);
+	}
+	free(tmp);
+	free(target);
+	return rc;
+}
+
+int bg_mkdir_p(const char *path, bg_code code, bg_error *err)
+{
+	char *copy = strdup(path), *p;
+	int rc = 0;
+
+	if (!copy) {
+		return bg_error_set(err, code, "out of memory creating %s", path);
+	}
+	for (p = copy + 1; rc == 0; p++) {
+		if (*p != '/' && *p != '\0') {
+			continue;
+		}
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+			rc = bg_error_sys(err, code, "cannot create directory %s", copy);
+		}
+		*p = c;
+		if (c == '\0') {
+			break;
+		}
+	}
+	free(copy);
+	return rc;
 }

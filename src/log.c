@@ -89,11 +89,3 @@ void bg_log_file_sink(void *path, bg_log_level level, const char *message,
 	}
 	close(fd);
 }
-
-double bg_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}

@@ -7,6 +7,8 @@
 #ifndef BG_LOG_H
 #define BG_LOG_H
 
+#include "clock.h"
+
 typedef enum {
 	BG_LOG_DEBUG = 0,
 	BG_LOG_INFO,
@@ -44,8 +46,5 @@ const char *bg_log_level_name(bg_log_level level);
  * a rotated file is followed and no descriptor stays open. */
 void bg_log_file_sink(void *path, bg_log_level level, const char *message,
 	const bg_log_ctx *ctx);
-
-/* Monotonic milliseconds, for durations and deadlines. */
-double bg_now_ms(void);
 
 #endif

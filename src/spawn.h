@@ -54,6 +54,9 @@ void bg_child_wait(bg_child *child, double timeout_ms, bg_exit *ex);
  * ended. */
 void bg_child_kill_group(bg_child *child, double grace_ms, bg_exit *ex);
 
+/* Sleeps at most ms, waking early when the child exits (it is not reaped). */
+void bg_child_pause(const bg_child *child, double ms);
+
 /* Forgets the child without waiting (a service left running). */
 void bg_child_release(bg_child *child);
 
@@ -79,6 +82,10 @@ typedef struct {
  * could not be started; res says how it ended. */
 int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
 	bg_run_result *res, bg_error *err);
+
+/* Writes "==> <UTC time> $ <command>   (in <cwd>)" to fd: one line before each
+ * command, so that an output file shared by several commands reads as a log. */
+void bg_output_header(int fd, const bg_spawn_opts *opts);
 
 /* The last max_lines lines of fd's content from offset `from` on, trimmed. */
 void bg_read_tail(int fd, long from, int max_lines, char *buf, unsigned long size);

@@ -20,7 +20,7 @@ echo str_replace([$box, PHP_BINARY], ['BOX', 'PHP_BINARY'], ob_get_clean());
 --CLEAN--
 <?php
 require __DIR__ . '/inc/common.inc';
-bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-construct-defaults');
+bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
 object(BlueGreen\Releaser)#%d (18) {

@@ -85,7 +85,7 @@ var_dump(new BlueGreen\Releaser($ok) instanceof BlueGreen\Releaser);
 --CLEAN--
 <?php
 require __DIR__ . '/inc/common.inc';
-bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-construct-error');
+bg_rmrf(bg_sandbox_path('construct-error'));
 ?>
 --EXPECTF--
 -- keys

@@ -22,7 +22,7 @@ foreach ($m as [, $k, $v]) {
 --CLEAN--
 <?php
 require __DIR__ . '/inc/common.inc';
-bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-construct-root');
+bg_rmrf(bg_sandbox_path('construct-root'));
 ?>
 --EXPECT--
 root: BOX/rel/app

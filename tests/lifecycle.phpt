@@ -41,7 +41,7 @@ var_dump(gc_collect_cycles() > 0);
 --CLEAN--
 <?php
 require __DIR__ . '/inc/common.inc';
-bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-lifecycle');
+bg_rmrf(bg_sandbox_path('lifecycle'));
 ?>
 --EXPECT--
 Error: Trying to clone an uncloneable object of class BlueGreen\Releaser

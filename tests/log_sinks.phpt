@@ -21,7 +21,7 @@ echo "file accepted\n";
 --CLEAN--
 <?php
 require __DIR__ . '/inc/common.inc';
-bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-log-sinks');
+bg_rmrf(bg_sandbox_path('log-sinks'));
 ?>
 --EXPECTF--
 BlueGreen\ConfigException: Option "log": directory %s/no/dir: No such file or directory

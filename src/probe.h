@@ -1,0 +1,22 @@
+/* bluegreen core: is a service there, and is it healthy? Plain sockets with
+ * timeouts; no child process. */
+#ifndef BG_PROBE_H
+#define BG_PROBE_H
+
+#include <stddef.h>
+
+typedef struct {
+	int status;         /* the HTTP status; 0 when no response was read */
+	char error[256];    /* why there is no status: "connection refused", ... */
+} bg_probe_result;
+
+/* 1 when host:port accepts a TCP connection within timeout_ms, else 0 with
+ * the reason in res->error. */
+int bg_probe_tcp(const char *host, int port, double timeout_ms, bg_probe_result *res);
+
+/* GET path (HTTP/1.1, Host header, Connection: close), the status line read
+ * within timeout_ms. 1 when the status is 2xx or 3xx, else 0 with
+ * res->status or res->error saying why. */
+int bg_probe_http(const char *host, int port, const char *path, double timeout_ms, bg_probe_result *res);
+
+#endif

@@ -1,0 +1,68 @@
+#include "releaser.h"
+#include "clock.h"
+#include "proc.h"
+#include "service.h"
+
+#include <string.h>
+
+void bg_releaser_init(bg_releaser *r)
+{
+	memset(r, 0, sizeof(*r));
+	bg_options_init(&r->opt);
+}
+
+void bg_releaser_free(bg_releaser *r)
+{
+	bg_options_free(&r->opt);
+	bg_switch_free(&r->last_switch);
+}
+
+int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)
+{
+	bg_switch sw;
+
+	if (bg_nginx_switch(&r->opt, &r->log, port, &sw, err) < 0) {
+		return -1;
+	}
+	if (sw.from != sw.to) {
+		bg_switch_free(&r->last_switch);
+		r->last_switch = sw;
+	} else {
+		bg_switch_free(&sw);
+	}
+	return 0;
+}
+
+/* An nginx worker of the old generation exits once its requests are done;
+ * until then it may still send a request to the old port. Stopping that port
+ * earlier is what fails requests in the seed's approach. */
+static void wait_old_workers(bg_releaser *r, int port)
+{
+	bg_switch *sw = &r->last_switch;
+	bg_log_ctx ctx = { "drain", -1, NULL, port };
+	double t0 = bg_now_ms();
+	char took[32];
+	int left;
+
+	if (sw->from != port || sw->old_workers.n == 0) {
+		return;
+	}
+	left = bg_proc_wait_gone(&sw->old_workers, r->opt.drain_timeout * 1000);
+	ctx.duration_ms = bg_now_ms() - t0;
+	bg_format_duration(took, sizeof(took), ctx.duration_ms);
+	if (left) {
+		bg_log_with(&r->log, BG_LOG_WARNING, &ctx, "drain: %d old nginx worker(s) still running after %s "
+			"(drain_timeout)", left, took);
+	} else {
+		bg_log_with(&r->log, BG_LOG_INFO, &ctx, "drain: the %zu old nginx worker(s) have exited (%s)",
+			sw->old_workers.n, took);
+	}
+	bg_switch_free(sw);
+	memset(sw, 0, sizeof(*sw));
+}
+
+int bg_releaser_stop(bg_releaser *r, int port, bg_error *err)
+{
+	wait_old_workers(r, port);
+	return bg_service_stop(&r->opt, &r->log, port, NULL, err);
+}

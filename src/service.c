@@ -1,0 +1,148 @@
+#include "service.h"
+#include "service_internal.h"
+#include "nginx.h"
+#include "probe.h"
+#include "proc.h"
+
+#include <signal.h>
+#include <stdlib.h>
+
+/* A probe is local; a port that does not answer in this long is not up. */
+#define BG_PROBE_MS 500
+
+int bg_check_pair_port(const bg_options *opt, int port, bg_error *err)
+{
+	if (!bg_options_other_port(opt, port)) {
+		return bg_error_set(err, BG_ERR_VALUE, "port %d is not one of the pair %d/%d (option \"ports\")",
+			port, opt->ports[0], opt->ports[1]);
+	}
+	return 0;
+}
+
+int bg_port_accepts(const bg_options *opt, int port)
+{
+	bg_probe_result res;
+
+	return bg_probe_tcp(opt->host, port, BG_PROBE_MS, &res);
+}
+
+int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err)
+{
+	int nginx_port, i;
+
+	if (bg_nginx_active_port(opt, &nginx_port, err) < 0) {
+		return -1;
+	}
+	out->n_listening = 0;
+	out->active = 0;
+	for (i = 0; i < 2; i++) {
+		if (bg_port_accepts(opt, opt->ports[i])) {
+			out->listening[out->n_listening++] = opt->ports[i];
+			if (opt->ports[i] == nginx_port) {
+				out->active = nginx_port;
+			}
+		}
+	}
+	out->idle = bg_options_other_port(opt, nginx_port);
+	return 0;
+}
+
+int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_error *err)
+{
+	bg_inode_list inodes = { NULL, 0 };
+	int rc;
+
+	if (bg_proc_listen_inodes(opt->host, port, &inodes, err) < 0) {
+		return -1;
+	}
+	rc = bg_proc_socket_owners(&inodes, owners, err);
+	bg_inode_list_free(&inodes);
+	return rc;
+}
+
+int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error *err)
+{
+	bg_inode_list inodes = { NULL, 0 };
+
+	if (bg_proc_listen_inodes(opt->host, port, &inodes, err) < 0) {
+		return -1;
+	}
+	*listening = inodes.n > 0;
+	bg_inode_list_free(&inodes);
+	return 0;
+}
+
+/* Waits, at most ms, for nothing to listen on port any more; 1 when so. */
+static int wait_port_closed(const bg_options *opt, int port, double ms, bg_error *err)
+{
+	double deadline = bg_now_ms() + ms, pause = 10;
+	int listening = 1;
+
+	while (bg_port_listening(opt, port, &listening, err) == 0 && listening && bg_now_ms() < deadline) {
+		bg_sleep_ms(pause);
+		if (pause < 200) {
+			pause *= 2;
+		}
+	}
+	return !listening;
+}
+
+/* SIGKILL to everything still holding the port's listening socket. */
+static int kill_remaining_owners(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
+{
+	bg_pid_list owners = { NULL, 0 };
+	int left;
+
+	if (bg_port_owners(opt, port, &owners, err) < 0) {
+		return -1;
+	}
+	bg_log(log, BG_LOG_WARNING, "stop: port %d still listening after %.0f s; SIGKILL to %zu process(es)",
+		port, opt->stop_timeout, owners.n);
+	bg_proc_signal(&owners, SIGKILL);
+	left = bg_proc_wait_gone(&owners, 2000);
+	bg_pid_list_free(&owners);
+	if (left > 0 || !wait_port_closed(opt, port, 2000, err)) {
+		return bg_error_set(err, BG_ERR_START, "port %d is still listening after SIGKILL", port);
+	}
+	return 0;
+}
+
+int bg_stop_port_owners(const bg_options *opt, const bg_logger *log, int port,
+	const bg_stop_how *how, bg_error *err)
+{
+	bg_pid_list owners = { NULL, 0 }, roots = { NULL, 0 };
+	int rc = -1;
+	size_t i;
+
+	if (bg_port_owners(opt, port, &owners, err) < 0 || bg_proc_service_roots(&owners, &roots, err) < 0) {
+		goto cleanup;
+	}
+	if (how->run) {
+		if (how->run(opt, log, port, how->data, err) < 0) {
+			goto cleanup;
+		}
+	} else {
+		for (i = 0; i < roots.n; i++) {
+			bg_log(log, BG_LOG_INFO, "stop: SIGTERM to pid %d, the service on port %d", (int) roots.pids[i], port);
+			kill(roots.pids[i], SIGTERM);
+		}
+	}
+	if (!wait_port_closed(opt, port, opt->stop_timeout * 1000, err) && kill_remaining_owners(opt, log, port, err) < 0) {
+		goto cleanup;
+	}
+	/* The service's processes may still be finishing; reap ours meanwhile. */
+	bg_proc_wait_gone(&owners, 2000);
+	rc = 0;
+
+cleanup:
+	bg_pid_list_free(&owners);
+	bg_pid_list_free(&roots);
+	return rc;
+}
+
+int bg_service_kill_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
+{
+	bg_stop_how sigterm = { NULL, NULL };
+
+	return bg_stop_port_owners(opt, log, port, &sigterm, err);
+}

@@ -1,0 +1,41 @@
+/* bluegreen core: the services of the pair — which port is live, starting a
+ * release on the idle port until it is healthy, and stopping the service
+ * behind a port once its connections have drained. */
+#ifndef BG_SERVICE_H
+#define BG_SERVICE_H
+
+#include "error.h"
+#include "log.h"
+#include "options.h"
+#include "release.h"
+
+typedef struct {
+	int active;        /* the port nginx points to, when it accepts; 0 if none */
+	int idle;          /* the other port of the pair */
+	int listening[2];  /* the pair's ports that accept connections */
+	int n_listening;
+} bg_ports;
+
+int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err);
+
+/* Whether host:port accepts a TCP connection now (a short probe). */
+int bg_port_accepts(const bg_options *opt, int port);
+
+/* Sets the port in the release's port files, runs `start` in it, detached,
+ * and waits until the port is healthy. On failure everything it started is
+ * stopped. Sets rel->port. */
+int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err);
+
+/* Waits for host:port's connections to drain, then stops the service that
+ * owns its listening socket (or runs `stop` in release_dir, which may be NULL
+ * to find it). Refuses the port nginx points to. */
+int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const char *release_dir, bg_error *err);
+
+/* Stops whatever listens on port at once (no drain): a leftover that takes
+ * no traffic. */
+int bg_service_kill_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err);
+
+/* "port 9503 is not one of the pair 9501/9502" as BG_ERR_VALUE, or 0. */
+int bg_check_pair_port(const bg_options *opt, int port, bg_error *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* bluegreen core: what service.c shares with service_start.c and
+ * service_stop.c, and nobody else needs. */
+#ifndef BG_SERVICE_INTERNAL_H
+#define BG_SERVICE_INTERNAL_H
+
+#include "error.h"
+#include "log.h"
+#include "options.h"
+#include "proc.h"
+
+/* The processes holding host:port's listening socket. */
+int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_error *err);
+
+/* Whether a socket listens on host:port (from /proc/net/tcp*, no connect). */
+int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error *err);
+
+/* How to ask the service on a port to stop: run() (the `stop` command), or
+ * SIGTERM to the service when run is NULL. */
+typedef struct {
+	int (*run)(const bg_options *opt, const bg_logger *log, int port, void *data, bg_error *err);
+	void *data;
+} bg_stop_how;
+
+/* Asks the owners of port's socket to stop, waits up to stop_timeout for the
+ * port to close, then SIGKILLs whatever still holds it. */
+int bg_stop_port_owners(const bg_options *opt, const bg_logger *log, int port,
+	const bg_stop_how *how, bg_error *err);
+
+#endif

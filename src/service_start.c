@@ -1,0 +1,264 @@
+/* Starting a release on a port: port files, the start command, the wait for
+ * health, and a clean slate when any of it fails. */
+#include "service.h"
+#include "service_internal.h"
+#include "layout.h"
+#include "nginx.h"
+#include "portfile.h"
+#include "probe.h"
+#include "spawn.h"
+#include "strv.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* One health probe may take this long; the whole wait is health.timeout. */
+#define BG_HEALTH_PROBE_MS 2000
+
+/* What a start attempt knows while it waits. */
+typedef struct {
+	bg_child child;
+	int cmd_done;            /* the start command has exited */
+	bg_exit cmd;             /* how */
+	bg_probe_result last;    /* the last health probe */
+	char *output;            /* its output file */
+	long output_from;        /* where this attempt's output starts in it */
+	unsigned long long since;/* process start times from here are its own */
+} start_attempt;
+
+static int refuse_live_port(const bg_options *opt, int port, bg_error *err)
+{
+	int live;
+
+	if (bg_nginx_active_port(opt, &live, err) < 0) {
+		return -1;
+	}
+	if (live == port) {
+		return bg_error_set(err, BG_ERR_START, "refusing to start on port %d: nginx (%s, upstream \"%s\") "
+			"points there, it is the live service's port", port, opt->nginx.conf, opt->nginx.upstream);
+	}
+	return 0;
+}
+
+/* A service left on the idle port by a crashed deploy takes no traffic:
+ * stop it, or the new release could not bind. */
+static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
+{
+	int listening;
+
+	if (bg_port_listening(opt, port, &listening, err) < 0) {
+		return -1;
+	}
+	if (!listening) {
+		return 0;
+	}
+	bg_log(log, BG_LOG_WARNING, "start: something already listens on port %d, which nginx does not point "
+		"to (a leftover of a crashed deploy?); stopping it first", port);
+	return bg_service_kill_port(opt, log, port, err);
+}
+
+static int set_port_files(const bg_options *opt, const bg_release *rel, int port, bg_error *err)
+{
+	size_t i;
+
+	for (i = 0; opt->port_files && opt->port_files[i]; i++) {
+		char *path = bg_asprintf("%s/%s", rel->path, opt->port_files[i]);
+		int rc = path ? bg_portfile_set(path, opt->ports, port, err)
+			: bg_error_set(err, BG_ERR_CONFIG, "out of memory");
+
+		free(path);
+		if (rc < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int spawn_start(const bg_options *opt, const bg_release *rel, int port, start_attempt *a, bg_error *err)
+{
+	char port_env[32], *commit_env = bg_asprintf("BLUEGREEN_COMMIT=%s", rel->commit);
+	char *release_env = bg_asprintf("BLUEGREEN_RELEASE=%s", rel->path);
+	char *env[] = { port_env, commit_env, release_env, NULL };
+	bg_spawn_opts o = { opt->start, rel->path, env, -1, 1, BG_ERR_START };
+	int rc = -1;
+
+	snprintf(port_env, sizeof(port_env), "BLUEGREEN_PORT=%d", port);
+	if (!commit_env || !release_env) {
+		bg_error_set(err, BG_ERR_START, "out of memory");
+		goto cleanup;
+	}
+	o.out_fd = open(a->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (o.out_fd < 0) {
+		bg_error_sys(err, BG_ERR_START, "cannot open the output file %s", a->output);
+		goto cleanup;
+	}
+	bg_output_header(o.out_fd, &o);
+	a->output_from = (long) lseek(o.out_fd, 0, SEEK_END);
+	a->since = bg_proc_ticks_now();
+	a->since = a->since > 0 ? a->since - 1 : 0;
+	rc = bg_spawn(&o, &a->child, err);
+	close(o.out_fd);
+
+cleanup:
+	free(commit_env);
+	free(release_env);
+	return rc;
+}
+
+static int probe_health(const bg_options *opt, int port, bg_probe_result *res)
+{
+	if (opt->health_path) {
+		return bg_probe_http(opt->host, port, opt->health_path, BG_HEALTH_PROBE_MS, res);
+	}
+	return bg_probe_tcp(opt->host, port, BG_HEALTH_PROBE_MS, res);
+}
+
+/* Notes how the start command ended, if it has. 0 while all is well. */
+static int check_command(start_attempt *a)
+{
+	if (a->cmd_done) {
+		return 0;
+	}
+	bg_child_wait(&a->child, 0, &a->cmd);
+	if (a->cmd.kind == BG_EXIT_TIMEOUT) {
+		return 0;
+	}
+	a->cmd_done = 1;
+	/* Unknown (reaped elsewhere): the health check decides. */
+	return a->cmd.kind == BG_EXIT_UNKNOWN || bg_exit_ok(&a->cmd) ? 0 : -1;
+}
+
+/* Polls, with a short back-off, until the port is healthy (0), or the start
+ * command fails, or a bound runs out (-1 with `why` said). A start command
+ * that daemonizes must exit within command_timeout; one that stays in the
+ * foreground is the service. Health is bounded by health.timeout from the
+ * launch. */
+static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char *why, size_t size)
+{
+	double t0 = bg_now_ms(), pause = 20;
+	double health_deadline = t0 + opt->health_timeout * 1000;
+	double command_deadline = t0 + opt->command_timeout * 1000;
+
+	for (;;) {
+		double now;
+
+		if (check_command(a) < 0) {
+			snprintf(why, size, "the start command failed");
+			return -1;
+		}
+		if (probe_health(opt, port, &a->last)) {
+			return 0;
+		}
+		now = bg_now_ms();
+		if (now >= health_deadline) {
+			snprintf(why, size, "not healthy within %g s (health.timeout)", opt->health_timeout);
+			return -1;
+		}
+		if (!a->cmd_done && now >= command_deadline) {
+			snprintf(why, size, "the start command neither exited nor became healthy within %g s "
+				"(command_timeout)", opt->command_timeout);
+			return -1;
+		}
+		if (a->cmd_done) {
+			bg_sleep_ms(pause);
+		} else {
+			bg_child_pause(&a->child, pause); /* wakes up early if it exits */
+		}
+		pause = pause < 250 ? pause * 1.5 : 250;
+	}
+}
+
+/* Stops everything this attempt started: the start command's session, what
+ * it daemonized (processes started since, holding its output file, as
+ * daemons keep their launcher's stdout), and whatever listens on the port. */
+static void undo_start(const bg_options *opt, const bg_logger *log, int port, start_attempt *a)
+{
+	bg_pid_list left = { NULL, 0 };
+	bg_error ignored;
+	struct stat st;
+
+	if (!a->cmd_done) {
+		bg_child_kill_group(&a->child, 2000, &a->cmd);
+	}
+	if (stat(a->output, &st) == 0
+		&& bg_proc_file_holders(st.st_dev, st.st_ino, a->since, &left, &ignored) == 0 && left.n > 0) {
+		bg_log(log, BG_LOG_INFO, "start: stopping %zu process(es) the failed start left behind", left.n);
+		bg_proc_terminate(&left, 2000);
+	}
+	bg_pid_list_free(&left);
+	bg_error_clear(&ignored);
+	if (bg_service_kill_port(opt, log, port, &ignored) < 0) {
+		bg_log(log, BG_LOG_ERROR, "start: cannot clear port %d after the failed start: %s", port, ignored.msg);
+	}
+}
+
+static void start_failure(const bg_options *opt, const bg_release *rel, int port, const start_attempt *a,
+	const char *why, bg_error *err)
+{
+	char cmd_state[256], tail[1536];
+	char *cmd = bg_strv_join(opt->start);
+	int fd = open(a->output, O_RDONLY | O_CLOEXEC);
+
+	tail[0] = '\0';
+	if (fd >= 0) {
+		bg_read_tail(fd, a->output_from, 15, tail, sizeof(tail));
+		close(fd);
+	}
+	if (a->cmd_done) {
+		bg_exit_describe(&a->cmd, cmd_state, sizeof(cmd_state));
+	} else {
+		snprintf(cmd_state, sizeof(cmd_state), "still running, stopped");
+	}
+	bg_error_set(err, BG_ERR_START, "start of %s on port %d failed: %s; start command `%s`: %s; ",
+		bg_layout_basename(rel->path), port, why, cmd ? cmd : "?", cmd_state);
+	if (a->last.status) {
+		bg_error_append(err, "last health check: GET %s answered HTTP %d", opt->health_path, a->last.status);
+	} else {
+		bg_error_append(err, "last health check: %s", a->last.error[0] ? a->last.error : "none");
+	}
+	bg_error_append(err, "; output (%s):\n%s", a->output, tail[0] ? tail : "(none)");
+	free(cmd);
+}
+
+int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err)
+{
+	start_attempt a;
+	char why[256], took[32];
+	double t0 = bg_now_ms();
+	bg_log_ctx ctx = { "start", -1, rel->commit, port };
+	int rc = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.child.pid = -1;
+	a.child.pidfd = -1;
+	if (bg_check_pair_port(opt, port, err) < 0 || refuse_live_port(opt, port, err) < 0
+		|| clear_port(opt, log, port, err) < 0 || set_port_files(opt, rel, port, err) < 0
+		|| !(a.output = bg_layout_output_log(opt, rel->path, BG_ERR_START, err))
+		|| spawn_start(opt, rel, port, &a, err) < 0) {
+		goto cleanup;
+	}
+	if (wait_healthy(opt, port, &a, why, sizeof(why)) < 0) {
+		start_failure(opt, rel, port, &a, why, err);
+		undo_start(opt, log, port, &a);
+		goto cleanup;
+	}
+	if (a.cmd_done && a.cmd.kind == BG_EXIT_UNKNOWN) {
+		bg_log(log, BG_LOG_WARNING, "start: the start command's exit status is unknown (reaped elsewhere); "
+			"the health check passed");
+	}
+	rel->port = port;
+	ctx.duration_ms = bg_now_ms() - t0;
+	bg_format_duration(took, sizeof(took), ctx.duration_ms);
+	bg_log_with(log, BG_LOG_INFO, &ctx, "start: %s healthy on port %d%s (%s)", bg_layout_basename(rel->path),
+		port, a.cmd_done ? "" : " (its start command stays in the foreground as the service)", took);
+	rc = 0;
+
+cleanup:
+	bg_child_release(&a.child);
+	free(a.output);
+	return rc;
+}
