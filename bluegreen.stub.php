@@ -17,6 +17,13 @@ namespace BlueGreen {
     final class Releaser
     {
         public function __construct(array $options) {}
+
+        /**
+         * The full sha of the branch head on the remote when it differs
+         * from the live release's commit (fetched into the cache), else
+         * null. An unchanged remote is only asked for its refs.
+         */
+        public function check(): ?string {}
     }
 
     /**

@@ -7,6 +7,7 @@
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
 #include "src/url.h"
+#include "src/git.h"
 
 static zend_object_handlers releaser_handlers;
 
@@ -217,6 +218,26 @@ ZEND_METHOD(BlueGreen_Releaser, __construct)
 	}
 	php_bluegreen_logger_init(r);
 	r->constructed = true;
+}
+
+ZEND_METHOD(BlueGreen_Releaser, check)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	char sha[41];
+	int changed;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	bg_error_clear(&err);
+	if (bg_git_check(&r->opt, &r->logger, NULL, sha, &changed, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	if (!changed) {
+		RETURN_NULL();
+	}
+	RETURN_STRING(sha);
 }
 
 void php_bluegreen_releaser_init(zend_class_entry *ce)

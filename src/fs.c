@@ -1,6 +1,11 @@
 #include "fs.h"
 
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void bg_path_normalize(char *path)
 {
@@ -38,4 +43,68 @@ void bg_path_normalize(char *path)
 		*out++ = '/';
 	}
 	*out = '\0';
+}
+
+int bg_mkdir_p(const char *path, mode_t mode, bg_code code, bg_error *err)
+{
+	char *copy = strdup(path), *p;
+	int rc = -1;
+
+	if (!copy) {
+		return bg_error_sys(err, code, "cannot create directory %s", path);
+	}
+	/* Each prefix in turn; EEXIST is fine as long as it is a directory,
+	 * which the next mkdir (or the final stat) finds out. */
+	for (p = copy + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+
+			*p = '\0';
+			if (mkdir(copy, mode) != 0 && errno != EEXIST) {
+				bg_error_sys(err, code, "cannot create directory %s", copy);
+				goto cleanup;
+			}
+			*p = saved;
+			if (!saved) {
+				break;
+			}
+		}
+	}
+	{
+		struct stat st;
+
+		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			bg_error_sys(err, code, "cannot create directory %s", path);
+			goto cleanup;
+		}
+	}
+	rc = 0;
+
+cleanup:
+	free(copy);
+	return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void) st;
+	(void) ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int bg_rm_rf(const char *path)
+{
+	if (!bg_path_exists(path)) {
+		return 0;
+	}
+	/* FTW_DEPTH: a directory after its content; FTW_PHYS: links not followed. */
+	return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+int bg_path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
 }

@@ -5,9 +5,21 @@
 #include "error.h"
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Collapses "//", "/./" and "dir/.." of an absolute path in place, without
  * looking at the disk (symlinks stay links). */
 void bg_path_normalize(char *path);
+
+/* Creates path and its missing parents with `mode`, like `mkdir -p`.
+ * Fails with `code` naming the path. */
+int bg_mkdir_p(const char *path, mode_t mode, bg_code code, bg_error *err);
+
+/* Removes path and everything below it, like `rm -rf`, without following
+ * symlinks. A missing path is no error. Returns 0, or -1 with errno set. */
+int bg_rm_rf(const char *path);
+
+/* 1 when path exists (lstat: a dangling symlink exists), else 0. */
+int bg_path_exists(const char *path);
 
 #endif

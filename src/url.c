@@ -61,6 +61,33 @@ const char *bg_url_kind_name(bg_url_kind kind)
 	return "other";
 }
 
+int bg_url_port(const char *url, int default_port)
+{
+	const char *authority = strstr(url, "://"), *end, *colon = NULL, *p;
+
+	if (!authority) {
+		return default_port;  /* scp-style has no port */
+	}
+	authority += 3;
+	if ((p = userinfo_end(authority))) {
+		authority = p + 1;
+	}
+	end = authority + strcspn(authority, "/?#");
+	for (p = authority; p < end; p++) {
+		if (*p == ']') {
+			colon = NULL;  /* the colons of an IPv6 address do not count */
+		} else if (*p == ':') {
+			colon = p;
+		}
+	}
+	if (colon && colon + 1 < end) {
+		int port = atoi(colon + 1);
+
+		return port > 0 && port < 65536 ? port : default_port;
+	}
+	return default_port;
+}
+
 /* Appends len bytes of s to out at *pos, keeping room for the NUL. */
 static void put(char *out, size_t size, size_t *pos, const char *s, size_t len)
 {

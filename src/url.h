@@ -23,6 +23,9 @@ typedef enum {
 bg_url_kind bg_url_kind_of(const char *url);
 const char *bg_url_kind_name(bg_url_kind kind);
 
+/* The port of a URL's authority (ssh://host:2222/x), else default_port. */
+int bg_url_port(const char *url, int default_port);
+
 /* Copies text into out (size bytes, always NUL-terminated) with the user
  * information of every "scheme://user:pass@" in it masked: the password of
  * "https://user:pass@h/x" becomes "***" (the user name stays), and so does

@@ -2,6 +2,8 @@
 Releaser::__construct(): the git option group, and no credential shown by var_dump()
 --EXTENSIONS--
 bluegreen
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/inc/common.inc';
