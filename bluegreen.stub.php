@@ -24,6 +24,13 @@ namespace BlueGreen {
          * null. An unchanged remote is only asked for its refs.
          */
         public function check(): ?string {}
+
+        /**
+         * Makes a release of $commit (a full or unambiguous short sha)
+         * beside the live one: releases_dir/release-<UTC time>-<short sha>,
+         * a working tree at exactly that commit, hardlinked from the cache.
+         */
+        public function prepare(string $commit): Release {}
     }
 
     /**

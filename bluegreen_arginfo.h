@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b005fbea0220763d2fe8a787e2b23471a7f450c9 */
+ * Stub hash: d27c88408721f7ff0253820db2da51ccdda8136f */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
@@ -8,18 +8,24 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_check, 0, 0, IS_STRING, 1)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_BlueGreen_Releaser_prepare, 0, 1, BlueGreen\\Release, 0)
+	ZEND_ARG_TYPE_INFO(0, commit, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Release___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
 
 ZEND_METHOD(BlueGreen_Releaser, __construct);
 ZEND_METHOD(BlueGreen_Releaser, check);
+ZEND_METHOD(BlueGreen_Releaser, prepare);
 ZEND_METHOD(BlueGreen_Release, __construct);
 
 
 static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
 	ZEND_ME(BlueGreen_Releaser, __construct, arginfo_class_BlueGreen_Releaser___construct, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, check, arginfo_class_BlueGreen_Releaser_check, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, prepare, arginfo_class_BlueGreen_Releaser_prepare, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

@@ -8,6 +8,7 @@
 #include "php_bluegreen.h"
 #include "src/url.h"
 #include "src/git.h"
+#include "src/prepare.h"
 
 static zend_object_handlers releaser_handlers;
 
@@ -238,6 +239,28 @@ ZEND_METHOD(BlueGreen_Releaser, check)
 		RETURN_NULL();
 	}
 	RETURN_STRING(sha);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, prepare)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	char *commit;
+	size_t len;
+	bg_release release;
+	bg_error err;
+
+	/* PATH: a NUL byte could not cut the sha short unseen. */
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_PATH(commit, len)
+	ZEND_PARSE_PARAMETERS_END();
+
+	bg_error_clear(&err);
+	if (bg_prepare(&r->opt, &r->logger, commit, &release, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	php_bluegreen_release_new(return_value, &release);
+	bg_release_free(&release);
 }
 
 void php_bluegreen_releaser_init(zend_class_entry *ce)

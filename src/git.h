@@ -6,6 +6,7 @@
 #include "error.h"
 #include "log.h"
 #include "options.h"
+#include "release.h"
 
 /* Whether `branch` can name refs/heads/<branch>. */
 int bg_git_branch_name_valid(const char *branch);
@@ -18,5 +19,13 @@ int bg_git_branch_name_valid(const char *branch);
  * then leaves the disk as it was. */
 int bg_git_check(const bg_options *opt, const bg_logger *log, const char *live_commit,
 	char new_sha[41], int *changed, bg_error *err);
+
+/* Makes releases_dir/release-<UTC time>-<short sha>/, a working tree at
+ * exactly commit_spec (a full or unambiguous short sha, else BG_ERR_VALUE)
+ * whose origin is the real remote: a hardlinked local clone of the cache,
+ * which fetches only when it lacks the commit. Fills out; on failure
+ * removes the directory. */
+int bg_git_release_checkout(const bg_options *opt, const bg_logger *log, const char *commit_spec,
+	bg_release *out, bg_error *err);
 
 #endif

@@ -1,5 +1,5 @@
 --TEST--
-Releaser::check() over git:// from a git daemon on a loopback port
+Releaser::check() and prepare() over git:// from a git daemon on a loopback port
 --EXTENSIONS--
 bluegreen
 --INI--
@@ -22,6 +22,11 @@ var_dump($r->check() === $next);
 var_dump(bg_git(['rev-parse', 'refs/heads/master'], "$box/releases/.bluegreen/cache.git") === $next);
 bg_log_print($lines, [substr($g['first'], 0, 7) => 'FIRST', substr($next, 0, 7) => 'NEXT', (string) $port => 'PORT']);
 
+$rel = $r->prepare($next);
+var_dump(bg_git(['rev-parse', 'HEAD'], $rel->path) === $next);
+echo str_replace((string) $port, 'PORT', bg_git(['remote', 'get-url', 'origin'], $rel->path)), "\n";
+echo "fetched again: ", count($lines) > 2 ? 'yes' : 'no', "\n";
+
 bg_stop_server($daemon, "$box/daemon.pid");
 ?>
 --CLEAN--
@@ -37,3 +42,6 @@ bool(true)
 info: check: master at FIRST, nothing new (DURATION)
 info: fetch: master from git://127.0.0.1:PORT/remote.git: received N objects, B bytes (DURATION)
 info: check: master moved FIRST..NEXT: 1 file changed, 1 insertion(+), 1 deletion(-) (DURATION)
+bool(true)
+git://127.0.0.1:PORT/remote.git
+fetched again: no

@@ -1,0 +1,20 @@
+#include "prepare.h"
+#include "fs.h"
+#include "git.h"
+
+int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_spec,
+	bg_release *out, bg_error *err)
+{
+	double t0 = bg_now_ms();
+	bg_log_ctx ctx = { "prepare", 0, NULL, 0 };
+	char took[32];
+
+	if (bg_git_release_checkout(opt, log, commit_spec, out, err) < 0) {
+		return -1;
+	}
+	ctx.duration_ms = bg_now_ms() - t0;
+	ctx.commit = out->commit;
+	bg_format_duration(took, sizeof(took), ctx.duration_ms);
+	bg_log_with(log, BG_LOG_INFO, &ctx, "prepare: release %s ready (%s)", out->path, took);
+	return 0;
+}
