@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -100,6 +101,26 @@ int bg_rm_rf(const char *path)
 	}
 	/* FTW_DEPTH: a directory after its content; FTW_PHYS: links not followed. */
 	return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+int bg_path_has_symlink(const char *base, const char *rel)
+{
+	size_t blen = strlen(base);
+	char *path = malloc(blen + strlen(rel) + 2), *p;
+	struct stat st;
+	int found = 0;
+
+	if (!path) {
+		return 1;  /* cannot tell: the careful answer */
+	}
+	sprintf(path, "%s/%s", base, rel);
+	for (p = path + blen + 1; (p = strchr(p, '/')) != NULL && !found; p++) {
+		*p = '\0';
+		found = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+		*p = '/';
+	}
+	free(path);
+	return found;
 }
 
 int bg_path_exists(const char *path)

@@ -19,6 +19,10 @@ int bg_mkdir_p(const char *path, mode_t mode, bg_code code, bg_error *err);
  * symlinks. A missing path is no error. Returns 0, or -1 with errno set. */
 int bg_rm_rf(const char *path);
 
+/* 1 when a component of rel below base (base/a, base/a/b, ..., the last
+ * one excluded) exists and is a symlink, else 0. */
+int bg_path_has_symlink(const char *base, const char *rel);
+
 /* 1 when path exists (lstat: a dangling symlink exists), else 0. */
 int bg_path_exists(const char *path);
 

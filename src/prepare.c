@@ -1,6 +1,7 @@
 #include "prepare.h"
 #include "fs.h"
 #include "git.h"
+#include "release_shared.h"
 
 int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_spec,
 	bg_release *out, bg_error *err)
@@ -10,6 +11,11 @@ int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_s
 	char took[32];
 
 	if (bg_git_release_checkout(opt, log, commit_spec, out, err) < 0) {
+		return -1;
+	}
+	if (bg_release_link_shared(opt, out, log, err) < 0) {
+		bg_rm_rf(out->path);
+		bg_release_free(out);
 		return -1;
 	}
 	ctx.duration_ms = bg_now_ms() - t0;
