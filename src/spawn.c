@@ -88,10 +88,20 @@ static char **env_with(char *const *add)
 	return env;
 }
 
+/* Valgrind before 3.20 does not know pidfd_open and reports every call as a
+ * bug of its own, which the test suite's valgrind run counts as a failure;
+ * its preloaded library names it. Polling is then the way to wait. */
+static int under_valgrind(void)
+{
+	const char *preload = getenv("LD_PRELOAD");
+
+	return preload && strstr(preload, "/vgpreload_");
+}
+
 static int pidfd_of(pid_t pid)
 {
 #ifdef SYS_pidfd_open
-	int fd = (int) syscall(SYS_pidfd_open, pid, 0);
+	int fd = under_valgrind() ? -1 : (int) syscall(SYS_pidfd_open, pid, 0);
 
 	if (fd >= 0) {
 		fcntl(fd, F_SETFD, FD_CLOEXEC);

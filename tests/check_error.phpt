@@ -64,7 +64,7 @@ $try(['remote' => "https://deploy:s3cret@127.0.0.1:$port/app.git"]);
 $try(['remote' => "http://ghp_t0ken@127.0.0.1:$port/app.git"]);
 
 echo "-- an HTTP remote that refuses the credentials\n";
-$server = bg_start_server([PHP_BINARY, '-n', '-d', 'pcre.jit=0', __DIR__ . '/fixtures/http401.php', $http, "$box/auth.log"], $http, "$box/server.pid");
+$server = bg_start_server([PHP_BINARY, '-n', __DIR__ . '/fixtures/http401.php', $http, "$box/auth.log"], $http, "$box/server.pid");
 $try(['remote' => "http://deploy:s3cret@127.0.0.1:$http/app.git"]);
 $try(['remote' => "http://127.0.0.1:$http/app.git", 'git' => ['username' => 'ops', 'password' => 'hunter2']]);
 $try(['remote' => "http://127.0.0.1:$http/app.git"]);
