@@ -1,6 +1,7 @@
 #include "prepare.h"
 #include "fs.h"
 #include "git.h"
+#include "release_build.h"
 #include "release_shared.h"
 
 int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_spec,
@@ -13,7 +14,8 @@ int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_s
 	if (bg_git_release_checkout(opt, log, commit_spec, out, err) < 0) {
 		return -1;
 	}
-	if (bg_release_link_shared(opt, out, log, err) < 0) {
+	if (bg_release_link_shared(opt, out, log, err) < 0 || bg_release_build(opt, out, log, err) < 0) {
+		/* A half-made release must not be mistaken for one ready to start. */
 		bg_rm_rf(out->path);
 		bg_release_free(out);
 		return -1;
