@@ -23,7 +23,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl The core: no Zend header below src/. PHP's configure defines _GNU_SOURCE
   dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
   bluegreen_core="src/error.c src/strv.c src/log.c src/options.c src/fs.c src/git.c src/release.c src/spawn.c src/url.c \
-    src/git_util.c src/git_callbacks.c src/known_hosts.c src/git_remote.c src/git_cache.c src/git_release.c src/prepare.c src/release_shared.c src/release_build.c"
+    src/git_util.c src/git_callbacks.c src/known_hosts.c src/git_remote.c src/git_cache.c src/git_release.c src/git_checkout.c src/prepare.c src/release_shared.c src/release_build.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

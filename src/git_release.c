@@ -2,6 +2,7 @@
 #include "git.h"
 #include "fs.h"
 #include "git_cache.h"
+#include "git_checkout.h"
 #include "git_remote.h"
 #include "git_util.h"
 #include "strv.h"
@@ -77,33 +78,6 @@ static int clone_cache(const bg_options *opt, const char *dir, git_repository **
 	return rc;
 }
 
-/* Points the local branch at exactly the commit, makes it HEAD, and writes
- * the working tree and index, so `git rev-parse HEAD` there names it. */
-static int checkout_commit(git_repository *repo, const git_oid *oid, const char *refname,
-	bg_error *err)
-{
-	git_checkout_options co;
-	git_commit *commit = NULL;
-	git_reference *ref = NULL;
-	int rc = -1;
-
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_RECREATE_MISSING;
-	if (git_commit_lookup(&commit, repo, oid) < 0
-		|| git_reference_create(&ref, repo, refname, oid, 1, "bluegreen: release") < 0
-		|| git_repository_set_head(repo, refname) < 0
-		|| git_checkout_tree(repo, (git_object *) commit, &co) < 0) {
-		bg_git_fail(err, "cannot check out %s in %s", git_oid_tostr_s(oid), git_repository_workdir(repo));
-		goto cleanup;
-	}
-	rc = 0;
-
-cleanup:
-	git_reference_free(ref);
-	git_commit_free(commit);
-	return rc;
-}
-
 /* The release's origin is the real remote, not the cache, so that the
  * release can itself be root later. */
 static int set_origin(git_repository *repo, const bg_git_remote *remote, bg_error *err)
@@ -122,7 +96,7 @@ static int make_tree(const bg_git_remote *remote, const git_oid *oid, const char
 	int rc = -1;
 
 	if (clone_cache(remote->opt, dir, &repo, err) == 0
-		&& checkout_commit(repo, oid, remote->refname, err) == 0
+		&& bg_git_checkout_commit(repo, oid, remote->refname, err) == 0
 		&& set_origin(repo, remote, err) == 0) {
 		rc = 0;
 	}

@@ -71,6 +71,14 @@ $r3 = new BlueGreen\Releaser(bg_min_options($box, ['releases_dir' => "$box/other
 $rel3 = $r3->prepare($second);
 echo bg_git(['rev-parse', 'HEAD'], $rel3->path) === $second ? "HEAD is the commit\n" : "HEAD is wrong\n";
 bg_log_print($lines, $replace);
+
+echo "-- a .gitattributes in the tree: its filters apply (ident expands \$Id\$)\n";
+$attrs = bg_git_commit($g['work'], ['.gitattributes' => "*.txt ident\n", 'id.txt' => "\$Id\$\n"], 'attributes');
+bg_git_push($g['work']);
+$rel4 = $r->prepare($attrs);
+echo preg_replace('/[0-9a-f]{40}/', 'BLOB', file_get_contents("$rel4->path/id.txt"));
+echo "status: [", bg_git(['status', '--porcelain'], $rel4->path), "]\n";
+$lines->exchangeArray([]);
 ?>
 --CLEAN--
 <?php
@@ -119,3 +127,6 @@ HEAD is the commit
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
 info: prepare: cloned SECOND into BOX/other/release-UTC-SECOND, objects hardlinked from the cache (DURATION)
 info: prepare: release BOX/other/release-UTC-SECOND ready (DURATION)
+-- a .gitattributes in the tree: its filters apply (ident expands $Id$)
+$Id: BLOB $
+status: []
