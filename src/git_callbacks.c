@@ -5,6 +5,7 @@
 
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 /* Who we are to an SSH server that the URL names no user for: like ssh(1),
@@ -38,7 +39,12 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 		if (g->key) {
 			return git_credential_ssh_key_new(out, user ? user : local_user(), g->pubkey, g->key, g->passphrase);
 		}
-		return git_credential_ssh_key_from_agent(out, user ? user : local_user());
+		if (getenv("SSH_AUTH_SOCK")) {
+			return git_credential_ssh_key_from_agent(out, user ? user : local_user());
+		}
+		git_error_set_str(GIT_ERROR_SSH, "SSH needs a key: set git.key, or run an ssh-agent "
+			"(SSH_AUTH_SOCK is not set)");
+		return GIT_EAUTH;
 	}
 	if (first_offer(s, allowed, GIT_CREDENTIAL_USERNAME)) {
 		return git_credential_username_new(out, user ? user : local_user());

@@ -2,7 +2,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,28 @@ static long base64_decode(char *s)
 	return out;
 }
 
+/* OpenSSH's wildcards: '*' and '?' only ("[host]:port" is literal), and
+ * host names compare without case. */
+static int wildcard_match(const char *pat, const char *s)
+{
+	for (; *pat; pat++, s++) {
+		if (*pat == '*') {
+			for (; ; s++) {
+				if (wildcard_match(pat + 1, s)) {
+					return 1;
+				}
+				if (!*s) {
+					return 0;
+				}
+			}
+		}
+		if (!*s || (*pat != '?' && tolower((unsigned char) *pat) != tolower((unsigned char) *s))) {
+			return 0;
+		}
+	}
+	return !*s;
+}
+
 /* OpenSSH's rule: a host matches a list when one pattern matches it and
  * no negated pattern does. */
 static int host_in_list(char *patterns, const char *name)
@@ -49,7 +70,7 @@ static int host_in_list(char *patterns, const char *name)
 	for (pat = strtok_r(patterns, ",", &save); pat; pat = strtok_r(NULL, ",", &save)) {
 		int negated = *pat == '!';
 
-		if (fnmatch(pat + negated, name, FNM_CASEFOLD) == 0) {
+		if (wildcard_match(pat + negated, name)) {
 			if (negated) {
 				return 0;
 			}

@@ -1,5 +1,6 @@
 #include "url.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,17 @@ static const char *userinfo_end(const char *authority)
 		}
 	}
 	return at;
+}
+
+/* Whether the scheme that ends at sep ("://") is an SSH one. */
+static int is_ssh_scheme(const char *text, const char *sep)
+{
+	const char *start = sep;
+
+	while (start > text && (isalnum((unsigned char) start[-1]) || start[-1] == '+')) {
+		start--;
+	}
+	return bg_url_kind_of(start) == BG_URL_SSH;
 }
 
 /* scp-style "[user@]host:path": a ':' before any '/'. */
@@ -120,8 +132,15 @@ char *bg_url_mask(const char *text, char *out, size_t size)
 			continue;
 		}
 		colon = memchr(authority, ':', (size_t) (at - authority));
+		if (!colon && is_ssh_scheme(p, sep)) {
+			/* ssh://git@host: a user name, never a secret. */
+			put(out, size, &pos, p, (size_t) (at - p));
+			p = at;
+			continue;
+		}
 		/* Keep the user name when a password follows it: it helps, and
-		 * alone it is no secret. A lone user part may be a token. */
+		 * alone it is no secret. A lone user part of an HTTP URL may be a
+		 * token. */
 		put(out, size, &pos, p, (size_t) ((colon ? colon + 1 : authority) - p));
 		put(out, size, &pos, "***", 3);
 		p = at;

@@ -50,6 +50,15 @@ echo $m[0], "\n";
 echo "-- a token alone is masked whole\n";
 $r = new BlueGreen\Releaser(['remote' => 'https://ghp_tokentoken@git.example.com/app.git'] + $ok);
 echo str_contains(print_r($r, true), 'ghp_') ? 'SHOWN' : 'hidden', "\n";
+
+echo "-- an SSH user name is no secret\n";
+foreach (['ssh://git@git.example.com:2222/app.git', 'git+ssh://deploy:pw@git.example.com/app.git', 'git@git.example.com:app.git'] as $url) {
+    $r = new BlueGreen\Releaser(['remote' => $url] + $ok);
+    ob_start();
+    var_dump($r);
+    preg_match('/\["remote"\]=>\s+string\(\d+\) "([^"]*)"/', ob_get_clean(), $m);
+    echo $m[1], "\n";
+}
 ?>
 --CLEAN--
 <?php
@@ -92,3 +101,7 @@ remote: https://deploy:***@git.example.com/app.git
   }
 -- a token alone is masked whole
 hidden
+-- an SSH user name is no secret
+ssh://git@git.example.com:2222/app.git
+git+ssh://deploy:***@git.example.com/app.git
+git@git.example.com:app.git
