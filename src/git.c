@@ -158,7 +158,7 @@ static void log_check(const bg_logger *log, const bg_options *opt, const git_oid
 	git_oid_tostr(sha, sizeof(sha), to);
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
 	if (git_oid_equal(from, to)) {
-		bg_log_with(log, BG_LOG_INFO, &ctx, "check: %s at %s, nothing new (%s)", opt->branch, a, took);
+		bg_log_with(log, BG_LOG_DEBUG, &ctx, "check: %s at %s, nothing new (%s)", opt->branch, a, took);
 	} else {
 		bg_log_with(log, BG_LOG_INFO, &ctx, "check: %s moved %s..%s: %s (%s)", opt->branch, a, b,
 			*stat ? stat : "no diff stat: the live commit is not in the cache or root", took);

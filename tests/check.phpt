@@ -64,7 +64,7 @@ bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-check');
 -- unchanged: null, and not a byte fetched or written
 NULL
 bool(true)
-info: check: master at FIRST, nothing new (DURATION)
+debug: check: master at FIRST, nothing new (DURATION)
 -- a new commit: its full sha, fetched into the cache with its diff stat
 bool(true)
 bool(true)
@@ -77,7 +77,7 @@ bool(true)
 info: check: master moved FIRST..SECOND: 3 files changed, 3 insertions(+), 4 deletions(-) (DURATION)
 -- once root is at the head: null again
 NULL
-info: check: master at SECOND, nothing new (DURATION)
+debug: check: master at SECOND, nothing new (DURATION)
 -- a force-pushed branch (second rewritten): followed
 bool(true)
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)

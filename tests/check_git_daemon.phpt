@@ -39,7 +39,7 @@ bg_rmrf(sys_get_temp_dir() . '/bluegreen-test-check-git-daemon');
 NULL
 bool(true)
 bool(true)
-info: check: master at FIRST, nothing new (DURATION)
+debug: check: master at FIRST, nothing new (DURATION)
 info: fetch: master from git://127.0.0.1:PORT/remote.git: received N objects, B bytes (DURATION)
 info: check: master moved FIRST..NEXT: 1 file changed, 1 insertion(+), 1 deletion(-) (DURATION)
 bool(true)

@@ -121,7 +121,7 @@ bool(true)
 bool(true)
 -- a release can be root: check() from it sees nothing new
 NULL
-info: check: master at SECOND, nothing new (DURATION)
+debug: check: master at SECOND, nothing new (DURATION)
 -- a commit the cache lacks is fetched first (a new releases_dir)
 HEAD is the commit
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
