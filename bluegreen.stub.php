@@ -28,7 +28,8 @@ namespace BlueGreen {
         /**
          * Makes a release of $commit (a full or unambiguous short sha)
          * beside the live one: releases_dir/release-<UTC time>-<short sha>,
-         * a working tree at exactly that commit, hardlinked from the cache.
+         * a working tree at exactly that commit, hardlinked from the cache,
+         * with the shared paths linked and the build steps run.
          */
         public function prepare(string $commit): Release {}
     }

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *const composer_install[] = {
+static char *composer_install[] = {
 	"composer", "install", "--no-interaction", "--no-dev", "--optimize-autoloader", NULL
 };
 
 /* The default build: composer install, only for a release with a
  * composer.json, and only with composer in PATH. *argv stays NULL when
  * there is nothing to build. */
-static int default_step(const bg_release *rel, char *const **argv, bg_error *err)
+static int default_step(const bg_release *rel, char ***argv, bg_error *err)
 {
 	char *manifest = bg_asprintf("%s/composer.json", rel->path), *composer;
 	int has_manifest = manifest && bg_path_exists(manifest);
@@ -103,8 +103,8 @@ cleanup:
 int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logger *log,
 	bg_error *err)
 {
-	char *const *fallback[2] = { NULL, NULL };
-	char *const *const *steps = (char *const *const *) opt->build;
+	char **fallback[2] = { NULL, NULL };
+	char ***steps = opt->build;
 	char *env[3] = { NULL, NULL, NULL }, *output = NULL;
 	int count, n, rc = -1;
 
@@ -114,7 +114,7 @@ int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logg
 		}
 		steps = fallback;
 	}
-	count = (int) bg_argvv_len((char **const *) steps);
+	count = (int) bg_argvv_len(steps);
 	if (count == 0) {
 		return 0;
 	}
