@@ -19,6 +19,21 @@ namespace BlueGreen {
         public function __construct(array $options) {}
 
         /**
+         * The full sha of the branch head on the remote when it differs
+         * from the live release's commit (fetched into the cache), else
+         * null. An unchanged remote is only asked for its refs.
+         */
+        public function check(): ?string {}
+
+        /**
+         * Makes a release of $commit (a full or unambiguous short sha)
+         * beside the live one: releases_dir/release-<UTC time>-<short sha>,
+         * a working tree at exactly that commit, hardlinked from the cache,
+         * with the shared paths linked and the build steps run.
+         */
+        public function prepare(string $commit): Release {}
+
+        /**
          * The pair's ports: the live one nginx points to (when it accepts
          * connections), the idle one, and those that accept connections.
          *

@@ -1,8 +1,15 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b7c13f66c4d9fca5b0569f70c5d7862e076a61e0 */
+ * Stub hash: 516741210c160236e9a8bb3f6812e490db790f17 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_check, 0, 0, IS_STRING, 1)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_BlueGreen_Releaser_prepare, 0, 1, BlueGreen\\Release, 0)
+	ZEND_ARG_TYPE_INFO(0, commit, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_ports, 0, 0, IS_ARRAY, 0)
@@ -24,6 +31,8 @@ ZEND_END_ARG_INFO()
 
 
 ZEND_METHOD(BlueGreen_Releaser, __construct);
+ZEND_METHOD(BlueGreen_Releaser, check);
+ZEND_METHOD(BlueGreen_Releaser, prepare);
 ZEND_METHOD(BlueGreen_Releaser, ports);
 ZEND_METHOD(BlueGreen_Releaser, start);
 ZEND_METHOD(BlueGreen_Releaser, stop);
@@ -33,6 +42,8 @@ ZEND_METHOD(BlueGreen_Release, __construct);
 
 static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
 	ZEND_ME(BlueGreen_Releaser, __construct, arginfo_class_BlueGreen_Releaser___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, check, arginfo_class_BlueGreen_Releaser_check, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, prepare, arginfo_class_BlueGreen_Releaser_prepare, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, ports, arginfo_class_BlueGreen_Releaser_ports, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, start, arginfo_class_BlueGreen_Releaser_start, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, stop, arginfo_class_BlueGreen_Releaser_stop, ZEND_ACC_PUBLIC)

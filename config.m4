@@ -23,9 +23,17 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl The core: no Zend header below src/. PHP's configure defines _GNU_SOURCE
   dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
   bluegreen_core="src/error.c src/strv.c src/log.c src/clock.c src/options.c src/fs.c src/layout.c \
-    src/release.c src/spawn.c src/proc.c src/netaddr.c src/probe.c src/portfile.c \
-    src/service.c src/service_start.c src/service_stop.c src/nginx.c src/nginx_switch.c src/nginx_conf.c \
-    src/releaser.c src/git.c"
+    src/release.c src/spawn.c src/proc.c src/netaddr.c src/probe.c src/url.c"
+  dnl git: check() and prepare()
+  bluegreen_core="$bluegreen_core src/git.c src/git_util.c src/git_callbacks.c src/known_hosts.c \
+    src/git_remote.c src/git_cache.c src/git_release.c src/git_checkout.c \
+    src/prepare.c src/release_shared.c src/release_build.c"
+  dnl services: ports(), start(), stop()
+  bluegreen_core="$bluegreen_core src/portfile.c src/service.c src/service_start.c src/service_stop.c"
+  dnl nginx: switchTo()
+  bluegreen_core="$bluegreen_core src/nginx.c src/nginx_switch.c src/nginx_conf.c"
+  dnl the releaser
+  bluegreen_core="$bluegreen_core src/releaser.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

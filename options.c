@@ -17,17 +17,21 @@
 
 #include <arpa/inet.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 static const char *const top_keys[] = {
 	"root", "remote", "branch", "releases_dir", "ports", "host", "port_files",
 	"shared", "build", "start", "stop", "health", "nginx", "drain_timeout",
-	"stop_timeout", "command_timeout", "keep_releases", "log", NULL
+	"stop_timeout", "command_timeout", "keep_releases", "log", "git", NULL
 };
 static const char *const health_keys[] = { "path", "timeout", NULL };
 static const char *const nginx_keys[] = {
 	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
+};
+static const char *const git_keys[] = {
+	"username", "password", "key", "pubkey", "passphrase", "known_hosts", "check_host", NULL
 };
 
 static zend_result fail_type(const char *key, const char *expected, zval *given)
@@ -378,6 +382,64 @@ static zend_result read_nginx(zval *zv, bg_nginx_options *n)
 	return SUCCESS;
 }
 
+/* The string options of the `git` group: which reader checks each. */
+static const struct {
+	const char *key;
+	zend_result (*read)(zval *zv, const char *key, char **out);
+	size_t offset;
+} git_strings[] = {
+	{ "username", read_string, offsetof(bg_git_options, username) },
+	{ "password", read_string, offsetof(bg_git_options, password) },
+	{ "key", read_path, offsetof(bg_git_options, key) },
+	{ "pubkey", read_path, offsetof(bg_git_options, pubkey) },
+	{ "passphrase", read_string, offsetof(bg_git_options, passphrase) },
+	{ "known_hosts", read_path, offsetof(bg_git_options, known_hosts) },
+};
+
+/* git: credentials for the remote and how SSH host keys are checked. */
+static zend_result read_git(zval *zv, bg_git_options *g)
+{
+	HashTable *ht;
+	zval *v;
+	size_t i;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type("git", "of type array", zv);
+	}
+	ht = Z_ARRVAL_P(zv);
+	if (check_keys(ht, git_keys, "git") == FAILURE) {
+		return FAILURE;
+	}
+	for (i = 0; i < sizeof(git_strings) / sizeof(git_strings[0]); i++) {
+		char key[32];
+
+		if (!(v = zend_hash_str_find(ht, git_strings[i].key, strlen(git_strings[i].key)))) {
+			continue;
+		}
+		snprintf(key, sizeof(key), "git.%s", git_strings[i].key);
+		if (git_strings[i].read(v, key, (char **) ((char *) g + git_strings[i].offset)) == FAILURE) {
+			return FAILURE;
+		}
+	}
+	if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("check_host")))) {
+		if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
+			return fail_type("git.check_host", "of type bool", v);
+		}
+		g->check_host = Z_TYPE_P(v) == IS_TRUE;
+	}
+	if (g->pubkey && !g->key) {
+		return fail_value("Option \"git.pubkey\" needs \"git.key\", the private key it goes with");
+	}
+	if (g->passphrase && !g->key) {
+		return fail_value("Option \"git.passphrase\" needs \"git.key\", the private key it unlocks");
+	}
+	if (g->known_hosts && !g->check_host) {
+		return fail_value("Option \"git.known_hosts\" is meaningless with \"git.check_host\" => false");
+	}
+	return SUCCESS;
+}
+
 /* log: a file path, or a callable other than a plain string (a string is
  * always a path; wrap a function name as `name(...)`). */
 static zend_result read_log(zval *zv, php_bluegreen_releaser *r)
@@ -492,6 +554,7 @@ static zend_result read_one(php_bluegreen_releaser *r, zend_string *key, zval *v
 	if (zend_string_equals_literal(key, "command_timeout")) return read_seconds(v, k, &opt->command_timeout, false);
 	if (zend_string_equals_literal(key, "keep_releases")) return read_keep(v, &opt->keep_releases);
 	if (zend_string_equals_literal(key, "log")) return read_log(v, r);
+	if (zend_string_equals_literal(key, "git")) return read_git(v, &opt->git);
 	return SUCCESS; /* unreachable: check_keys ran first */
 }
 

@@ -6,7 +6,10 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
+#include "src/git.h"
+#include "src/prepare.h"
 #include "src/service.h"
+#include "src/url.h"
 
 static zend_object_handlers releaser_handlers;
 
@@ -95,6 +98,36 @@ static void add_str(zval *arr, const char *key, const char *s)
 	}
 }
 
+/* A credential is shown as set or not, never as itself. */
+static void add_secret(zval *arr, const char *key, const char *s)
+{
+	add_str(arr, key, s ? "***" : NULL);
+}
+
+/* A URL with its user information masked. */
+static void add_url(zval *arr, const char *key, const char *url)
+{
+	char *masked = url ? bg_url_mask_dup(url) : NULL;
+
+	add_str(arr, key, masked ? masked : (url ? "***" : NULL));
+	free(masked);
+}
+
+static void add_git(zval *arr, const bg_git_options *g)
+{
+	zval git;
+
+	array_init(&git);
+	add_str(&git, "username", g->username);
+	add_secret(&git, "password", g->password);
+	add_str(&git, "key", g->key);
+	add_str(&git, "pubkey", g->pubkey);
+	add_secret(&git, "passphrase", g->passphrase);
+	add_str(&git, "known_hosts", g->known_hosts);
+	add_assoc_bool(&git, "check_host", g->check_host);
+	add_assoc_zval(arr, "git", &git);
+}
+
 static void add_build(zval *arr, const bg_options *opt)
 {
 	zval steps, step;
@@ -126,8 +159,9 @@ static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 		return Z_ARRVAL(info);
 	}
 	add_str(&info, "root", o->root);
-	add_str(&info, "remote", o->remote);
+	add_url(&info, "remote", o->remote);
 	add_str(&info, "branch", o->branch);
+	add_git(&info, &o->git);
 	add_str(&info, "releases_dir", o->releases_dir);
 	array_init(&ports);
 	add_next_index_long(&ports, o->ports[0]);
@@ -184,6 +218,48 @@ ZEND_METHOD(BlueGreen_Releaser, __construct)
 	}
 	php_bluegreen_logger_init(r);
 	r->constructed = true;
+}
+
+ZEND_METHOD(BlueGreen_Releaser, check)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	char sha[41];
+	int changed;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	bg_error_clear(&err);
+	if (bg_git_check(&r->core.opt, &r->core.log, NULL, sha, &changed, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	if (!changed) {
+		RETURN_NULL();
+	}
+	RETURN_STRING(sha);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, prepare)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	char *commit;
+	size_t len;
+	bg_release release;
+	bg_error err;
+
+	/* PATH: a NUL byte could not cut the sha short unseen. */
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_PATH(commit, len)
+	ZEND_PARSE_PARAMETERS_END();
+
+	bg_error_clear(&err);
+	if (bg_prepare(&r->core.opt, &r->core.log, commit, &release, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	php_bluegreen_release_new(return_value, &release);
+	bg_release_free(&release);
 }
 
 /* A port argument must be one of the pair. */

@@ -1,8 +1,31 @@
-/* bluegreen core: everything done with libgit2. */
+/* bluegreen core: everything done with libgit2 — noticing a new version on
+ * the remote, and making a working tree of it beside the live release. */
 #ifndef BG_GIT_H
 #define BG_GIT_H
 
+#include "error.h"
+#include "log.h"
+#include "options.h"
+#include "release.h"
+
 /* Whether `branch` can name refs/heads/<branch>. */
 int bg_git_branch_name_valid(const char *branch);
+
+/* Whether `branch` of the remote has moved away from live_commit (a full
+ * sha; NULL: the HEAD of root). An unchanged remote costs one connection
+ * that lists its refs, and nothing is fetched or written. A moved one is
+ * fetched into the cache; *changed is then 1 and new_sha holds its head,
+ * and old..new with its diff stat is logged. Fails with BG_ERR_GIT, and
+ * then leaves the disk as it was. */
+int bg_git_check(const bg_options *opt, const bg_logger *log, const char *live_commit,
+	char new_sha[41], int *changed, bg_error *err);
+
+/* Makes releases_dir/release-<UTC time>-<short sha>/, a working tree at
+ * exactly commit_spec (a full or unambiguous short sha, else BG_ERR_VALUE)
+ * whose origin is the real remote: a hardlinked local clone of the cache,
+ * which fetches only when it lacks the commit. Fills out; on failure
+ * removes the directory. */
+int bg_git_release_checkout(const bg_options *opt, const bg_logger *log, const char *commit_spec,
+	bg_release *out, bg_error *err);
 
 #endif

@@ -21,7 +21,7 @@ char *bg_layout_output_log(const bg_options *opt, const char *release_path, bg_c
 		bg_error_set(err, code, "out of memory");
 		return NULL;
 	}
-	if (bg_mkdir_p(dir, code, err) == 0) {
+	if (bg_mkdir_p(dir, 0755, code, err) == 0) {
 		path = bg_asprintf("%s/%s.log", dir, bg_layout_basename(release_path));
 	}
 	free(dir);

@@ -23,13 +23,30 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (18) {
+object(BlueGreen\Releaser)#%d (19) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
   string(6) "origin"
   ["branch"]=>
   string(6) "master"
+  ["git"]=>
+  array(7) {
+    ["username"]=>
+    NULL
+    ["password"]=>
+    NULL
+    ["key"]=>
+    NULL
+    ["pubkey"]=>
+    NULL
+    ["passphrase"]=>
+    NULL
+    ["known_hosts"]=>
+    NULL
+    ["check_host"]=>
+    bool(true)
+  }
   ["releases_dir"]=>
   string(%d) "BOX/releases"
   ["ports"]=>
