@@ -328,7 +328,8 @@ ZEND_METHOD(BlueGreen_Releaser, start)
 	bg_release_free(&rel);
 }
 
-ZEND_METHOD(BlueGreen_Releaser, stop)
+/* stop() and switchTo(): one port of the pair, one core call. */
+static void call_with_port(INTERNAL_FUNCTION_PARAMETERS, int (*fn)(bg_releaser *, int, bg_error *))
 {
 	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
 	zend_long port;
@@ -342,30 +343,20 @@ ZEND_METHOD(BlueGreen_Releaser, stop)
 		RETURN_THROWS();
 	}
 	bg_error_clear(&err);
-	if (bg_releaser_stop(&r->core, (int) port, &err) < 0) {
+	if (fn(&r->core, (int) port, &err) < 0) {
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}
 }
 
+ZEND_METHOD(BlueGreen_Releaser, stop)
+{
+	call_with_port(INTERNAL_FUNCTION_PARAM_PASSTHRU, bg_releaser_stop);
+}
+
 ZEND_METHOD(BlueGreen_Releaser, switchTo)
 {
-	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
-	zend_long port;
-	bg_error err;
-
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_LONG(port)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (!check_port_arg(&r->core.opt, 1, port)) {
-		RETURN_THROWS();
-	}
-	bg_error_clear(&err);
-	if (bg_releaser_switch(&r->core, (int) port, &err) < 0) {
-		php_bluegreen_throw(&err);
-		RETURN_THROWS();
-	}
+	call_with_port(INTERNAL_FUNCTION_PARAM_PASSTHRU, bg_releaser_switch);
 }
 
 void php_bluegreen_releaser_init(zend_class_entry *ce)

@@ -1,4 +1,5 @@
 #include "release_build.h"
+#include "layout.h"
 #include "fs.h"
 #include "spawn.h"
 #include "strv.h"
@@ -33,22 +34,6 @@ static int default_step(const bg_release *rel, char ***argv, bg_error *err)
 	free(composer);
 	*argv = composer_install;
 	return 0;
-}
-
-/* releases_dir/.bluegreen/logs/<release directory name>.log */
-static char *output_path(const bg_options *opt, const bg_release *rel, bg_error *err)
-{
-	char *dir = bg_asprintf("%s/.bluegreen/logs", opt->releases_dir);
-	const char *name = strrchr(rel->path, '/');
-	char *path = NULL;
-
-	if (!dir) {
-		bg_error_sys(err, BG_ERR_BUILD, "build log");
-	} else if (bg_mkdir_p(dir, 0755, BG_ERR_BUILD, err) == 0) {
-		path = bg_asprintf("%s/%s.log", dir, name ? name + 1 : rel->path);
-	}
-	free(dir);
-	return path;
 }
 
 static void fail_step(const bg_options *opt, const bg_release *rel, int n, int count, const char *cmd,
@@ -124,7 +109,7 @@ int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logg
 		bg_error_sys(err, BG_ERR_BUILD, "build");
 		goto cleanup;
 	}
-	if (!(output = output_path(opt, rel, err))) {
+	if (!(output = bg_layout_output_log(opt, rel->path, BG_ERR_BUILD, err))) {
 		goto cleanup;
 	}
 	for (n = 0; n < count; n++) {

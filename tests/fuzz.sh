@@ -24,22 +24,7 @@ fi
 
 # --- clang and its fuzzer runtime, by Debian package --------------------------
 packages=(clang libclang-rt-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" = 0 ]; then
-		echo "tests/fuzz.sh: installing ${missing[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	else
-		echo "tests/fuzz.sh: missing packages; run as root:" >&2
-		echo "  apt-get install ${missing[*]}" >&2
-		exit 2
-	fi
-fi
+bash tests/install-packages.sh tests/fuzz.sh "${packages[@]}"
 
 work=$(mktemp -d /tmp/bluegreen-fuzz.XXXXXX)
 child=

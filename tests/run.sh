@@ -19,22 +19,7 @@ for arg in "$@"; do
 	[ "$arg" = "-m" ] && packages+=(valgrind)
 done
 
-missing=()
-for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" = 0 ]; then
-		echo "tests/run.sh: installing ${missing[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	else
-		echo "tests/run.sh: missing packages; run as root:" >&2
-		echo "  apt-get install ${missing[*]}" >&2
-		exit 2
-	fi
-fi
+bash tests/install-packages.sh tests/run.sh "${packages[@]}"
 
 # --- build ------------------------------------------------------------------
 php=$(command -v php)
