@@ -43,6 +43,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Runs a command under timeout(1) in the background, where the EXIT trap can
+# stop it, and returns its exit status.
+run_bounded() {
+	local limit=$1 rc=0
+
+	shift
+	timeout -k 10 "$limit" "$@" &
+	child=$!
+	wait "$child" || rc=$?
+	child=
+	return "$rc"
+}
+
 cflags=(-g -O1 -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -fno-sanitize-recover=all)
 sources=(src/nginx_conf.c src/error.c)
 export ASAN_OPTIONS=detect_leaks=1
@@ -51,8 +64,10 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # --- the exact checks ------------------------------------------------------------
 clang "${cflags[@]}" -fsanitize=address,undefined -o "$work/nginx_conf_check" \
 	tests/fuzz/nginx_conf_check.c "${sources[@]}"
-if ! "$work/nginx_conf_check"; then
-	echo "tests/fuzz.sh: nginx_conf_check failed" >&2
+rc=0
+run_bounded 120 "$work/nginx_conf_check" || rc=$?
+if [ "$rc" != 0 ]; then
+	echo "tests/fuzz.sh: nginx_conf_check failed (exit $rc)" >&2
 	exit 1
 fi
 
@@ -64,16 +79,13 @@ mkdir "$work/artifacts"
 seeds=$(find "$work/corpus" -type f | wc -l)
 
 echo "tests/fuzz.sh: fuzzing for $seconds s from $seeds seeds"
-# -max_total_time bounds the run; timeout(1) is the backstop should one
-# input hang past -timeout.
-timeout -k 10 $((seconds + 120)) "$work/nginx_conf_fuzz" \
+# -max_total_time bounds the run and -timeout each input; timeout(1) is the
+# backstop should libFuzzer itself get stuck.
+rc=0
+run_bounded $((seconds + 120)) "$work/nginx_conf_fuzz" \
 	-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	-dict=tests/fuzz/nginx_conf.dict -print_final_stats=1 \
-	-artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/fuzz.log" 2>&1 &
-child=$!
-rc=0
-wait "$child" || rc=$?
-child=
+	-artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/fuzz.log" 2>&1 || rc=$?
 
 if [ "$rc" != 0 ]; then
 	keep=1
