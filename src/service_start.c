@@ -19,6 +19,11 @@
 /* One health probe may take this long; the whole wait is health.timeout. */
 #define BG_HEALTH_PROBE_MS 2000
 
+/* A daemonizing start command (`start d`) may still be on its way out when
+ * the service already answers: it gets this long to exit before it is taken
+ * for a service that stays in the foreground. */
+#define BG_DAEMONIZE_GRACE_MS 2000
+
 /* What a start attempt knows while it waits. */
 typedef struct {
 	bg_child child;
@@ -132,6 +137,25 @@ static int check_command(start_attempt *a)
 	return a->cmd.kind == BG_EXIT_UNKNOWN || bg_exit_ok(&a->cmd) ? 0 : -1;
 }
 
+/* Once the service answers: a start command that exits now daemonized it,
+ * and its exit status counts; one that keeps running is the service. */
+static int settle_command(start_attempt *a, char *why, size_t size)
+{
+	if (a->cmd_done) {
+		return 0;
+	}
+	bg_child_wait(&a->child, BG_DAEMONIZE_GRACE_MS, &a->cmd);
+	if (a->cmd.kind == BG_EXIT_TIMEOUT) {
+		return 0;
+	}
+	a->cmd_done = 1;
+	if (a->cmd.kind == BG_EXIT_UNKNOWN || bg_exit_ok(&a->cmd)) {
+		return 0;
+	}
+	snprintf(why, size, "the start command failed after the service answered");
+	return -1;
+}
+
 /* Polls, with a short back-off, until the port is healthy (0), or the start
  * command fails, or a bound runs out (-1 with `why` said). A start command
  * that daemonizes must exit within command_timeout; one that stays in the
@@ -151,7 +175,7 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 			return -1;
 		}
 		if (probe_health(opt, port, &a->last)) {
-			return 0;
+			return settle_command(a, why, size);
 		}
 		now = bg_now_ms();
 		if (now >= health_deadline) {
