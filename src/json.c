@@ -699,11 +699,11 @@ int bg_json_int(const bg_json *v, long long *out)
 	long long n;
 	char *end;
 
-	/* The text already follows the grammar: only a fraction or an exponent
-	 * can keep it from being a plain integer. */
-	if (!v || v->type != BG_JSON_NUMBER || strpbrk(v->str, ".eE")) {
+	if (!v || v->type != BG_JSON_NUMBER) {
 		return -1;
 	}
+	/* The text follows the grammar, so strtoll stops short of its end only
+	 * at the '.', 'e' or 'E' of a fraction or an exponent. */
 	errno = 0;
 	n = strtoll(v->str, &end, 10);
 	if (errno == ERANGE || end != v->str + v->len) {
