@@ -340,6 +340,67 @@ static void nul_in_strings(void)
 	bg_json_free(v);
 }
 
+/* The edges of each row of table 3-7 of the Unicode standard: the parser
+ * takes exactly the well-formed sequences, the writer passes them through and
+ * replaces each maximal invalid subpart of the others with one U+FFFD. */
+static void utf8_boundaries(void)
+{
+#define R "\xef\xbf\xbd"
+	static const struct {
+		const char *bytes;
+		const char *written;  /* NULL: as is */
+	} cases[] = {
+		{ "\x7f", NULL },
+		{ "\xc2\x80", NULL },
+		{ "\xdf\xbf", NULL },
+		{ "\xe0\xa0\x80", NULL },
+		{ "\xed\x9f\xbf", NULL },             /* U+D7FF */
+		{ "\xee\x80\x80", NULL },             /* U+E000 */
+		{ "\xef\xbf\xbf", NULL },
+		{ "\xf0\x90\x80\x80", NULL },
+		{ "\xf4\x8f\xbf\xbf", NULL },         /* U+10FFFF */
+		{ "\xc0\x80", R R },                  /* overlong NUL */
+		{ "\xc1\xbf", R R },
+		{ "\xe0\x9f\xbf", R R R },            /* overlong U+07FF */
+		{ "\xed\xa0\x80", R R R },            /* U+D800 */
+		{ "\xed\xbf\xbf", R R R },            /* U+DFFF */
+		{ "\xf0\x8f\xbf\xbf", R R R R },      /* overlong U+FFFF */
+		{ "\xf4\x90\x80\x80", R R R R },      /* U+110000 */
+		{ "\xf5\x80\x80\x80", R R R R },
+		{ "\xf8\x88\x80\x80\x80", R R R R R },
+		{ "\xfe\xff", R R },
+		{ "\xbf", R },
+		{ "\xe1\x80", R },                    /* cut short */
+		{ "\xe1\x80" "A", R "A" },
+		{ "\xf1\x80\x80\xe1\x80\xc2", R R R },
+	};
+#undef R
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *want = cases[i].written ? cases[i].written : cases[i].bytes;
+		char doc[64], written[64];
+		bg_json_writer w;
+		bg_json *v;
+		char *out;
+
+		snprintf(doc, sizeof(doc), "\"%s\"", cases[i].bytes);
+		if (!cases[i].written) {
+			v = PARSE(doc);
+			EXPECT(v && strcmp(v->str, cases[i].bytes) == 0);
+			bg_json_free(v);
+		} else {
+			EXPECT_ERROR(doc, "t.json:1:2: invalid UTF-8 in string");
+		}
+		bg_jw_init(&w);
+		bg_jw_string(&w, cases[i].bytes);
+		out = FINISH(&w);
+		snprintf(written, sizeof(written), "\"%s\"\n", want);
+		EXPECT_STR(out, written);
+		free(out);
+	}
+}
+
 static void error_messages(void)
 {
 	EXPECT_ERROR("", "t.json:1:1: expected a value, got end of input");
@@ -679,17 +740,22 @@ static void writer_misuse(void)
 	EXPECT_BAD(&w);
 	bg_jw_object_begin(&w);
 	bg_jw_key(&w, "a");
-	bg_jw_key(&w, "b");
+	bg_jw_key(&w, "b");             /* two keys in a row */
+	bg_jw_null(&w);
+	bg_jw_object_end(&w);
 	EXPECT_BAD(&w);
 	bg_jw_object_begin(&w);
 	bg_jw_array_end(&w);            /* the wrong end */
 	EXPECT_BAD(&w);
+	bg_jw_array_begin(&w);
+	bg_jw_array_end(&w);
 	bg_jw_array_end(&w);            /* an end with nothing open */
 	EXPECT_BAD(&w);
 	bg_jw_int(&w, 1);
 	bg_jw_int(&w, 2);               /* two documents */
 	EXPECT_BAD(&w);
 	bg_jw_key(&w, "a");             /* a key at the top */
+	bg_jw_int(&w, 1);
 	EXPECT_BAD(&w);
 	bg_jw_object_begin(&w);
 	bg_jw_key(&w, NULL);
@@ -841,6 +907,7 @@ int main(void)
 		{ "escapes", escapes },
 		{ "surrogate pairs", surrogate_pairs },
 		{ "\\u0000 in strings and keys", nul_in_strings },
+		{ "UTF-8 boundaries", utf8_boundaries },
 		{ "error messages", error_messages },
 		{ "binary input", binary_input },
 		{ "truncated files fail", truncated_files_fail },
