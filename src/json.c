@@ -802,7 +802,8 @@ static int bg_jw_in_object(const bg_json_writer *w)
 }
 
 /* A value goes after a key, as an array element, or as the one document; -1
- * (and bad set) anywhere else, or when nothing more gets written anyway. */
+ * (and bad set) anywhere else. Out of memory, the calls go on keeping track
+ * of the containers so that `bad` only ever means a call out of place. */
 static int bg_jw_begin_value(bg_json_writer *w)
 {
 	if (w->depth == 0 ? w->done : bg_jw_in_object(w) != w->want_value) {
@@ -810,7 +811,7 @@ static int bg_jw_begin_value(bg_json_writer *w)
 	} else if (w->depth > 0 && !w->want_value) {
 		bg_jw_separate(w);
 	}
-	return w->bad || w->oom ? -1 : 0;
+	return w->bad ? -1 : 0;
 }
 
 static void bg_jw_end_value(bg_json_writer *w)
