@@ -10,6 +10,45 @@
 
 static int case_failed;
 
+/* Built with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, as tests/fuzz.sh
+ * does, every allocation goes through these and fails once `allocations_left`
+ * reaches 0 (-1: no limit). Without the flags __real_malloc is NULL, and the
+ * out-of-memory cases say that they were skipped. */
+extern void *__real_malloc(size_t n) __attribute__((weak));
+extern void *__real_calloc(size_t n, size_t size) __attribute__((weak));
+extern void *__real_realloc(void *p, size_t n) __attribute__((weak));
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+static long allocations_left = -1;
+
+static int may_allocate(void)
+{
+	if (allocations_left == 0) {
+		return 0;
+	}
+	if (allocations_left > 0) {
+		allocations_left--;
+	}
+	return 1;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return may_allocate() ? __real_malloc(n) : NULL;
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return may_allocate() ? __real_calloc(n, size) : NULL;
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return may_allocate() ? __real_realloc(p, n) : NULL;
+}
+
 #define EXPECT(cond) expect((cond), #cond, __LINE__)
 #define EXPECT_STR(got, want) expect_str((got), (want), __LINE__)
 
@@ -893,6 +932,83 @@ static void tree_to_writer(void)
 	}
 }
 
+/* --- out of memory ------------------------------------------------------------------ */
+
+static int can_fail_allocations(void)
+{
+	if (!__real_malloc) {
+		fprintf(stderr, "    skipped: not linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc\n");
+	}
+	return __real_malloc != NULL;
+}
+
+/* Each allocation of a parse fails in turn: a clean error every time, and no
+ * leak (LeakSanitizer looks at exit). The document has more than 8 members
+ * and more than 4 elements, so that the key set and the arrays grow. */
+static void parse_out_of_memory(void)
+{
+	static const char doc[] =
+		"{\"a\": [1, 2.5, \"x\", null, true, [], {}], \"b\": 1, \"c\": \"\\u00e9\", \"d\": 4, \"e\": 5, "
+		"\"f\": 6, \"g\": 7, \"h\": 8, \"i\": {\"j\": [\"k\"]}, \"l\": -1e3}";
+	long n;
+
+	if (!can_fail_allocations()) {
+		return;
+	}
+	for (n = 0; n < 1000; n++) {
+		bg_json *root = (bg_json *) 1;
+		bg_error err;
+		int rc;
+
+		bg_error_clear(&err);
+		allocations_left = n;
+		rc = bg_json_parse(doc, strlen(doc), "t.json", BG_ERR_SYSTEM, &root, &err);
+		allocations_left = -1;
+		if (rc == 0) {
+			EXPECT(n > 20 && bg_json_len(root) == 10);
+			bg_json_free(root);
+			return;
+		}
+		EXPECT(root == NULL && err.code == BG_ERR_SYSTEM);
+		EXPECT_STR(err.msg, "t.json: out of memory");
+	}
+	EXPECT(!"a parse that ends");
+}
+
+static void writer_out_of_memory(void)
+{
+	long n;
+	int i;
+
+	if (!can_fail_allocations()) {
+		return;
+	}
+	for (n = 0; n < 1000; n++) {
+		bg_json_writer w;
+		char *out = (char *) 1;
+		size_t len = 1;
+		int rc;
+
+		bg_jw_init(&w);
+		allocations_left = n;
+		bg_jw_array_begin(&w);
+		for (i = 0; i < 8; i++) {     /* past the first 256 bytes, twice */
+			write_state(&w);
+		}
+		bg_jw_array_end(&w);
+		EXPECT(!w.bad);
+		rc = bg_jw_finish(&w, &out, &len);
+		allocations_left = -1;
+		if (rc == 0) {
+			EXPECT(n >= 3 && len > 2048);
+			free(out);
+			return;
+		}
+		EXPECT(out == NULL && len == 0 && w.buf == NULL && !w.oom);
+	}
+	EXPECT(!"a writer that finishes");
+}
+
 int main(void)
 {
 	static const struct {
@@ -920,6 +1036,8 @@ int main(void)
 		{ "writer: calls out of place", writer_misuse },
 		{ "round trip: writer to parser", writer_to_parser },
 		{ "round trip: tree to writer", tree_to_writer },
+		{ "out of memory while parsing", parse_out_of_memory },
+		{ "out of memory while writing", writer_out_of_memory },
 	};
 	int passed = 0, failed = 0;
 	size_t i;
