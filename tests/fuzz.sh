@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Fuzzes the nginx configuration parser (src/nginx_conf.c) with libFuzzer.
+# Fuzzes the parsers of src/ with libFuzzer: the nginx configuration parser
+# (src/nginx_conf.c) and the JSON reader and writer (src/json.c).
 #
-#   tests/fuzz.sh          the exact checks, then 60 s of fuzzing
-#   tests/fuzz.sh 300      the same with 300 s of fuzzing
+#   tests/fuzz.sh          the exact checks, then 60 s of fuzzing in all
+#   tests/fuzz.sh 300      the same with 300 s of fuzzing, split between targets
 #
-# First it builds and runs tests/fuzz/nginx_conf_check (ASan + UBSan), then
-# fuzzes tests/fuzz/nginx_conf_fuzz.c, starting from a copy of
-# tests/fuzz/corpus in a temporary directory so that the inputs it finds stay
-# out of the repository. It fails on a failed check, a crash, a broken
-# property, a leak or undefined behaviour, and then keeps the temporary
-# directory (the input that failed and the log) and says where it is.
-# It ends with "fuzz: N executions in S s, corpus N inputs (N new)".
+# First it builds and runs every check program, tests/fuzz/<target>_check
+# (ASan + UBSan), then fuzzes each tests/fuzz/<target>_fuzz.c in turn for its
+# share of the time (at least 1 s each), starting from a copy of its seed
+# corpus in a temporary directory so that the inputs it finds stay out of the
+# repository. It fails on a failed check, a crash, a broken property, a leak
+# or undefined behaviour, and then keeps the temporary directory (the input
+# that failed and the log) and says where it is. It prints one line per target:
+# "fuzz <target>: N executions in S s, corpus N inputs (N new)".
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +45,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The targets, in the order they run: name, sources, seed corpus, dictionary.
+targets=(nginx_conf json)
+declare -A sources=(
+	[nginx_conf]="src/nginx_conf.c src/error.c"
+	[json]="src/json.c src/error.c"
+)
+declare -A corpus=([nginx_conf]=tests/fuzz/corpus [json]=tests/fuzz/corpus-json)
+declare -A dict=([nginx_conf]=tests/fuzz/nginx_conf.dict [json]=tests/fuzz/json.dict)
+# json_check fails allocations on demand through these wrappers.
+declare -A check_ldflags=([json]="-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc")
+
+cflags=(-g -O1 -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -fno-sanitize-recover=all)
+export ASAN_OPTIONS=detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
 # Runs a command under timeout(1) in the background, where the EXIT trap can
 # stop it, and returns its exit status.
 run_bounded() {
@@ -56,45 +73,56 @@ run_bounded() {
 	return "$rc"
 }
 
-cflags=(-g -O1 -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -fno-sanitize-recover=all)
-sources=(src/nginx_conf.c src/error.c)
-export ASAN_OPTIONS=detect_leaks=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-
 # --- the exact checks ------------------------------------------------------------
-clang "${cflags[@]}" -fsanitize=address,undefined -o "$work/nginx_conf_check" \
-	tests/fuzz/nginx_conf_check.c "${sources[@]}"
-rc=0
-run_bounded 120 "$work/nginx_conf_check" || rc=$?
-if [ "$rc" != 0 ]; then
-	echo "tests/fuzz.sh: nginx_conf_check failed (exit $rc)" >&2
-	exit 1
-fi
+for t in "${targets[@]}"; do
+	rc=0
+	# shellcheck disable=SC2086 # the lists split on spaces
+	clang "${cflags[@]}" -fsanitize=address,undefined ${check_ldflags[$t]:-} -o "$work/${t}_check" \
+		"tests/fuzz/${t}_check.c" ${sources[$t]}
+	run_bounded 120 "$work/${t}_check" || rc=$?
+	if [ "$rc" != 0 ]; then
+		echo "tests/fuzz.sh: ${t}_check failed (exit $rc)" >&2
+		exit 1
+	fi
+done
 
 # --- fuzzing ---------------------------------------------------------------------
-clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined -o "$work/nginx_conf_fuzz" \
-	tests/fuzz/nginx_conf_fuzz.c "${sources[@]}"
-cp -r tests/fuzz/corpus "$work/corpus"
-mkdir "$work/artifacts"
-seeds=$(find "$work/corpus" -type f | wc -l)
+# Fuzzes target $1 for $2 seconds in $work/$1.
+fuzz() {
+	local t=$1 secs=$2 dir=$work/$1 rc=0 seeds execs size
 
-echo "tests/fuzz.sh: fuzzing for $seconds s from $seeds seeds"
-# -max_total_time bounds the run and -timeout each input; timeout(1) is the
-# backstop should libFuzzer itself get stuck.
-rc=0
-run_bounded $((seconds + 120)) "$work/nginx_conf_fuzz" \
-	-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-	-dict=tests/fuzz/nginx_conf.dict -print_final_stats=1 \
-	-artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/fuzz.log" 2>&1 || rc=$?
+	mkdir "$dir" "$dir/artifacts"
+	# shellcheck disable=SC2086
+	clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined -o "$dir/fuzz" \
+		"tests/fuzz/${t}_fuzz.c" ${sources[$t]}
+	cp -r "${corpus[$t]}" "$dir/corpus"
+	seeds=$(find "$dir/corpus" -type f | wc -l)
 
-if [ "$rc" != 0 ]; then
-	keep=1
-	tail -n 60 "$work/fuzz.log" >&2
-	echo "tests/fuzz.sh: the fuzzer failed (exit $rc); log $work/fuzz.log, input(s):" >&2
-	ls "$work/artifacts" >&2
-	exit 1
-fi
+	echo "tests/fuzz.sh: fuzzing $t for $secs s from $seeds seeds"
+	# -max_total_time bounds the run; timeout(1) is the backstop should one
+	# input hang past -timeout.
+	run_bounded $((secs + 120)) "$dir/fuzz" \
+		-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-dict="${dict[$t]}" -print_final_stats=1 \
+		-artifact_prefix="$dir/artifacts/" "$dir/corpus" >"$dir/fuzz.log" 2>&1 || rc=$?
 
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log")
-size=$(find "$work/corpus" -type f | wc -l)
-echo "fuzz: ${execs:-?} executions in $seconds s, corpus $size inputs ($((size - seeds)) new)"
+	if [ "$rc" != 0 ]; then
+		keep=1
+		tail -n 60 "$dir/fuzz.log" >&2
+		echo "tests/fuzz.sh: fuzzing $t failed (exit $rc); log $dir/fuzz.log, input(s):" >&2
+		ls "$dir/artifacts" >&2
+		exit 1
+	fi
+
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log")
+	size=$(find "$dir/corpus" -type f | wc -l)
+	echo "fuzz $t: ${execs:-?} executions in $secs s, corpus $size inputs ($((size - seeds)) new)"
+}
+
+# An even split, the remainder to the first targets; at least 1 s each, as
+# -max_total_time=0 would mean no limit.
+n=${#targets[@]}
+for i in "${!targets[@]}"; do
+	secs=$((seconds / n + (i < seconds % n)))
+	fuzz "${targets[$i]}" $((secs > 0 ? secs : 1))
+done
