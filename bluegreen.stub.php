@@ -56,6 +56,32 @@ namespace BlueGreen {
          * nginx reloaded, and the reload proven; restored on any failure.
          */
         public function switchTo(int $port): void {}
+
+        /**
+         * The whole release: check (unless $commit is given), prepare, start
+         * on the idle port, switch, drain, stop the old service, prune. The
+         * new live release, or null when there was nothing new.
+         */
+        public function deploy(?string $commit = null): ?Release {}
+
+        /**
+         * One poll of the seed's loop: deploy() that never throws for a failed
+         * deploy (it is logged and recorded) nor for a held lock, and does not
+         * retry a failed commit until the branch moves.
+         */
+        public function tick(): ?Release {}
+
+        /** The previous release goes live again. */
+        public function rollback(): Release {}
+
+        /**
+         * What is running and why: live and previous releases, ports, the last
+         * check, the last error, failed commits, a deploy under way.
+         */
+        public function status(): array {}
+
+        /** tick() every $interval seconds until SIGTERM or SIGINT. */
+        public function run(int $interval = 30): void {}
     }
 
     /**

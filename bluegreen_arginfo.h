@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 516741210c160236e9a8bb3f6812e490db790f17 */
+ * Stub hash: d08d2a21a8d667cf773343a69acadf2de89feb32 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
@@ -26,6 +26,22 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_BlueGreen_Releaser_switchTo arginfo_class_BlueGreen_Releaser_stop
 
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_BlueGreen_Releaser_deploy, 0, 0, BlueGreen\\Release, 1)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, commit, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_BlueGreen_Releaser_tick, 0, 0, BlueGreen\\Release, 1)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_BlueGreen_Releaser_rollback, 0, 0, BlueGreen\\Release, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_BlueGreen_Releaser_status arginfo_class_BlueGreen_Releaser_ports
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_run, 0, 0, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, interval, IS_LONG, 0, "30")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Release___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
@@ -37,6 +53,11 @@ ZEND_METHOD(BlueGreen_Releaser, ports);
 ZEND_METHOD(BlueGreen_Releaser, start);
 ZEND_METHOD(BlueGreen_Releaser, stop);
 ZEND_METHOD(BlueGreen_Releaser, switchTo);
+ZEND_METHOD(BlueGreen_Releaser, deploy);
+ZEND_METHOD(BlueGreen_Releaser, tick);
+ZEND_METHOD(BlueGreen_Releaser, rollback);
+ZEND_METHOD(BlueGreen_Releaser, status);
+ZEND_METHOD(BlueGreen_Releaser, run);
 ZEND_METHOD(BlueGreen_Release, __construct);
 
 
@@ -48,6 +69,11 @@ static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
 	ZEND_ME(BlueGreen_Releaser, start, arginfo_class_BlueGreen_Releaser_start, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, stop, arginfo_class_BlueGreen_Releaser_stop, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, switchTo, arginfo_class_BlueGreen_Releaser_switchTo, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, deploy, arginfo_class_BlueGreen_Releaser_deploy, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, tick, arginfo_class_BlueGreen_Releaser_tick, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, rollback, arginfo_class_BlueGreen_Releaser_rollback, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, status, arginfo_class_BlueGreen_Releaser_status, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, run, arginfo_class_BlueGreen_Releaser_run, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

@@ -18,12 +18,12 @@ if test "$PHP_BLUEGREEN" != "no"; then
     [AC_MSG_ERROR([bluegreen requires glibc >= 2.34 (posix_spawn_file_actions_addclosefrom_np)])])
 
   dnl The PHP face: classes, option parsing, errors to exceptions.
-  bluegreen_glue="bluegreen.c releaser.c release.c options.c logger.c"
+  bluegreen_glue="bluegreen.c releaser.c releaser_deploy.c release.c options.c logger.c"
 
   dnl The core: no Zend header below src/. PHP's configure defines _GNU_SOURCE
   dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
   bluegreen_core="src/error.c src/strv.c src/log.c src/clock.c src/options.c src/fs.c src/layout.c \
-    src/release.c src/spawn.c src/proc.c src/netaddr.c src/probe.c src/url.c"
+    src/release.c src/spawn.c src/proc.c src/netaddr.c src/probe.c src/sockdiag.c src/url.c"
   dnl git: check() and prepare()
   bluegreen_core="$bluegreen_core src/git.c src/git_util.c src/git_callbacks.c src/known_hosts.c \
     src/git_remote.c src/git_cache.c src/git_release.c src/git_checkout.c \
@@ -32,8 +32,9 @@ if test "$PHP_BLUEGREEN" != "no"; then
   bluegreen_core="$bluegreen_core src/portfile.c src/service.c src/service_start.c src/service_stop.c"
   dnl nginx: switchTo()
   bluegreen_core="$bluegreen_core src/nginx.c src/nginx_switch.c src/nginx_conf.c"
-  dnl the releaser
-  bluegreen_core="$bluegreen_core src/releaser.c"
+  dnl the releaser and its pipeline: deploy(), tick(), rollback(), status(), run()
+  bluegreen_core="$bluegreen_core src/releaser.c src/json.c src/state.c src/lock.c src/pipeline.c \
+    src/pipeline_recover.c src/pipeline_prune.c src/pipeline_self.c src/run_loop.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

@@ -28,6 +28,7 @@ typedef struct {
 	bg_code code;
 	int sys_errno;  /* errno at the failure, 0 if none */
 	int git_klass;  /* libgit2 error class, 0 if none */
+	int logged;     /* already reported to the log: callers need not again */
 	char msg[BG_ERROR_MSG_MAX];
 } bg_error;
 

@@ -21,12 +21,32 @@ int bg_git_branch_name_valid(const char *branch)
 	return valid;
 }
 
-/* The commit live now: the one given, else the HEAD of root. */
-static int live_oid(const bg_options *opt, const char *live_commit, git_oid *out, bg_error *err)
+static int head_oid(const char *dir, git_oid *out, bg_error *err)
 {
 	git_repository *repo = NULL;
 	int rc = 0;
 
+	if (git_repository_open(&repo, dir) < 0 || git_reference_name_to_id(out, repo, "HEAD") < 0) {
+		rc = bg_git_fail(err, "cannot read the HEAD of %s", dir);
+	}
+	git_repository_free(repo);
+	return rc;
+}
+
+int bg_git_head(const char *dir, char sha[41], bg_error *err)
+{
+	git_oid oid;
+
+	if (head_oid(dir, &oid, err) < 0) {
+		return -1;
+	}
+	git_oid_tostr(sha, 41, &oid);
+	return 0;
+}
+
+/* The commit live now: the one given, else the HEAD of root. */
+static int live_oid(const bg_options *opt, const char *live_commit, git_oid *out, bg_error *err)
+{
 	if (live_commit) {
 		if (strlen(live_commit) != GIT_OID_HEXSZ || git_oid_fromstr(out, live_commit) < 0) {
 			return bg_error_set(err, BG_ERR_VALUE, "the live commit must be a full sha, \"%s\" given",
@@ -34,12 +54,10 @@ static int live_oid(const bg_options *opt, const char *live_commit, git_oid *out
 		}
 		return 0;
 	}
-	if (git_repository_open(&repo, opt->root) < 0
-		|| git_reference_name_to_id(out, repo, "HEAD") < 0) {
-		rc = bg_git_fail(err, "cannot read the live commit, the HEAD of root %s", opt->root);
+	if (head_oid(opt->root, out, err) < 0) {
+		return bg_error_prefix(err, "cannot read the live commit (root)");
 	}
-	git_repository_free(repo);
-	return rc;
+	return 0;
 }
 
 /* Whether repo has the object (0 as well when it cannot tell). */

@@ -8,6 +8,9 @@
 #include "options.h"
 #include "release.h"
 
+/* The full sha of the HEAD of the repository at dir. */
+int bg_git_head(const char *dir, char sha[41], bg_error *err);
+
 /* Whether `branch` can name refs/heads/<branch>. */
 int bg_git_branch_name_valid(const char *branch);
 

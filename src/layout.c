@@ -2,8 +2,9 @@
 #include "fs.h"
 #include "strv.h"
 
-#include <string.h>
+#include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *bg_layout_basename(const char *path)
 {
@@ -26,4 +27,37 @@ char *bg_layout_output_log(const bg_options *opt, const char *release_path, bg_c
 	}
 	free(dir);
 	return path;
+}
+
+int bg_layout_is_release(const char *name)
+{
+	return strncmp(name, "release-", 8) == 0;
+}
+
+static int is_release_entry(const struct dirent *e)
+{
+	return bg_layout_is_release(e->d_name);
+}
+
+int bg_layout_releases(const bg_options *opt, char ***paths)
+{
+	struct dirent **list;
+	int n, i, rc = 0;
+
+	*paths = NULL;
+	n = scandir(opt->releases_dir, &list, is_release_entry, alphasort);
+	if (n < 0) {
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		char *path = bg_asprintf("%s/%s", opt->releases_dir, list[i]->d_name);
+
+		if (!path || bg_strv_push(paths, path) < 0) {
+			rc = -1;
+		}
+		free(path);
+		free(list[i]);
+	}
+	free(list);
+	return rc;
 }

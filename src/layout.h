@@ -14,6 +14,13 @@
  * created; NULL with err set on failure. */
 char *bg_layout_output_log(const bg_options *opt, const char *release_path, bg_code code, bg_error *err);
 
+/* The release-* directories of releases_dir, as full paths, oldest first
+ * (their names start with their UTC creation time). */
+int bg_layout_releases(const bg_options *opt, char ***paths);
+
+/* Whether a directory name is a release's. */
+int bg_layout_is_release(const char *name);
+
 /* The last path component ("release-20261125T010203-abc1234"). */
 const char *bg_layout_basename(const char *path);
 

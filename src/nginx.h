@@ -35,4 +35,8 @@ void bg_switch_free(bg_switch *sw);
  * reloaded with them if it had been). A switch to the live port does nothing. */
 int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_switch *out, bg_error *err);
 
+/* Reloads nginx with its config as it is on disk and waits until it took
+ * it (new workers, old ones no longer accepting) or refused it. */
+int bg_nginx_reload(const bg_options *opt, const bg_logger *log, bg_error *err);
+
 #endif

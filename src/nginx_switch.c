@@ -351,3 +351,25 @@ cleanup:
 	free(c.error_log);
 	return rc;
 }
+
+int bg_nginx_reload(const bg_options *opt, const bg_logger *log, bg_error *err)
+{
+	switch_ctx c;
+	bg_error ignored;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.opt = opt;
+	c.log = log;
+	if (bg_nginx_master(opt, &c.master, err) < 0) {
+		return -1;
+	}
+	c.error_log = bg_nginx_main_path(opt, "error_log", &ignored);
+	rc = reload_verified(&c, &c.watch, err);
+	if (rc == 0) {
+		bg_log(log, BG_LOG_INFO, "nginx reloaded with %s as it is", opt->nginx.main_conf);
+	}
+	bg_pid_list_free(&c.watch.before);
+	free(c.error_log);
+	return rc;
+}

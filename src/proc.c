@@ -1,5 +1,6 @@
 #include "proc.h"
 #include "netaddr.h"
+#include "sockdiag.h"
 
 #include "clock.h"
 
@@ -190,16 +191,10 @@ static int inode_list_add(bg_inode_list *l, unsigned long inode)
 	return 0;
 }
 
-/* One line of /proc/net/tcp{,6}. */
-typedef struct {
-	bg_netaddr local;
-	int local_port;
-	int state;              /* 0x01 ESTABLISHED, 0x0A LISTEN */
-	unsigned long inode;
-} tcp_entry;
+typedef bg_tcp_entry tcp_entry;
 
-#define TCP_ESTABLISHED 0x01
-#define TCP_LISTEN 0x0A
+#define TCP_ESTABLISHED BG_TCP_ESTABLISHED
+#define TCP_LISTEN BG_TCP_LISTEN
 
 /* The kernel prints addresses as the 32-bit words of the address in host
  * byte order, each as %08X: reading them back as words gives the bytes. */
@@ -229,9 +224,9 @@ static int parse_tcp_line(const char *line, int v6, tcp_entry *e)
 	return 0;
 }
 
-/* Calls fn for each entry of /proc/net/tcp and /proc/net/tcp6 on port (on
- * any port when port is 0). */
-static int each_tcp_entry(int port, int (*fn)(const tcp_entry *e, void *data), void *data, bg_error *err)
+/* The fallback where sock_diag is not available: /proc/net/tcp and tcp6,
+ * whose reading takes long when many sockets are in TIME_WAIT. */
+static int each_proc_tcp_entry(int port, int (*fn)(const tcp_entry *e, void *data), void *data, bg_error *err)
 {
 	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
 	char line[512];
@@ -257,6 +252,34 @@ static int each_tcp_entry(int port, int (*fn)(const tcp_entry *e, void *data), v
 		fclose(fp);
 	}
 	return 0;
+}
+
+/* Only the entries on one port (any port for 0). */
+struct port_filter {
+	int port;
+	int (*fn)(const tcp_entry *e, void *data);
+	void *data;
+};
+
+static int on_port(const tcp_entry *e, void *data)
+{
+	struct port_filter *f = data;
+
+	return f->port == 0 || e->local_port == f->port ? f->fn(e, f->data) : 0;
+}
+
+/* Calls fn for each TCP socket on port (any port for 0) whose state is in
+ * the mask `states`: from sock_diag, else from /proc/net/tcp{,6}. */
+static int each_tcp_entry(int port, unsigned states, int (*fn)(const tcp_entry *e, void *data), void *data,
+	bg_error *err)
+{
+	struct port_filter f = { port, fn, data };
+	int rc = bg_sockdiag_each(states, on_port, &f);
+
+	if (rc == 1) {
+		return each_proc_tcp_entry(port, fn, data, err);
+	}
+	return rc < 0 ? bg_error_set(err, BG_ERR_SYSTEM, "out of memory while listing sockets") : 0;
 }
 
 struct listen_scan {
@@ -285,7 +308,7 @@ int bg_proc_listen_inodes(const char *host, int port, bg_inode_list *out, bg_err
 	if (bg_netaddr_set_of(host, &set) < 0) {
 		return bg_error_set(err, BG_ERR_CONFIG, "host \"%s\" is not an IP address", host);
 	}
-	return each_tcp_entry(port, add_if_listening, &s, err);
+	return each_tcp_entry(port, 1u << TCP_LISTEN, add_if_listening, &s, err);
 }
 
 static int add_any_listening(const tcp_entry *e, void *data)
@@ -297,7 +320,7 @@ static int add_any_listening(const tcp_entry *e, void *data)
 
 int bg_proc_all_listen_inodes(bg_inode_list *out, bg_error *err)
 {
-	return each_tcp_entry(0, add_any_listening, out, err);
+	return each_tcp_entry(0, 1u << TCP_LISTEN, add_any_listening, out, err);
 }
 
 struct established_scan {
@@ -323,7 +346,7 @@ int bg_proc_established(const char *host, int port, int *count, bg_error *err)
 	if (bg_netaddr_set_of(host, &set) < 0) {
 		return bg_error_set(err, BG_ERR_CONFIG, "host \"%s\" is not an IP address", host);
 	}
-	if (each_tcp_entry(port, count_if_established, &s, err) < 0) {
+	if (each_tcp_entry(port, 1u << TCP_ESTABLISHED, count_if_established, &s, err) < 0) {
 		return -1;
 	}
 	*count = s.count;

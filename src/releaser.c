@@ -9,12 +9,14 @@ void bg_releaser_init(bg_releaser *r)
 {
 	memset(r, 0, sizeof(*r));
 	bg_options_init(&r->opt);
+	r->handed_off.fd = -1;
 }
 
 void bg_releaser_free(bg_releaser *r)
 {
 	bg_options_free(&r->opt);
 	bg_switch_free(&r->last_switch);
+	/* handed_off stays held: the kernel releases it when the process dies. */
 }
 
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)
@@ -36,7 +38,7 @@ int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)
 /* An nginx worker of the old generation exits once its requests are done;
  * until then it may still send a request to the old port. Stopping that port
  * earlier is what fails requests in the seed's approach. */
-static void wait_old_workers(bg_releaser *r, int port)
+void bg_releaser_wait_old_workers(bg_releaser *r, int port)
 {
 	bg_switch *sw = &r->last_switch;
 	bg_log_ctx ctx = { "drain", -1, NULL, port };
@@ -63,6 +65,6 @@ static void wait_old_workers(bg_releaser *r, int port)
 
 int bg_releaser_stop(bg_releaser *r, int port, bg_error *err)
 {
-	wait_old_workers(r, port);
-	return bg_service_stop(&r->opt, &r->log, port, NULL, err);
+	bg_releaser_wait_old_workers(r, port);
+	return bg_service_stop(&r->opt, &r->log, port, NULL, 0, err);
 }

@@ -4,6 +4,7 @@
 #define BG_RELEASER_H
 
 #include "error.h"
+#include "lock.h"
 #include "log.h"
 #include "nginx.h"
 #include "options.h"
@@ -14,6 +15,9 @@ typedef struct {
 	bg_logger log;
 	bg_switch last_switch;   /* the nginx workers still serving the port
 	                          * switched away from: stop() waits for them */
+	bg_lock handed_off;      /* self-hosted: after handing over to the next
+	                          * generation, the lock is kept until this
+	                          * process dies, so that exactly one acts */
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);
@@ -21,6 +25,10 @@ void bg_releaser_free(bg_releaser *r);
 
 /* switchTo(): the nginx switch, remembering the old workers. */
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err);
+
+/* Waits, bounded by drain_timeout, for the nginx workers of the last switch
+ * away from `port` to exit: until then they may still send it requests. */
+void bg_releaser_wait_old_workers(bg_releaser *r, int port);
 
 /* stop(): waits for the old nginx workers of a switch away from `port`
  * (bounded by drain_timeout), then drains and stops the port. */

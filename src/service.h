@@ -26,10 +26,15 @@ int bg_port_accepts(const bg_options *opt, int port);
  * stopped. Sets rel->port. */
 int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err);
 
-/* Waits for host:port's connections to drain, then stops the service that
- * owns its listening socket (or runs `stop` in release_dir, which may be NULL
- * to find it). Refuses the port nginx points to. */
-int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const char *release_dir, bg_error *err);
+/* Waits for host:port's connections to drain (unless `drained`), then stops
+ * the service that owns its listening socket (or runs `stop` in release_dir,
+ * which may be NULL to find it). Refuses the port nginx points to. */
+int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const char *release_dir,
+	int drained, bg_error *err);
+
+/* Waits, bounded by drain_timeout, until no connection to host:port is
+ * ESTABLISHED, and logs how long it took (or how many were left). */
+void bg_service_drain(const bg_options *opt, const bg_logger *log, int port);
 
 /* Stops whatever listens on port at once (no drain): a leftover that takes
  * no traffic. */

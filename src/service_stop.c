@@ -26,9 +26,8 @@ static int refuse_live_port(const bg_options *opt, int port, int *live, bg_error
 	return 0;
 }
 
-/* Waits, bounded by drain_timeout, until no connection to host:port is
- * ESTABLISHED: the requests in flight are answered before the service goes. */
-static void drain(const bg_options *opt, const bg_logger *log, int port)
+/* The requests in flight are answered before the service goes. */
+void bg_service_drain(const bg_options *opt, const bg_logger *log, int port)
 {
 	double t0 = bg_now_ms(), deadline = t0 + opt->drain_timeout * 1000, pause = 10;
 	bg_log_ctx ctx = { "drain", -1, NULL, port };
@@ -176,7 +175,8 @@ static int verify_live(const bg_options *opt, const bg_logger *log, int port, co
 	return -1;
 }
 
-int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const char *release_dir, bg_error *err)
+int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const char *release_dir,
+	int drained, bg_error *err)
 {
 	live_snapshot snap = { 0, 0, { NULL, 0 } };
 	char *dir = NULL, *cmd = NULL, method[512], took[32];
@@ -194,7 +194,9 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 		return 0;
 	}
 	snapshot_live(opt, live, &snap);
-	drain(opt, log, port);
+	if (!drained) {
+		bg_service_drain(opt, log, port);
+	}
 	if (opt->stop) {
 		dir = release_dir ? strdup(release_dir) : release_dir_for(opt, port);
 		cmd = bg_strv_join(opt->stop);

@@ -91,7 +91,7 @@ BlueGreen\GitException: cannot list the branches of BOX/empty (branch master): c
 BlueGreen\GitException: remote "upstream" is not configured in BOX/releases/app (give `remote` as a URL or path instead): remote 'upstream' does not exist
   disk unchanged
 -- root is not a checkout
-BlueGreen\GitException: cannot read the live commit, the HEAD of root BOX/releases/app: could not find repository from 'BOX/releases/app'
+BlueGreen\GitException: cannot read the live commit (root): cannot read the HEAD of BOX/releases/app: could not find repository from 'BOX/releases/app'
   disk unchanged
 -- a corrupt remote
 BlueGreen\GitException: cannot list the branches of BOX/corrupt.git (branch master): corrupted loose reference file: refs/heads/master

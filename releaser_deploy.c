@@ -1,0 +1,229 @@
+/* BlueGreen\Releaser's pipeline methods: deploy(), tick(), rollback(),
+ * status() and run(). Each calls one core function (src/pipeline.h). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "php_bluegreen.h"
+#include "src/pipeline.h"
+
+/* A released Release or null. */
+static void return_release(zval *return_value, bg_release *rel, int deployed)
+{
+	if (deployed) {
+		php_bluegreen_release_new(return_value, rel);
+		bg_release_free(rel);
+	} else {
+		RETVAL_NULL();
+	}
+}
+
+ZEND_METHOD(BlueGreen_Releaser, deploy)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	char *commit = NULL;
+	size_t len;
+	bg_release rel;
+	bg_error err;
+	int deployed;
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_PATH_OR_NULL(commit, len)
+	ZEND_PARSE_PARAMETERS_END();
+
+	bg_error_clear(&err);
+	if (bg_releaser_deploy(&r->core, commit, &rel, &deployed, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	return_release(return_value, &rel, deployed);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, tick)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	bg_release rel;
+	int deployed;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	bg_releaser_tick(&r->core, &rel, &deployed);
+	return_release(return_value, &rel, deployed);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, rollback)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	bg_release rel;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	bg_error_clear(&err);
+	if (bg_releaser_rollback(&r->core, &rel, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	return_release(return_value, &rel, 1);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, run)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	zend_long interval = 30;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(interval)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (interval < 1 || interval > 86400) {
+		zend_argument_value_error(1, "must be between 1 and 86400 (seconds)");
+		RETURN_THROWS();
+	}
+	bg_error_clear(&err);
+	if (bg_releaser_run(&r->core, (int) interval, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+}
+
+/* --- status() ------------------------------------------------------------------ */
+
+static void add_opt_str(zval *arr, const char *key, const char *s)
+{
+	if (s && *s) {
+		add_assoc_string(arr, key, (char *) s);
+	} else {
+		add_assoc_null(arr, key);
+	}
+}
+
+static void add_opt_long(zval *arr, const char *key, zend_long v)
+{
+	if (v) {
+		add_assoc_long(arr, key, v);
+	} else {
+		add_assoc_null(arr, key);
+	}
+}
+
+/* ['commit', 'path', 'port', 'created_at'] (+ 'since'), or null. */
+static void add_release(zval *arr, const char *key, const bg_release *rel, int set, long long since)
+{
+	zval r;
+
+	if (!set) {
+		add_assoc_null(arr, key);
+		return;
+	}
+	array_init(&r);
+	add_opt_str(&r, "commit", rel->commit);
+	add_opt_str(&r, "path", rel->path);
+	add_opt_long(&r, "port", rel->port);
+	add_opt_long(&r, "since", since);
+	add_assoc_zval(arr, key, &r);
+}
+
+static void failure_array(zval *out, const bg_state_failure *f)
+{
+	array_init(out);
+	add_opt_str(out, "commit", f->commit);
+	add_opt_str(out, "step", f->step);
+	add_opt_str(out, "error", f->error);
+	add_assoc_long(out, "at", f->at);
+}
+
+static void add_ports(zval *arr, const bg_status *st)
+{
+	zval ports, listening;
+	int i;
+
+	if (!st->have_ports) {
+		add_assoc_null(arr, "ports");
+		add_assoc_string(arr, "ports_error", (char *) st->ports_error);
+		return;
+	}
+	array_init(&ports);
+	add_opt_long(&ports, "active", st->ports.active);
+	add_assoc_long(&ports, "idle", st->ports.idle);
+	array_init(&listening);
+	for (i = 0; i < st->ports.n_listening; i++) {
+		add_next_index_long(&listening, st->ports.listening[i]);
+	}
+	add_assoc_zval(&ports, "listening", &listening);
+	add_assoc_zval(arr, "ports", &ports);
+}
+
+static void add_deploy(zval *arr, const bg_status *st)
+{
+	const bg_state_deploy *d = &st->state.deploy;
+	zval dz;
+
+	if (!d->set) {
+		add_assoc_null(arr, "deploying");
+		return;
+	}
+	array_init(&dz);
+	add_opt_str(&dz, "commit", d->rel.commit);
+	add_opt_str(&dz, "path", d->rel.path);
+	add_opt_long(&dz, "port", d->rel.port);
+	add_assoc_string(&dz, "step", (char *) d->step);
+	add_assoc_long(&dz, "started", d->started);
+	add_assoc_long(&dz, "pid", d->pid);
+	add_assoc_bool(&dz, "running", st->deploy_running);
+	add_assoc_zval(arr, "deploying", &dz);
+}
+
+static void status_array(zval *out, const bg_status *st)
+{
+	const bg_state *s = &st->state;
+	zval check, err, failed, f;
+	size_t i;
+
+	array_init(out);
+	add_release(out, "live", &s->live.rel, s->live.set, s->live.since);
+	add_release(out, "previous", &s->previous.rel, s->previous.set, s->previous.since);
+	add_ports(out, st);
+	add_deploy(out, st);
+	array_init(&check);
+	add_opt_long(&check, "at", s->checked_at);
+	add_opt_str(&check, "head", s->checked_head);
+	add_assoc_zval(out, "last_check", &check);
+	if (s->last_error.error) {
+		failure_array(&err, &s->last_error);
+		add_assoc_zval(out, "last_error", &err);
+	} else {
+		add_assoc_null(out, "last_error");
+	}
+	array_init(&failed);
+	for (i = 0; i < s->n_failed; i++) {
+		failure_array(&f, &s->failed[i]);
+		add_next_index_zval(&failed, &f);
+	}
+	add_assoc_zval(out, "failed", &failed);
+	add_opt_long(out, "lock_holder", st->lock_holder);
+	add_opt_long(out, "stop_pending", s->stop_pending_port);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, status)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	bg_status st;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	bg_error_clear(&err);
+	if (bg_releaser_status(&r->core, &st, &err) < 0) {
+		bg_status_free(&st);
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	status_array(return_value, &st);
+	bg_status_free(&st);
+}

@@ -1,0 +1,29 @@
+/* bluegreen core: one deploy at a time per releases_dir.
+ *
+ * An flock on releases_dir/.bluegreen/lock, which the kernel releases when
+ * the holder dies, however it dies: no stale lock to clean up by hand. The
+ * holder writes its pid into the file so that the next one can say who holds
+ * it. */
+#ifndef BG_LOCK_H
+#define BG_LOCK_H
+
+#include "error.h"
+#include "options.h"
+
+typedef struct {
+	int fd;   /* -1 when not held */
+} bg_lock;
+
+#define BG_LOCK_INIT { -1 }
+
+/* Takes the lock without waiting; BG_ERR_LOCK naming the holder's pid when
+ * another process has it. */
+int bg_lock_take(const bg_options *opt, bg_lock *lock, bg_error *err);
+
+/* Releases it (nothing when not held). */
+void bg_lock_release(bg_lock *lock);
+
+/* The pid that holds the lock now, or 0 when nobody does. */
+int bg_lock_holder(const bg_options *opt);
+
+#endif

@@ -1,0 +1,48 @@
+/* bluegreen core: what the pipeline's files share. */
+#ifndef BG_PIPELINE_INTERNAL_H
+#define BG_PIPELINE_INTERNAL_H
+
+#include "lock.h"
+#include "releaser.h"
+#include "state.h"
+
+/* One locked call of the pipeline (deploy, tick, rollback). */
+typedef struct {
+	bg_releaser *r;
+	bg_lock lock;
+	bg_state st;
+	bg_release live;        /* the release serving now */
+	int live_port;          /* the port nginx points to */
+	bg_release next;        /* the release going live */
+	double t0;              /* when the call began */
+	double step_t0;         /* when the current step began */
+	char timings[256];      /* "prepare 1.1 s, start 820 ms, ..." */
+} bg_pipeline;
+
+/* pipeline.c: takes the lock, reads the state, reconciles an interrupted
+ * deploy, and finds the live release. */
+int bg_pipeline_begin(bg_pipeline *p, bg_releaser *r, bg_error *err);
+void bg_pipeline_end(bg_pipeline *p);
+
+/* Whether the release at path still serves (is live or previous). */
+int bg_pipeline_keeps(const bg_state *st, const char *path);
+
+/* pipeline_recover.c: a deploy the state says is under way was interrupted
+ * (its releaser died, or the lock would still be held): makes the state
+ * true again from what nginx points to and what answers. Also finishes the
+ * stop a self-hosted releaser left pending. */
+int bg_pipeline_recover(bg_pipeline *p, bg_error *err);
+
+/* pipeline_prune.c: removes the oldest release-* directories beyond
+ * keep_releases, never the live or previous one. */
+void bg_pipeline_prune(bg_pipeline *p);
+
+/* pipeline_self.c: whether this process, or an ancestor, holds the port's
+ * listening socket: the releaser runs inside the service it replaces. */
+int bg_pipeline_self_hosted(const bg_options *opt, int port);
+
+/* Closes this process's copies of the port's listening socket and asks the
+ * service to stop, without waiting: stopping it stops this process too. */
+void bg_pipeline_hand_off(bg_pipeline *p, int port, const char *release_dir);
+
+#endif

@@ -1,0 +1,77 @@
+/* bluegreen core: what the releaser knows between runs, in
+ * releases_dir/.bluegreen/state.json.
+ *
+ * Written atomically (bg_write_file_atomic) at every step of a deploy, so that
+ * a releaser killed at any moment leaves a file that says where it was: the
+ * next one reconciles from it (see pipeline_recover.c). */
+#ifndef BG_STATE_H
+#define BG_STATE_H
+
+#include "error.h"
+#include "options.h"
+#include "release.h"
+
+/* A release that served: the release, and since when it did. */
+typedef struct {
+	int set;
+	bg_release rel;
+	long long since;
+} bg_state_release;
+
+/* A deploy under way: which commit, which step, by whom. */
+typedef struct {
+	int set;
+	bg_release rel;          /* path and port once known */
+	char step[16];           /* "prepare", "start", "switch", "drain", "stop", "prune" */
+	int from_port;           /* the port live when it began */
+	long long started;
+	int pid;                 /* the releaser doing it */
+	unsigned long long pid_start; /* its start time: a reused pid is not it */
+} bg_state_deploy;
+
+/* A failure: of a deploy (commit and step), or of a check. */
+typedef struct {
+	char commit[41];         /* "" for none */
+	char step[16];
+	char *error;
+	long long at;
+} bg_state_failure;
+
+typedef struct {
+	bg_state_release live;
+	bg_state_release previous;
+	bg_state_deploy deploy;
+	bg_state_failure *failed;  /* failed commits, oldest first */
+	size_t n_failed;
+	bg_state_failure last_error;   /* error NULL when none */
+	long long checked_at;          /* the last check, 0 for never */
+	char checked_head[41];         /* what it found ("" when it failed) */
+	int stop_pending_port;         /* self-hosted: an old port whose stop was
+	                                * sent by the releaser that it killed */
+	long long stop_pending_since;
+} bg_state;
+
+/* How many failed commits are remembered. */
+#define BG_STATE_MAX_FAILED 20
+
+void bg_state_init(bg_state *s);
+void bg_state_free(bg_state *s);
+
+/* Reads the state file; a missing file is an empty state. A file that is
+ * not a state bluegreen wrote is BG_ERR_SYSTEM naming it. */
+int bg_state_load(const bg_options *opt, bg_state *s, bg_error *err);
+
+/* Writes it atomically. */
+int bg_state_save(const bg_options *opt, const bg_state *s, bg_error *err);
+
+/* Records a failure, as the last error and, with a commit, among the failed
+ * commits (the oldest forgotten past BG_STATE_MAX_FAILED). */
+void bg_state_fail(bg_state *s, const char *commit, const char *step, const char *error);
+
+/* The failure recorded for commit, or NULL. */
+const bg_state_failure *bg_state_failed(const bg_state *s, const char *commit);
+
+/* Sets a release slot from a release. */
+int bg_state_set_release(bg_state_release *slot, const bg_release *rel, long long since);
+
+#endif
