@@ -1019,7 +1019,11 @@ int bg_jw_finish(bg_json_writer *w, char **out, size_t *len)
 	}
 	bg_jw_put(w, "\n", 1);
 	if (w->oom || w->bad) {
+		int oom = w->oom, bad = w->bad;
+
 		bg_jw_free(w);
+		w->oom = oom;  /* for the caller's message */
+		w->bad = bad;
 		return -1;
 	}
 	w->buf[w->len] = '\0';

@@ -91,7 +91,7 @@ int bg_json_get_bool(const bg_json *obj, const char *key, int *out);
  * "{}" when empty, a final newline). No call returns an error: a failed
  * allocation sets `oom`, a call out of place (a key outside an object, a
  * value without its key, an end that does not match, a second top-level
- * value, nesting deeper than BG_JSON_MAX_DEPTH) sets `bad`, later calls do
+ * value, nesting deeper than BG_JSON_MAX_DEPTH) sets `bad`, later calls write
  * nothing, and bg_jw_finish() reports either once.
  *
  * Strings are written as UTF-8: '"', '\\' and control characters are escaped
@@ -128,8 +128,10 @@ void bg_jw_value(bg_json_writer *w, const bg_json *v);
 
 /* Hands over the document, NUL-terminated (*len without the NUL), for free().
  * -1 and *out NULL on out of memory (w->oom) or a call out of place, an
- * unclosed container or no value (w->bad). Either way the writer is left
- * empty; bg_jw_free() is for abandoning one before finishing. */
+ * unclosed container or no value (w->bad); those two flags stay set for the
+ * caller's message. Either way the writer holds no memory any more, and
+ * bg_jw_init() makes it ready for another document; bg_jw_free() is for
+ * abandoning one before finishing. */
 int bg_jw_finish(bg_json_writer *w, char **out, size_t *len);
 void bg_jw_free(bg_json_writer *w);
 

@@ -124,7 +124,8 @@ static char *finish_at(bg_json_writer *w, int line)
 
 #define FINISH(w) finish_at((w), __LINE__)
 
-/* The writer must refuse to finish, and be left empty. */
+/* The writer must refuse to finish for a call out of place, and hold no
+ * memory; it is made ready for the next case. */
 static void expect_bad_at(bg_json_writer *w, int line)
 {
 	char *out = (char *) 1;
@@ -132,7 +133,8 @@ static void expect_bad_at(bg_json_writer *w, int line)
 
 	expect(bg_jw_finish(w, &out, &len) == -1, "bg_jw_finish fails", line);
 	expect(out == NULL && len == 0, "no document", line);
-	expect(w->buf == NULL && w->len == 0 && !w->bad, "an empty writer after finish", line);
+	expect(w->buf == NULL && w->len == 0 && w->bad && !w->oom, "bad set, and no memory held", line);
+	bg_jw_init(w);
 }
 
 #define EXPECT_BAD(w) expect_bad_at((w), __LINE__)
@@ -821,10 +823,11 @@ static void writer_misuse(void)
 	free(out);
 
 	/* abandoning a writer half-way frees it */
+	bg_jw_array_begin(&w);
 	write_state(&w);
-	bg_jw_object_begin(&w);
+	EXPECT(w.len > 0 && !w.bad && w.depth == 1);
 	bg_jw_free(&w);
-	EXPECT(w.buf == NULL && !w.bad && w.depth == 0);
+	EXPECT(w.buf == NULL && w.len == 0 && w.depth == 0);
 }
 
 /* --- round trips ----------------------------------------------------------------- */
@@ -1004,7 +1007,7 @@ static void writer_out_of_memory(void)
 			free(out);
 			return;
 		}
-		EXPECT(out == NULL && len == 0 && w.buf == NULL && !w.oom);
+		EXPECT(out == NULL && len == 0 && w.buf == NULL && w.oom && !w.bad);
 	}
 	EXPECT(!"a writer that finishes");
 }

@@ -394,6 +394,7 @@ static void check_writer_calls(const uint8_t *data, size_t size)
 	}
 	if (bg_jw_finish(&w, &out, &len) < 0) {
 		REQUIRE(m.bad || m.depth > 0 || !m.done);
+		REQUIRE(w.bad && !w.oom && w.buf == NULL && out == NULL);
 		return;
 	}
 	REQUIRE(!m.bad && m.depth == 0 && m.done);
