@@ -3,8 +3,11 @@
 #include "strv.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *bg_layout_basename(const char *path)
 {
@@ -34,29 +37,86 @@ int bg_layout_is_release(const char *name)
 	return strncmp(name, "release-", 8) == 0;
 }
 
-static int is_release_entry(const struct dirent *e)
+/* A release directory and when it was made. */
+typedef struct {
+	char *path;
+	char stamp[16];          /* the name's yyyymmddTHHMMSS */
+	struct statx_timestamp born;
+} release_entry;
+
+/* Names give the second; two releases of one second are ordered by the
+ * directory's birth time (its mtime where the file system has none). */
+static int older_first(const void *a, const void *b)
 {
-	return bg_layout_is_release(e->d_name);
+	const release_entry *x = a, *y = b;
+	int c = strcmp(x->stamp, y->stamp);
+
+	if (c) {
+		return c;
+	}
+	if (x->born.tv_sec != y->born.tv_sec) {
+		return x->born.tv_sec < y->born.tv_sec ? -1 : 1;
+	}
+	if (x->born.tv_nsec != y->born.tv_nsec) {
+		return x->born.tv_nsec < y->born.tv_nsec ? -1 : 1;
+	}
+	return strcmp(x->path, y->path);
+}
+
+static void birth_time(const char *path, struct statx_timestamp *born)
+{
+	struct statx st;
+
+	memset(born, 0, sizeof(*born));
+	if (statx(AT_FDCWD, path, 0, STATX_BTIME | STATX_MTIME, &st) == 0) {
+		*born = (st.stx_mask & STATX_BTIME) ? st.stx_btime : st.stx_mtime;
+	}
+}
+
+/* The release-* directories, unordered. */
+static int read_releases(const bg_options *opt, release_entry **out, size_t *n)
+{
+	DIR *d = opendir(opt->releases_dir);
+	struct dirent *e;
+	release_entry *list = NULL, *grown;
+
+	*n = 0;
+	if (!d) {
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		if (!bg_layout_is_release(e->d_name) || !(grown = realloc(list, (*n + 1) * sizeof(*list)))) {
+			continue;
+		}
+		list = grown;
+		list[*n].path = bg_asprintf("%s/%s", opt->releases_dir, e->d_name);
+		snprintf(list[*n].stamp, sizeof(list[*n].stamp), "%.15s", e->d_name + 8);
+		if (list[*n].path) {
+			birth_time(list[*n].path, &list[*n].born);
+			(*n)++;
+		}
+	}
+	closedir(d);
+	*out = list;
+	return 0;
 }
 
 int bg_layout_releases(const bg_options *opt, char ***paths)
 {
-	struct dirent **list;
-	int n, i, rc = 0;
+	release_entry *list = NULL;
+	size_t n, i;
+	int rc = 0;
 
 	*paths = NULL;
-	n = scandir(opt->releases_dir, &list, is_release_entry, alphasort);
-	if (n < 0) {
+	if (read_releases(opt, &list, &n) < 0) {
 		return -1;
 	}
+	qsort(list, n, sizeof(*list), older_first);
 	for (i = 0; i < n; i++) {
-		char *path = bg_asprintf("%s/%s", opt->releases_dir, list[i]->d_name);
-
-		if (!path || bg_strv_push(paths, path) < 0) {
+		if (bg_strv_push(paths, list[i].path) < 0) {
 			rc = -1;
 		}
-		free(path);
-		free(list[i]);
+		free(list[i].path);
 	}
 	free(list);
 	return rc;

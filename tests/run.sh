@@ -38,6 +38,15 @@ if grep -rlE '#include *["<](php|zend|Zend/)' src/; then
 	exit 1
 fi
 
+# run-tests.php writes, then deletes, <test>.sh beside each test: a test
+# named like one of our scripts would delete it.
+for script in tests/*.sh; do
+	if [ -e "${script%.sh}.phpt" ]; then
+		echo "tests/run.sh: ${script%.sh}.phpt would overwrite $script; rename the test" >&2
+		exit 1
+	fi
+done
+
 # The committed arginfo must match the stub.
 tools/gen-arginfo.sh --check
 
