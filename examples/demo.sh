@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bluegreen's demo: the main job on this machine, in one command.
+#
+# On a fresh Debian machine it installs what is missing (as root), builds the
+# extension, and plays a deploy story in a temporary sandbox: a bare git
+# remote holding a demo app, nginx on a loopback port, v1 live on 9501, a
+# releaser running and requests flowing through nginx with a live count; v2
+# is pushed and goes live on 9502; a broken v3 is refused while v2 keeps
+# serving; a rollback brings v1 back. It ends with a summary (deploys,
+# requests, failed requests, time per step), and stops everything it
+# started, by pid, when done or interrupted (Ctrl-C).
+#
+#   examples/demo.sh
+#   BLUEGREEN_DEMO_PORTS=19501,19502 examples/demo.sh   when 9501/9502 are taken
+#   BLUEGREEN_DEMO_KEEP=1 examples/demo.sh              keep the sandbox to look at
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+bash tests/install-packages.sh examples/demo.sh \
+	php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light
+
+# Build the extension (incrementally when it was built before).
+if [ ! -f Makefile ] || [ config.m4 -nt Makefile ]; then
+	echo "examples/demo.sh: building the extension"
+	phpize >/tmp/bluegreen-demo-phpize.log 2>&1 || { cat /tmp/bluegreen-demo-phpize.log >&2; exit 1; }
+	./configure --with-bluegreen >/tmp/bluegreen-demo-configure.log 2>&1 \
+		|| { tail -n 20 /tmp/bluegreen-demo-configure.log >&2; exit 1; }
+fi
+make -s -j"$(nproc)" >/dev/null
+
+ext="$top/modules/bluegreen.so"
+exec php -d "extension=$ext" examples/demo/demo.php "$ext"
