@@ -4,11 +4,12 @@
 #include "../../src/json.h"
 
 #include <limits.h>
+#include "check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int case_failed;
 
 /* Built with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, as tests/fuzz.sh
  * does, every allocation goes through these and fails once `allocations_left`
@@ -47,26 +48,6 @@ void *__wrap_calloc(size_t n, size_t size)
 void *__wrap_realloc(void *p, size_t n)
 {
 	return may_allocate() ? __real_realloc(p, n) : NULL;
-}
-
-#define EXPECT(cond) expect((cond), #cond, __LINE__)
-#define EXPECT_STR(got, want) expect_str((got), (want), __LINE__)
-
-static void expect(int ok, const char *what, int line)
-{
-	if (!ok) {
-		fprintf(stderr, "    line %d: expected %s\n", line, what);
-		case_failed = 1;
-	}
-}
-
-static void expect_str(const char *got, const char *want, int line)
-{
-	if (!got || strcmp(got, want) != 0) {
-		fprintf(stderr, "    line %d: expected\n---\n%s\n--- got\n%s\n---\n", line, want,
-			got ? got : "(null)");
-		case_failed = 1;
-	}
 }
 
 /* The tree of text, or NULL with the error shown. */
@@ -1014,10 +995,7 @@ static void writer_out_of_memory(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*run)(void);
-	} cases[] = {
+	static const check_case cases[] = {
 		{ "scalars", scalars },
 		{ "containers", containers },
 		{ "a state file, read with the lookups", state_lookups },
@@ -1042,19 +1020,5 @@ int main(void)
 		{ "out of memory while parsing", parse_out_of_memory },
 		{ "out of memory while writing", writer_out_of_memory },
 	};
-	int passed = 0, failed = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		case_failed = 0;
-		cases[i].run();
-		printf("%s %s\n", case_failed ? "FAIL" : "ok  ", cases[i].name);
-		if (case_failed) {
-			failed++;
-		} else {
-			passed++;
-		}
-	}
-	printf("json: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return run_cases("json", cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -3,32 +3,13 @@
  * differs and marks the case failed. Ends with "nginx_conf: N passed, N failed". */
 #include "../../src/nginx_conf.h"
 
+#include "check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const int pair[2] = { 9501, 9502 };
-static int case_failed;
-
-#define EXPECT(cond) expect((cond), #cond, __LINE__)
-#define EXPECT_STR(got, want) expect_str((got), (want), __LINE__)
-
-static void expect(int ok, const char *what, int line)
-{
-	if (!ok) {
-		fprintf(stderr, "    line %d: expected %s\n", line, what);
-		case_failed = 1;
-	}
-}
-
-static void expect_str(const char *got, const char *want, int line)
-{
-	if (!got || strcmp(got, want) != 0) {
-		fprintf(stderr, "    line %d: expected\n---\n%s\n--- got\n%s\n---\n", line, want,
-			got ? got : "(null)");
-		case_failed = 1;
-	}
-}
 
 /* The rewrite of conf to `port` on 127.0.0.1, or NULL with the error shown. */
 static char *rewrite(const char *conf, const char *upstream, int port)
@@ -429,10 +410,7 @@ static void main_directives(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*run)(void);
-	} cases[] = {
+	static const check_case cases[] = {
 		{ "the article's config: one line changes", article_changes_one_line },
 		{ "the article's config: find", article_find },
 		{ "only the named upstream changes", only_the_named_upstream_changes },
@@ -447,19 +425,5 @@ int main(void)
 		{ "active port", active_port },
 		{ "main context directives", main_directives },
 	};
-	int passed = 0, failed = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		case_failed = 0;
-		cases[i].run();
-		printf("%s %s\n", case_failed ? "FAIL" : "ok  ", cases[i].name);
-		if (case_failed) {
-			failed++;
-		} else {
-			passed++;
-		}
-	}
-	printf("nginx_conf: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return run_cases("nginx_conf", cases, sizeof(cases) / sizeof(cases[0]));
 }
