@@ -32,7 +32,9 @@ $child = bg_cli_spawn(['run', '--interval', '1'], $box);
 $pids[] = $child['pid'];
 echo "looping: ", var_export(bg_wait_for(fn () => str_contains(bg_cli_stderr($child), 'run: checking'), 10), true), "\n";
 $shas['v2'] = bg_app_commit($scene, 'v2');
-echo "v2 live: ", var_export(bg_wait_for(fn () => bg_answer($scene['listen']) === 'version=v2 port=' . $scene['b'], 15), true), "\n";
+// The deploy's last line: it has stopped the old service and pruned.
+echo "v2 deployed: ", var_export(bg_wait_for(fn () => str_contains(bg_cli_stderr($child), '[info] deploy: ' . substr($shas['v2'], 0, 7) . ' live'), 20), true),
+    ", nginx answers ", $n(bg_answer($scene['listen'])), "\n";
 $err = $stop($child, SIGTERM);
 foreach (['[info] run: checking master of origin every 1 s until SIGTERM or SIGINT', '[info] deploy: v2 live on port B',
     '[info] run: SIGTERM received; stopping'] as $line) {
@@ -60,7 +62,7 @@ bg_rmrf($box);
 --EXPECT--
 -- run --interval 1, then SIGTERM
 looping: true
-v2 live: true
+v2 deployed: true, nginx answers version=v2 port=B
 exit 0 within a second: true, stdout ''
 stderr has '[info] run: checking master of origin every 1 s until SIGTERM or SIGINT': true
 stderr has '[info] deploy: v2 live on port B': true
