@@ -11,6 +11,10 @@
 /* The full sha of the HEAD of the repository at dir. */
 int bg_git_head(const char *dir, char sha[41], bg_error *err);
 
+/* BG_ERR_VALUE unless spec is a full or abbreviated sha (no ref names,
+ * nothing that could name a path). */
+int bg_git_check_sha_spec(const char *spec, bg_error *err);
+
 /* Whether `branch` can name refs/heads/<branch>. */
 int bg_git_branch_name_valid(const char *branch);
 

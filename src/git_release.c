@@ -124,9 +124,8 @@ int bg_git_release_checkout(const bg_options *opt, const bg_logger *log, const c
 	int created = 0, rc = -1;
 
 	bg_release_init(out);
-	if (!bg_git_sha_spec_valid(commit_spec)) {
-		return bg_error_set(err, BG_ERR_VALUE, "commit must be a full or abbreviated sha "
-			"(4 to 40 hex digits), \"%s\" given", commit_spec);
+	if (bg_git_check_sha_spec(commit_spec, err) < 0) {
+		return -1;
 	}
 	if (bg_git_remote_resolve(opt, &remote, err) < 0) {
 		return -1;

@@ -1,4 +1,5 @@
 #include "git_util.h"
+#include "git.h"
 #include "url.h"
 
 #include <stdarg.h>
@@ -33,4 +34,13 @@ int bg_git_sha_spec_valid(const char *spec)
 
 	return len >= GIT_OID_MINPREFIXLEN && len <= GIT_OID_HEXSZ
 		&& strspn(spec, "0123456789abcdefABCDEF") == len;
+}
+
+int bg_git_check_sha_spec(const char *spec, bg_error *err)
+{
+	if (!bg_git_sha_spec_valid(spec)) {
+		return bg_error_set(err, BG_ERR_VALUE, "commit must be a full or abbreviated sha "
+			"(4 to 40 hex digits), \"%s\" given", spec);
+	}
+	return 0;
 }

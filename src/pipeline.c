@@ -283,6 +283,10 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 	int found, rc = -1;
 
 	*deployed = 0;
+	/* A bad argument is the caller's mistake, not a failed deploy to record. */
+	if (commit && bg_git_check_sha_spec(commit, err) < 0) {
+		return -1;
+	}
 	if (bg_pipeline_begin(&p, r, err) < 0) {
 		goto cleanup;
 	}
