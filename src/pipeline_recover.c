@@ -5,6 +5,7 @@
 #include "pipeline_internal.h"
 #include "clock.h"
 #include "fs.h"
+#include "git.h"
 #include "layout.h"
 #include "nginx.h"
 #include "probe.h"
@@ -123,6 +124,25 @@ static int settle_live_port(bg_pipeline *p, int *live, bg_error *err)
 	return 0;
 }
 
+/* The first deploy went live: what served before it is root at its HEAD, as
+ * a deploy that finished records it (a rollback goes back there). */
+static void previous_is_root(bg_pipeline *p, int port)
+{
+	bg_release root;
+	bg_error e;
+
+	bg_release_init(&root);
+	if (bg_git_head(p->r->opt.root, root.commit, &e) < 0) {
+		bg_log(&p->r->log, BG_LOG_WARNING, "recover: no previous release recorded: %s", e.msg);
+		return;
+	}
+	root.path = (char *) p->r->opt.root;    /* copied by bg_state_set_release */
+	root.port = port;
+	if (bg_state_set_release(&p->st.previous, &root, 0) < 0) {
+		bg_log(&p->r->log, BG_LOG_WARNING, "recover: no previous release recorded: out of memory");
+	}
+}
+
 /* The interrupted release went live if nginx points to its port. */
 static void settle_state(bg_pipeline *p, int live)
 {
@@ -133,6 +153,8 @@ static void settle_state(bg_pipeline *p, int live)
 			&& strcmp(st->live.rel.path, d->rel.path) == 0)) {
 		if (st->live.set) {
 			bg_state_set_release(&st->previous, &st->live.rel, st->live.since);
+		} else {
+			previous_is_root(p, d->from_port ? d->from_port : bg_options_other_port(&p->r->opt, live));
 		}
 		bg_state_set_release(&st->live, &d->rel, (long long) time(NULL));
 	} else if (st->live.set && st->live.rel.port != live && st->previous.set && st->previous.rel.port == live) {
