@@ -91,15 +91,53 @@ static int add_pid(bg_pid_list *l, pid_t pid)
 	return 0;
 }
 
-/* nginx may have been left with a config it has not loaded (killed between
- * the write and the reload): the config on disk is what nginx must run. */
-static void reload_if_switching(bg_pipeline *p)
+/* Killed during the switch or the drain, the releaser may have left nginx
+ * with a config on disk it has not loaded (between the write and the
+ * reload), and nginx workers of the generation before the switch still
+ * finishing requests to the old port (the drain waits for them to exit).
+ * nginx is reloaded with the config on disk, which is what it must run, and
+ * *before gets every process it had until then: all of them exit once they
+ * are done, and the old port is stopped only after that. */
+static void reload_nginx(bg_pipeline *p, bg_pid_list *before)
 {
+	const bg_options *opt = &p->r->opt;
+	pid_t master;
 	bg_error e;
 
-	if (step_is(p, "switch") && bg_nginx_reload(&p->r->opt, &p->r->log, &e) < 0) {
-		bg_log(&p->r->log, BG_LOG_ERROR, "recover: reloading nginx failed: %s", e.msg);
+	if (!step_is(p, "switch") && !step_is(p, "drain")) {
+		return;
 	}
+	if (bg_nginx_master(opt, &master, &e) == 0 && bg_proc_children(master, before, &e) < 0) {
+		bg_pid_list_free(before);
+	}
+	if (bg_nginx_reload(opt, &p->r->log, &e) < 0) {
+		bg_log(&p->r->log, BG_LOG_ERROR, "recover: reloading nginx failed: %s", e.msg);
+		bg_pid_list_free(before);   /* they will not exit: no use waiting */
+	}
+}
+
+/* Until they exit, nginx's processes of before the reload may still send
+ * requests to the old port. */
+static void wait_old_nginx(bg_pipeline *p, bg_pid_list *before)
+{
+	const bg_options *opt = &p->r->opt;
+	double t0 = bg_now_ms();
+	char took[32];
+	int left;
+
+	if (before->n == 0) {
+		return;
+	}
+	left = bg_proc_wait_gone(before, opt->drain_timeout * 1000);
+	bg_format_duration(took, sizeof(took), bg_now_ms() - t0);
+	if (left) {
+		bg_log(&p->r->log, BG_LOG_WARNING, "recover: %d nginx process(es) of before the reload still running "
+			"after %s (drain_timeout)", left, took);
+	} else {
+		bg_log(&p->r->log, BG_LOG_INFO, "recover: nginx's %zu process(es) of before the reload have exited (%s)",
+			before->n, took);
+	}
+	bg_pid_list_free(before);
 }
 
 /* The release nginx points to is live; if it does not answer and the other
@@ -437,6 +475,7 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 {
 	const bg_options *opt = &p->r->opt;
 	bg_state_deploy *d = &p->st.deploy;
+	bg_pid_list nginx_before = { NULL, 0 };
 	int live;
 
 	if (!d->set) {
@@ -445,11 +484,14 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 	finish_pending_stop(p);
 	bg_log(&p->r->log, BG_LOG_WARNING, "recover: the deploy of %.7s by pid %d was interrupted at step %s; "
 		"reconciling", d->rel.commit[0] ? d->rel.commit : "?", d->pid, d->step);
-	reload_if_switching(p);
+	reload_nginx(p, &nginx_before);
 	if (settle_live_port(p, &live, err) < 0) {
+		bg_pid_list_free(&nginx_before);
 		return -1;
 	}
 	settle_state(p, live);
+	wait_old_nginx(p, &nginx_before);
+	bg_releaser_wait_old_workers(p->r, bg_options_other_port(opt, live));
 	stop_other_port(p, live);
 	clear_interrupted(p, live);
 	bg_release_free(&d->rel);
