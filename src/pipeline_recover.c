@@ -181,27 +181,32 @@ static void previous_is_root(bg_pipeline *p, int port)
 	}
 }
 
-/* The interrupted release went live if nginx points to its port. */
-static void settle_state(bg_pipeline *p, int live)
+/* The interrupted release went live if nginx points to its port. Returns 1
+ * when it did. */
+static int settle_state(bg_pipeline *p, int live)
 {
 	bg_state *st = &p->st;
 	bg_state_deploy *d = &st->deploy;
 
-	if (d->rel.path && d->rel.port == live && !(st->live.set && st->live.rel.port == live
-			&& strcmp(st->live.rel.path, d->rel.path) == 0)) {
-		if (st->live.set) {
-			bg_state_set_release(&st->previous, &st->live.rel, st->live.since);
-		} else {
-			previous_is_root(p, d->from_port ? d->from_port : bg_options_other_port(&p->r->opt, live));
+	if (d->rel.path && d->rel.port == live) {
+		if (!(st->live.set && st->live.rel.port == live && strcmp(st->live.rel.path, d->rel.path) == 0)) {
+			if (st->live.set) {
+				bg_state_set_release(&st->previous, &st->live.rel, st->live.since);
+			} else {
+				previous_is_root(p, d->from_port ? d->from_port : bg_options_other_port(&p->r->opt, live));
+			}
+			bg_state_set_release(&st->live, &d->rel, (long long) time(NULL));
 		}
-		bg_state_set_release(&st->live, &d->rel, (long long) time(NULL));
-	} else if (st->live.set && st->live.rel.port != live && st->previous.set && st->previous.rel.port == live) {
+		return 1;
+	}
+	if (st->live.set && st->live.rel.port != live && st->previous.set && st->previous.rel.port == live) {
 		/* Killed after pointing nginx back (a rollback of a rollback): swap. */
 		bg_state_release keep = st->live;
 
 		st->live = st->previous;
 		st->previous = keep;
 	}
+	return 0;
 }
 
 /* What listens on the port nginx does not point to serves no one. */
@@ -471,12 +476,24 @@ static void clear_interrupted(bg_pipeline *p, int live)
 	bg_strv_free(releases);
 }
 
+/* status() tells what happened: the last error names the interrupted deploy. */
+static void record_interruption(bg_pipeline *p, int went_live)
+{
+	bg_state_deploy *d = &p->st.deploy;
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "interrupted at step %s: its releaser (pid %d) died; recovered: %s", d->step,
+		d->pid, went_live ? "the release went live" : "the release did not go live");
+	bg_state_fail(&p->st, NULL, d->step, msg);
+	memcpy(p->st.last_error.commit, d->rel.commit, sizeof(d->rel.commit));
+}
+
 int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 {
 	const bg_options *opt = &p->r->opt;
 	bg_state_deploy *d = &p->st.deploy;
 	bg_pid_list nginx_before = { NULL, 0 };
-	int live;
+	int live, went_live;
 
 	if (!d->set) {
 		return finish_pending_stop(p) ? bg_state_save(opt, &p->st, err) : 0;
@@ -489,11 +506,12 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 		bg_pid_list_free(&nginx_before);
 		return -1;
 	}
-	settle_state(p, live);
+	went_live = settle_state(p, live);
 	wait_old_nginx(p, &nginx_before);
 	bg_releaser_wait_old_workers(p->r, bg_options_other_port(opt, live));
 	stop_other_port(p, live);
 	clear_interrupted(p, live);
+	record_interruption(p, went_live);
 	bg_release_free(&d->rel);
 	memset(d, 0, sizeof(*d));
 	bg_log(&p->r->log, BG_LOG_INFO, "recover: live is %.7s on port %d", p->st.live.set ? p->st.live.rel.commit : "root", live);
