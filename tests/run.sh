@@ -47,8 +47,9 @@ for script in tests/*.sh; do
 	fi
 done
 
-# The committed arginfo must match the stub.
+# The committed arginfo must match the stub, and package.xml the tracked files.
 tools/gen-arginfo.sh --check
+tools/package-xml.php --check
 
 # --- run the suite -----------------------------------------------------------
 args=()
