@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # --- what the build and the suite need, by Debian package ------------------
-packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client)
+packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client php-pear)
 for arg in "$@"; do
 	[ "$arg" = "-m" ] && packages+=(valgrind)
 done
