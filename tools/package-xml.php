@@ -18,6 +18,7 @@
 const RULES = [
     // [pattern (fnmatch, with FNM_PATHNAME: * stays within a directory), role or null to leave out, why]
     ['.gitignore', null, 'the checkout\'s ignore list'],
+    ['package.xml', null, 'pecl package puts it at the top of the tarball itself'],
     ['.ci/*', null, 'CI entry point of the checkout'],
     ['bench/*', null, 'benchmarks, not a test'],
     ['tools/*', null, 'maintainer tools: arginfo and this file'],
