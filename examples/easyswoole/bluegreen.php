@@ -5,7 +5,7 @@
  * Three things read it:
  *   - App/Release/Release.php, the process that deploys from inside the service;
  *   - examples/standalone.php, the same loop outside it (systemd);
- *   - the command line: bluegreen --config /path/to/bluegreen.php
+ *   - the command-line tool, given it with --config.
  * Every key is in README.md under "Options"; a key left out takes its default.
  *
  * The paths below can be changed without editing the file, with environment
