@@ -16,7 +16,8 @@
  */
 
 const RULES = [
-    // [pattern (fnmatch, with FNM_PATHNAME: * stays within a directory), role or null to leave out, why]
+    // [pattern, role or null to leave out, why]: fnmatch with FNM_PATHNAME (* stays within a
+    // directory), except that a pattern ending in /* covers the whole tree below it.
     ['.gitignore', null, 'the checkout\'s ignore list'],
     ['package.xml', null, 'pecl package puts it at the top of the tarball itself'],
     ['.ci/*', null, 'CI entry point of the checkout'],
