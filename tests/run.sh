@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # --- what the build and the suite need, by Debian package ------------------
-packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client)
+packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client php-pear)
 for arg in "$@"; do
 	[ "$arg" = "-m" ] && packages+=(valgrind)
 done
@@ -47,8 +47,9 @@ for script in $(git ls-files 'tests/*.sh' 2>/dev/null || echo tests/run.sh tests
 	fi
 done
 
-# The committed arginfo must match the stub.
+# The committed arginfo must match the stub, and package.xml the tracked files.
 tools/gen-arginfo.sh --check
+tools/package-xml.php --check
 
 # --- run the suite -----------------------------------------------------------
 args=()

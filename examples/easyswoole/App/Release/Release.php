@@ -1,0 +1,54 @@
+<?php
+/*
+ * The seed's "Relase" custom process, with bluegreen doing every step: the
+ * same go() + while (true) + Coroutine::sleep(30) loop, around one call.
+ *
+ * Registered in EasySwooleEvent::mainServerCreate (EasySwooleEvent.php beside
+ * this directory), with the options file as its argument. Every release runs
+ * one; the lock under releases_dir/.bluegreen/ lets one deploy at a time.
+ */
+
+namespace App\Release;
+
+use BlueGreen\Releaser;
+use EasySwoole\Component\Process\AbstractProcess;
+use Swoole\Coroutine;
+
+class Release extends AbstractProcess
+{
+    /** Seconds between two polls of the branch, as in the seed. */
+    private const INTERVAL = 30;
+
+    /** @param string $arg the options file (bluegreen.php at the project's root) */
+    protected function run($arg)
+    {
+        try {
+            $releaser = new Releaser(require $arg);
+        } catch (\Throwable $e) {
+            // A wrong option: said once, not every 30 s; the service serves on.
+            // (Thrown from run(), it would end this process, and Swoole would
+            // start it again at once.)
+            error_log('bluegreen: not deploying: ' . get_class($e) . ': ' . $e->getMessage());
+            return;
+        }
+
+        go(static function () use ($releaser) {
+            while (true) {
+                // The seed's whole loop body: check the branch; when it moved,
+                // clone and build the new release, start it on the idle port,
+                // prove it healthy, switch nginx's upstream and reload, let
+                // in-flight requests drain, stop the old service (the one this
+                // process is part of: it hands over and is stopped with it).
+                // tick() never throws for a failed deploy: it is logged, the
+                // old release keeps serving, and that commit is not tried
+                // again until the branch moves.
+                $releaser->tick();
+
+                // Every 30 s, whatever happened (the seed slept only after a
+                // deploy, and looped flat out otherwise). tick() blocks this
+                // process while it deploys: SIGTERM waits for it.
+                Coroutine::sleep(self::INTERVAL);
+            }
+        });
+    }
+}

@@ -1,0 +1,99 @@
+<?php
+/*
+ * bluegreen's options for one EasySwoole service: the only place they are
+ * written. Copy this file to the project's root, beside dev.php, and commit it.
+ * Three things read it:
+ *   - App/Release/Release.php, the process that deploys from inside the service;
+ *   - examples/standalone.php, the same loop outside it (systemd);
+ *   - the command-line tool, given it with --config.
+ * Every key is in README.md under "Options"; a key left out takes its default.
+ *
+ * The paths below can be changed without editing the file, with environment
+ * variables: BLUEGREEN_ROOT, BLUEGREEN_NGINX_CONF, BLUEGREEN_NGINX_MAIN_CONF,
+ * BLUEGREEN_LOG (the suite points them at a sandbox).
+ *
+ * The layout on the server, as the seed had it (its relase-<time> directories):
+ *   /srv/app/releases/first/            the first checkout, cloned and started by hand once:
+ *                                         git clone <remote> first && cd first
+ *                                         composer install --no-dev && php easyswoole.php server start -d
+ *   /srv/app/releases/release-<UTC time>-<short sha>/   one per deploy, made by bluegreen
+ *   /srv/app/releases/shared/           the `shared` paths below
+ *   /srv/app/releases/.bluegreen/       state, lock, git cache and build logs
+ */
+
+$env = static fn (string $name, string $default): string => (string) (getenv($name) ?: $default);
+
+// Inside the service, the release this process runs in; outside it, the first checkout.
+$root = $env('BLUEGREEN_ROOT', defined('EASYSWOOLE_ROOT') ? EASYSWOOLE_ROOT : '/srv/app/releases/first');
+
+return [
+    // The checkout live before the first deploy (after it, the state file
+    // knows). New releases go beside it: releases_dir defaults to its parent.
+    'root' => $root,
+
+    // What the seed polled with `git fetch; git diff --stat master origin/master`:
+    // root's remote `origin`, branch master. Private remotes: see `git` in the README.
+    'remote' => 'origin',
+    'branch' => 'master',
+
+    // The blue/green pair on 127.0.0.1: each release starts on the one nginx
+    // does not point to.
+    'ports' => [9501, 9502],
+    // Files in a new release whose 9501/9502 is set to the port it starts on
+    // (the seed's str_replace on dev.php). dev.php may read BLUEGREEN_PORT
+    // instead, set for the start command. With -mode=produce: ['produce.php'].
+    'port_files' => ['dev.php'],
+
+    // Paths linked from /srv/app/releases/shared/ into every release, so they
+    // outlive it ('Log/' with a slash: a directory). Never Temp/: each release
+    // keeps its own TEMP_DIR (see dev.php).
+    'shared' => ['Log/'],
+
+    // Run in the new release before it starts, as argv arrays (no shell). The
+    // default, when composer.json exists, is the seed's `composer update` done
+    // from the lock file:
+    // 'build' => [['composer', 'install', '--no-interaction', '--no-dev', '--optimize-autoloader']],
+
+    // How a release starts, in its own directory. EasySwoole 3.6.1 and later
+    // (3.7); for 3.4-3.5: [PHP_BINARY, 'easyswoole', 'server', 'start', '-d'];
+    // for 3.3: [PHP_BINARY, 'easyswoole', 'start', 'd'] (bluegreen's default).
+    // Add '-mode=produce' (one word) to load produce.php instead of dev.php.
+    'start' => [PHP_BINARY, 'easyswoole.php', 'server', 'start', '-d'],
+    // How the old one stops: by default SIGTERM to the service that owns the
+    // old port's socket, after nginx stopped sending to it and its requests
+    // drained. (`php easyswoole stop` exits 0 even when it fails.)
+    // 'stop' => null,
+
+    // Proof that a started release serves: a GET on 127.0.0.1:<its port> that
+    // must answer 2xx or 3xx within `timeout` seconds. Give the service a cheap
+    // route of its own for it; '/' works with the skeleton; null: TCP only.
+    'health' => ['path' => '/health', 'timeout' => 30],
+
+    'nginx' => [
+        // The file holding `upstream easyswoole.relase.com { server 127.0.0.1:9501; }`
+        // (nginx.conf in this directory). bluegreen rewrites it through a
+        // temporary file beside it: the releaser's user writes the file and
+        // its directory.
+        'conf' => $env('BLUEGREEN_NGINX_CONF', '/etc/nginx/nginx.conf'),
+        'upstream' => 'easyswoole.relase.com',
+        // nginx's main file, where `pid` and `error_log` are read; tested with
+        // `nginx -t -q -c <main_conf>` before every reload.
+        'main_conf' => $env('BLUEGREEN_NGINX_MAIN_CONF', '/etc/nginx/nginx.conf'),
+        // By default nginx reloads on SIGHUP from the releaser, which must
+        // then be root or nginx's user. An unprivileged releaser (systemd/
+        // bluegreen.service) goes through sudo for both:
+        // 'reload' => ['sudo', '-n', 'systemctl', 'reload', 'nginx'],
+        // 'test' => ['sudo', '-n', '/usr/sbin/nginx', '-t', '-q'],
+    ],
+
+    // Bounds, in seconds: in-flight requests drain, the old service stops,
+    // each build or start command runs.
+    'drain_timeout' => 30,
+    'stop_timeout' => 30,
+    'command_timeout' => 600,
+    // Release directories kept on disk (never the live or previous one).
+    'keep_releases' => 5,
+
+    // One line per step and per poll; a path, or a callable.
+    'log' => $env('BLUEGREEN_LOG', dirname($root) . '/bluegreen.log'),
+];
