@@ -139,6 +139,9 @@ bg_rmrf(bg_sandbox_path('examples'));
 ?>
 --EXPECT--
 -- php -l, every PHP file under examples/
+EX/demo/demo.php: ok
+EX/demo/load.php: ok
+EX/demo/releaser.php: ok
 EX/easyswoole/App/Release/Release.php: ok
 EX/easyswoole/EasySwooleEvent.php: ok
 EX/easyswoole/bluegreen.php: ok

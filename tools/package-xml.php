@@ -35,6 +35,8 @@ const RULES = [
     ['src/*.c', 'src', ''],
     ['src/*.h', 'src', ''],
 
+    ['bin/bluegreen', 'script', 'the operator command line'],
+
     ['README*', 'doc', ''],
     ['LICENSE*', 'doc', ''],
     ['COPYING*', 'doc', ''],
