@@ -20,13 +20,27 @@ $start = [PHP_BINARY, '-d', "extension=$so", 'easyswoole', 'start', 'd'];
 // The embedded releaser, as an EasySwoole custom process runs it: options from
 // the file BG_SELF_CONF names (the start command passes the environment on),
 // root = the release it runs in, tick() every 0.3 s, for 4 minutes at most.
+// When a tick deploys, it writes its descriptors before and after that tick
+// to ROOT/handoff.json.
 $user_process = <<<'PHP'
     <?php
     $options = json_decode(file_get_contents(getenv('BG_SELF_CONF')), true, 512, JSON_THROW_ON_ERROR);
     $options['root'] = EASYSWOOLE_ROOT;
     $releaser = new BlueGreen\Releaser($options);
+    $fds = function () {
+        $all = [];
+        foreach (scandir('/proc/self/fd') as $fd) {
+            if ($fd[0] !== '.') {
+                $all[$fd] = @readlink("/proc/self/fd/$fd");
+            }
+        }
+        return $all;
+    };
     for ($until = time() + 240; time() < $until; usleep(300000)) {
-        $releaser->tick();
+        $before = $fds();
+        if ($releaser->tick() !== null) {
+            file_put_contents(EASYSWOOLE_ROOT . '/handoff.json', json_encode([$before, $fds()]));
+        }
     }
     PHP;
 // max_wait_time 1: how long the manager lets the user process (SIGTERM blocked) outlive the stop.
@@ -45,6 +59,7 @@ $options = bg_deploy_options($scene, [
     'start' => $start,
     'build' => [],
     'log' => "$box/self.log",
+    'keep_releases' => 2,
 ]);
 file_put_contents("$box/self.json", json_encode($options, JSON_UNESCAPED_SLASHES));
 $env = getenv() + ['BG_SELF_CONF' => "$box/self.json"];
@@ -88,6 +103,8 @@ bg_check('generation 1: master, manager, 2 workers, user process', count($gen) =
 
 $load = bg_load_start($listen);
 for ($v = 2; $v <= 4; $v++) {
+    $dir = $v === 2 ? $world['root'] : $state()['live']['path'];   // the generation serving now
+    $sockets = array_map(fn ($i) => "socket:[$i]", bg_listen_inodes($scene[$v % 2 ? 'b' : 'a']));
     $sha = bg_app_commit($world, "v$v");
     $shas[substr($sha, 0, 7)] = "v$v";
     // The test only pushes: the embedded releaser of the generation serving now does the rest.
@@ -102,8 +119,15 @@ for ($v = 2; $v <= 4; $v++) {
     $pids[] = $gen[0];
     echo "v$v: ", $done ? 'deployed by the previous generation, which is gone; the stop is confirmed' : 'TIMED OUT',
         ", nginx answers ", bg_scene_names($scene, bg_answer($listen)), "\n";
+    // In the tick that handed over, the user process's copies of its listening socket became /dev/null.
+    [$before, $after] = json_decode((string) @file_get_contents("$dir/handoff.json"), true) ?? [[], []];
+    $copies = array_intersect($before, $sockets);
+    bg_check("v$v: the old user process let go of its copies of the listening socket, their numbers still taken "
+        . "(/dev/null)", $copies !== [] && array_intersect_key($after, $copies)
+        === array_fill_keys(array_keys($copies), '/dev/null') && !array_intersect($after, $sockets), [$before, $after, $sockets]);
     if (!$done) {
-        echo json_encode($state(), JSON_UNESCAPED_SLASHES), "\n", file_get_contents("$box/self.log");
+        echo json_encode($state(), JSON_UNESCAPED_SLASHES), "\n",
+            implode('', preg_grep('/ debug: /', file("$box/self.log"), PREG_GREP_INVERT));
         break;
     }
 }
@@ -123,6 +147,8 @@ $st = $state();
 echo "state: live ", $shas[substr($st['live']['commit'], 0, 7)] ?? '?', ', stop_pending ',
     json_encode($st['stop_pending']), ', deploy ', json_encode($st['deploy']), "\n";
 $holder = lock_holder($box);
+$kept = array_map(fn ($d) => trim(file_get_contents("$d/VERSION")), glob("$box/releases/release-*"));
+echo "releases kept (keep_releases 2, pruned at each hand-off): ", implode(' ', $kept), "\n";
 bg_check('the lock is free, or held by the live user process', $holder === null || in_array($holder, $gen, true), $holder);
 
 echo "-- the embedded releasers' log\n";
@@ -149,14 +175,18 @@ bg_rmrf($box);
 before: version=v1 port=A
 generation 1: master, manager, 2 workers, user process: ok
 v2: deployed by the previous generation, which is gone; the stop is confirmed, nginx answers version=v2 port=B
+v2: the old user process let go of its copies of the listening socket, their numbers still taken (/dev/null): ok
 v3: deployed by the previous generation, which is gone; the stop is confirmed, nginx answers version=v3 port=A
+v3: the old user process let go of its copies of the listening socket, their numbers still taken (/dev/null): ok
 v4: deployed by the previous generation, which is gone; the stop is confirmed, nginx answers version=v4 port=B
+v4: the old user process let go of its copies of the listening socket, their numbers still taken (/dev/null): ok
 requests under load: many
 non-2xx: 0, socket errors: 0
 listening: B
 the last generation: five processes, all holding its port: ok
 every process of the three earlier generations is gone (15): ok
 state: live v4, stop_pending null, deploy null
+releases kept (keep_releases 2, pruned at each hand-off): v3 v4
 the lock is free, or held by the live user process: ok
 -- the embedded releasers' log
 info: deploy: v2 is live on port B; this releaser runs inside the service on port A, which it now stops: the next generation's releaser confirms the stop (timings)
