@@ -98,16 +98,21 @@ $stop_log = (string) @file_get_contents("$box/releases/.bluegreen/logs/app.log")
 bg_check('the stop command ran in root, its output in root\'s output log', str_contains($stop_log, '$ ' . PHP_BINARY
     . ' easyswoole stop   (in ' . $world['root'] . ')') && str_contains($stop_log, 'server stop at'), $stop_log);
 
-echo "-- the releasers' log\n";
+// Sorted: the stop command's end and the release of the lock come from two
+// processes that finish at about the same time, in either order.
+echo "-- the releasers' log, sorted\n";
 $log = file_get_contents("$box/self.log");
+$shown = [];
 foreach (explode("\n", $log) as $line) {
     if (preg_match('/^\S+ (\w+: (deploy: \w+ is live on port|stop: |recover: the old service|tick: the service).*)$/',
         $line, $m)) {
         $line = preg_replace(['/ \((prepare|start) [^)]*\)$/', '/pid \d+/', '/(output in )\S+/'],
             [' (timings)', 'pid N', '$1LOG'], $m[1]);
-        echo bg_scene_names($scene, strtr($line, [substr($sha, 0, 7) => 'v2', PHP_BINARY => 'PHP'])), "\n";
+        $shown[] = bg_scene_names($scene, strtr($line, [substr($sha, 0, 7) => 'v2', PHP_BINARY => 'PHP']));
     }
 }
+sort($shown);
+echo implode("\n", $shown), "\n";
 echo "errors or warnings logged: ", preg_match_all('/^\S+ (error|warning):/m', $log), "\n";
 
 bg_scene_stop($scene);
@@ -130,10 +135,10 @@ the service of generation 1 is gone: ok
 its releaser child lives on, holding no socket of the old port: ok
 and it has no zombie child left (the stop command was reaped): ok
 the stop command ran in root, its output in root's output log: ok
--- the releasers' log
+-- the releasers' log, sorted
 info: deploy: v2 is live on port B; this releaser runs inside the service on port A, which it now stops: the next generation's releaser confirms the stop (timings)
+info: recover: the old service on port A, stopped by the previous generation's releaser, is gone
 info: stop: `PHP easyswoole stop` started in BOX/releases/app (pid N), not waited for; output in LOG
 info: stop: the `stop` command (pid N) for port A ended: exit status 0
 info: tick: the service on port A is gone and this process (pid N) outlived it, so it was not one of its processes: the deploy lock is released for the next generation's releaser; this one deploys nothing more
-info: recover: the old service on port A, stopped by the previous generation's releaser, is gone
 errors or warnings logged: 0
