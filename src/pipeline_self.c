@@ -22,6 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* This process or an ancestor holds the port's listening socket. Ancestors
+ * count because a user process does not always hold a copy itself (Swoole's
+ * manager closed the listening sockets up to v4.6.3) while its master does.
+ * That also takes in processes below a worker or a user process, which the
+ * service's stop does not end: bg_pipeline_handed_off_poll() lets such a
+ * releaser give the lock back once the service is gone. */
 int bg_pipeline_self_hosted(const bg_options *opt, int port)
 {
 	bg_pid_list owners = { NULL, 0 };
