@@ -113,7 +113,8 @@ int bg_pipeline_begin(bg_pipeline *p, bg_releaser *r, bg_error *err)
 	p->r = r;
 	p->lock.fd = -1;
 	p->t0 = bg_now_ms();
-	if (r->handed_off.fd >= 0) {
+	if (r->handed_off.done) {
+		bg_pipeline_handed_off_poll(r);
 		return bg_error_set(err, BG_ERR_LOCK, "this releaser handed over to the next generation when it "
 			"stopped the service it runs in; it deploys nothing more");
 	}

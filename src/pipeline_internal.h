@@ -41,8 +41,14 @@ void bg_pipeline_prune(bg_pipeline *p);
  * listening socket: the releaser runs inside the service it replaces. */
 int bg_pipeline_self_hosted(const bg_options *opt, int port);
 
-/* Closes this process's copies of the port's listening socket and asks the
- * service to stop, without waiting: stopping it stops this process too. */
+/* Records the stop as pending, prunes, closes this process's copies of the
+ * port's listening socket and asks the service to stop, without waiting:
+ * stopping it stops this process too. The lock passes to r->handed_off. */
 void bg_pipeline_hand_off(bg_pipeline *p, int port, const char *release_dir);
+
+/* Each later call of a releaser that handed over: reaps the `stop` command,
+ * and releases the kept lock once the stopped service is gone while this
+ * process lives on. */
+void bg_pipeline_handed_off_poll(bg_releaser *r);
 
 #endif

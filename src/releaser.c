@@ -9,14 +9,15 @@ void bg_releaser_init(bg_releaser *r)
 {
 	memset(r, 0, sizeof(*r));
 	bg_options_init(&r->opt);
-	r->handed_off.fd = -1;
+	r->handed_off.lock.fd = -1;
 }
 
 void bg_releaser_free(bg_releaser *r)
 {
 	bg_options_free(&r->opt);
 	bg_switch_free(&r->last_switch);
-	/* handed_off stays held: the kernel releases it when the process dies. */
+	/* handed_off.lock stays held: the kernel releases it when the process dies. */
+	bg_pid_list_free(&r->handed_off.roots);
 }
 
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)

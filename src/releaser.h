@@ -8,16 +8,31 @@
 #include "log.h"
 #include "nginx.h"
 #include "options.h"
+#include "proc.h"
 #include "release.h"
+
+/* A self-hosted releaser that stopped the service it runs in. It deploys
+ * nothing more, and keeps the deploy lock until its process is gone, so that
+ * exactly one releaser acts at a time — or until the service it stopped is
+ * gone while it lives on (it was not one of the service's processes), when
+ * the lock is released for the next generation. */
+typedef struct {
+	int done;                /* handed over */
+	bg_lock lock;            /* the deploy lock, kept */
+	int port;                /* the port whose service it stopped */
+	long long since;         /* when (epoch seconds) */
+	bg_pid_list roots;       /* that service's root processes, after the stop */
+	pid_t stop_pid;          /* the detached `stop` command, until reaped; 0 if none */
+	int warned;              /* the slow stop was logged */
+} bg_handoff;
 
 typedef struct {
 	bg_options opt;
 	bg_logger log;
 	bg_switch last_switch;   /* the nginx workers still serving the port
 	                          * switched away from: stop() waits for them */
-	bg_lock handed_off;      /* self-hosted: after handing over to the next
-	                          * generation, the lock is kept until this
-	                          * process dies, so that exactly one acts */
+	bg_handoff handed_off;   /* self-hosted: handed over to the next
+	                          * generation (pipeline_self.c) */
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);

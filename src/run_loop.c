@@ -41,7 +41,7 @@ int bg_releaser_run(bg_releaser *r, int interval, bg_error *err)
 
 		bg_releaser_tick(r, &rel, &deployed);
 		bg_release_free(&rel);
-		if (r->handed_off.fd >= 0) {
+		if (r->handed_off.done) {
 			bg_log(&r->log, BG_LOG_INFO, "run: handed over to the next generation; stopping");
 			break;
 		}
