@@ -49,8 +49,10 @@ static int finish_pending_stop(bg_pipeline *p)
 	if (!port) {
 		return 0;
 	}
-	if (bg_port_accepts(opt, port) && waited < opt->stop_timeout * 1000) {
-		bg_sleep_ms(opt->stop_timeout * 1000 - waited);
+	/* The old service may still be shutting down: it has what is left of
+	 * stop_timeout to close its port, then whatever holds it is killed. */
+	if (waited < opt->stop_timeout * 1000) {
+		bg_port_wait_closed(opt, port, opt->stop_timeout * 1000 - waited, &e);
 	}
 	if (bg_service_kill_port(opt, &p->r->log, port, &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "recover: the old service on port %d is still there: %s", port, e.msg);

@@ -72,8 +72,7 @@ int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error 
 	return 0;
 }
 
-/* Waits, at most ms, for nothing to listen on port any more; 1 when so. */
-static int wait_port_closed(const bg_options *opt, int port, double ms, bg_error *err)
+int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *err)
 {
 	double deadline = bg_now_ms() + ms, pause = 10;
 	int listening = 1;
@@ -101,7 +100,7 @@ static int kill_remaining_owners(const bg_options *opt, const bg_logger *log, in
 	bg_proc_signal(&owners, SIGKILL);
 	left = bg_proc_wait_gone(&owners, 2000);
 	bg_pid_list_free(&owners);
-	if (left > 0 || !wait_port_closed(opt, port, 2000, err)) {
+	if (left > 0 || !bg_port_wait_closed(opt, port, 2000, err)) {
 		return bg_error_set(err, BG_ERR_START, "port %d is still listening after SIGKILL", port);
 	}
 	return 0;
@@ -127,7 +126,7 @@ int bg_stop_port_owners(const bg_options *opt, const bg_logger *log, int port,
 			kill(roots.pids[i], SIGTERM);
 		}
 	}
-	if (!wait_port_closed(opt, port, opt->stop_timeout * 1000, err) && kill_remaining_owners(opt, log, port, err) < 0) {
+	if (!bg_port_wait_closed(opt, port, opt->stop_timeout * 1000, err) && kill_remaining_owners(opt, log, port, err) < 0) {
 		goto cleanup;
 	}
 	/* The service's processes may still be finishing; reap ours meanwhile. */

@@ -14,6 +14,10 @@ int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_erro
 /* Whether a socket listens on host:port (from /proc/net/tcp*, no connect). */
 int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error *err);
 
+/* Waits, at most ms, polling, for nothing to listen on host:port any more;
+ * 1 when so. */
+int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *err);
+
 /* How to ask the service on a port to stop: run() (the `stop` command), or
  * SIGTERM to the service when run is NULL. */
 typedef struct {
