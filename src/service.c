@@ -1,11 +1,16 @@
 #include "service.h"
 #include "service_internal.h"
+#include "fs.h"
 #include "nginx.h"
+#include "portfile.h"
 #include "probe.h"
 #include "proc.h"
+#include "strv.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A probe is local; a port that does not answer in this long is not up. */
 #define BG_PROBE_MS 500
@@ -45,6 +50,58 @@ int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err)
 	}
 	out->idle = bg_options_other_port(opt, nginx_port);
 	return 0;
+}
+
+/* Whether the release at dir sets `port` in its first port file. */
+static int release_names_port(const bg_options *opt, const char *dir, int port)
+{
+	char *path, *buf;
+	size_t len;
+	bg_error ignored;
+	int names = 0;
+
+	if (!opt->port_files || !opt->port_files[0] || !(path = bg_asprintf("%s/%s", dir, opt->port_files[0]))) {
+		return 0;
+	}
+	if (bg_read_file(path, &buf, &len, BG_ERR_CONFIG, &ignored) == 0) {
+		names = bg_portfile_names(buf, len, port);
+		free(buf);
+	}
+	free(path);
+	return names;
+}
+
+static int newest_first(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*b)->d_name, (*a)->d_name);
+}
+
+static int is_release_dir(const struct dirent *e)
+{
+	return strncmp(e->d_name, "release-", 8) == 0;
+}
+
+char *bg_release_dir_for_port(const bg_options *opt, int port)
+{
+	struct dirent **list;
+	char *found = NULL;
+	int n, i;
+
+	n = scandir(opt->releases_dir, &list, is_release_dir, newest_first);
+	for (i = 0; i < n; i++) {
+		char *dir = bg_asprintf("%s/%s", opt->releases_dir, list[i]->d_name);
+
+		if (!found && dir && release_names_port(opt, dir, port)) {
+			found = dir;
+		} else {
+			free(dir);
+		}
+		free(list[i]);
+	}
+	if (n >= 0) {
+		free(list);
+	}
+	return found ? found : strdup(opt->root);
 }
 
 int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_error *err)
