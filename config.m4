@@ -31,7 +31,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl services: ports(), start(), stop()
   bluegreen_core="$bluegreen_core src/portfile.c src/service.c src/service_start.c src/service_stop.c"
   dnl EasySwoole: the start command of a release
-  bluegreen_core="$bluegreen_core src/composer.c"
+  bluegreen_core="$bluegreen_core src/easyswoole.c src/composer.c"
   dnl nginx: switchTo()
   bluegreen_core="$bluegreen_core src/nginx.c src/nginx_switch.c src/nginx_conf.c"
   dnl the releaser

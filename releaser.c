@@ -168,6 +168,7 @@ static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 	add_next_index_long(&ports, o->ports[1]);
 	add_assoc_zval(&info, "ports", &ports);
 	add_str(&info, "host", o->host);
+	add_str(&info, "mode", o->mode);
 	add_list(&info, "port_files", o->port_files);
 	add_list(&info, "shared", o->shared);
 	add_build(&info, o);
