@@ -24,7 +24,8 @@
 static const char *const top_keys[] = {
 	"root", "remote", "branch", "releases_dir", "ports", "host", "port_files",
 	"shared", "build", "start", "stop", "health", "nginx", "drain_timeout",
-	"stop_timeout", "command_timeout", "keep_releases", "log", "git", "mode", NULL
+	"stop_timeout", "command_timeout", "keep_releases", "log", "git", "mode",
+	"allow_shared_temp_dir", NULL
 };
 static const char *const health_keys[] = { "path", "timeout", NULL };
 static const char *const nginx_keys[] = {
@@ -578,6 +579,7 @@ static zend_result read_one(php_bluegreen_releaser *r, zend_string *key, zval *v
 	if (zend_string_equals_literal(key, "log")) return read_log(v, r);
 	if (zend_string_equals_literal(key, "git")) return read_git(v, &opt->git);
 	if (zend_string_equals_literal(key, "mode")) return read_mode(v, &opt->mode);
+	if (zend_string_equals_literal(key, "allow_shared_temp_dir")) return read_bool(v, k, &opt->allow_shared_temp_dir);
 	return SUCCESS; /* unreachable: check_keys ran first */
 }
 

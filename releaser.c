@@ -174,6 +174,7 @@ static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 	add_build(&info, o);
 	add_strv(&info, "start", o->start);
 	add_strv(&info, "stop", o->stop);
+	add_assoc_bool(&info, "allow_shared_temp_dir", o->allow_shared_temp_dir);
 	array_init(&health);
 	add_str(&health, "path", o->health_path);
 	add_assoc_double(&health, "timeout", o->health_timeout);

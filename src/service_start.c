@@ -1,6 +1,6 @@
 /* Starting a release on a port: port files, the start command (EasySwoole's
- * own when none is given), the wait for health, and a clean slate when any
- * of it fails. */
+ * own when none is given), a TEMP_DIR of its own, the wait for health, and
+ * a clean slate when any of it fails. */
 #include "service.h"
 #include "service_internal.h"
 #include "easyswoole.h"
@@ -273,9 +273,11 @@ static int resolve_start(const bg_options *opt, const bg_logger *log, const bg_r
 	return 0;
 }
 
-/* What can refuse the release runs before a stale service on the port is
+/* bg_service_start() with the live release's directory given. Everything
+ * that can refuse the release runs before a stale service on the port is
  * stopped: a refused release costs nothing. */
-int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err)
+static int start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
+	const char *live_dir, bg_error *err)
 {
 	start_attempt a;
 	char why[256], took[32];
@@ -286,8 +288,11 @@ int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *re
 	memset(&a, 0, sizeof(a));
 	a.child.pid = -1;
 	a.child.pidfd = -1;
+	/* TEMP_DIR is read after the port files are set: it may name the port. */
 	if (bg_check_pair_port(opt, port, err) < 0 || refuse_live_port(opt, port, err) < 0
 		|| set_port_files(opt, rel, port, err) < 0 || resolve_start(opt, log, rel, port, &a.argv, err) < 0
+		|| bg_es_check_temp_dir(opt, log, rel->path, port, rel->commit, live_dir,
+			bg_options_other_port(opt, port), err) < 0
 		|| clear_port(opt, log, port, err) < 0
 		|| !(a.output = bg_layout_output_log(opt, rel->path, BG_ERR_START, err))
 		|| spawn_start(opt, rel, port, &a, err) < 0) {
@@ -313,5 +318,14 @@ cleanup:
 	bg_child_release(&a.child);
 	bg_strv_free(a.argv);
 	free(a.output);
+	return rc;
+}
+
+int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err)
+{
+	char *live_dir = bg_release_dir_for_port(opt, bg_options_other_port(opt, port), rel->path);
+	int rc = start_beside(opt, log, rel, port, live_dir, err);
+
+	free(live_dir);
 	return rc;
 }

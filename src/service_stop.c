@@ -139,7 +139,7 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 	snapshot_live(opt, live, &snap);
 	drain(opt, log, port);
 	if (opt->stop) {
-		dir = release_dir ? strdup(release_dir) : bg_release_dir_for_port(opt, port);
+		dir = release_dir ? strdup(release_dir) : bg_release_dir_for_port(opt, port, NULL);
 		cmd = bg_strv_join(opt->stop);
 		how.run = run_stop_command;
 		how.data = dir;

@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (20) {
+object(BlueGreen\Releaser)#%d (21) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -81,6 +81,8 @@ object(BlueGreen\Releaser)#%d (20) {
   NULL
   ["stop"]=>
   NULL
+  ["allow_shared_temp_dir"]=>
+  bool(false)
   ["health"]=>
   array(2) {
     ["path"]=>

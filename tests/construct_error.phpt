@@ -45,6 +45,7 @@ $try(['keep_releases' => 5.5]);
 $try(['log' => 42]);
 $try(['log' => ['no', 'callable']]);
 $try(['mode' => ['produce']]);
+$try(['allow_shared_temp_dir' => 'yes']);
 
 echo "-- values\n";
 $try(['remote' => '']);
@@ -121,6 +122,7 @@ TypeError: Option "keep_releases" must be of type int, float given
 TypeError: Option "log" must be a file path or a callable, int given
 TypeError: Option "log" must be a file path or a callable, array given
 TypeError: Option "mode" must be of type string, array given
+TypeError: Option "allow_shared_temp_dir" must be of type bool, string given
 -- values
 ValueError: Option "remote" must not be empty
 ValueError: Option "branch" must be a valid branch name, "bad..name" given
