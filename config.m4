@@ -30,6 +30,8 @@ if test "$PHP_BLUEGREEN" != "no"; then
     src/prepare.c src/release_shared.c src/release_build.c"
   dnl services: ports(), start(), stop()
   bluegreen_core="$bluegreen_core src/portfile.c src/service.c src/service_start.c src/service_stop.c"
+  dnl EasySwoole: the start command of a release, its TEMP_DIR
+  bluegreen_core="$bluegreen_core src/easyswoole.c src/easyswoole_temp.c src/composer.c"
   dnl nginx: switchTo()
   bluegreen_core="$bluegreen_core src/nginx.c src/nginx_switch.c src/nginx_conf.c"
   dnl the releaser and its pipeline: deploy(), tick(), rollback(), status(), run()

@@ -24,7 +24,8 @@
 static const char *const top_keys[] = {
 	"root", "remote", "branch", "releases_dir", "ports", "host", "port_files",
 	"shared", "build", "start", "stop", "health", "nginx", "drain_timeout",
-	"stop_timeout", "command_timeout", "keep_releases", "log", "git", NULL
+	"stop_timeout", "command_timeout", "keep_releases", "log", "git", "mode",
+	"allow_shared_temp_dir", NULL
 };
 static const char *const health_keys[] = { "path", "timeout", NULL };
 static const char *const nginx_keys[] = {
@@ -199,6 +200,29 @@ static zend_result read_relpaths(zval *zv, const char *key, char ***out)
 	} ZEND_HASH_FOREACH_END();
 	bg_strv_free(*out);
 	*out = paths;
+	return SUCCESS;
+}
+
+static zend_result read_bool(zval *zv, const char *key, int *out)
+{
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_TRUE && Z_TYPE_P(zv) != IS_FALSE) {
+		return fail_type(key, "of type bool", zv);
+	}
+	*out = Z_TYPE_P(zv) == IS_TRUE;
+	return SUCCESS;
+}
+
+/* mode: EasySwoole's run mode, which names the file <mode>.php in ROOT. */
+static zend_result read_mode(zval *zv, char **out)
+{
+	if (read_string(zv, "mode", out) == FAILURE) {
+		return FAILURE;
+	}
+	if (strspn(*out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(*out)) {
+		return fail_value("Option \"mode\" must be a mode name such as \"dev\" or \"produce\" "
+			"(letters, digits, '_' and '-'), \"%s\" given", *out);
+	}
 	return SUCCESS;
 }
 
@@ -422,11 +446,9 @@ static zend_result read_git(zval *zv, bg_git_options *g)
 			return FAILURE;
 		}
 	}
-	if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("check_host")))) {
-		if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
-			return fail_type("git.check_host", "of type bool", v);
-		}
-		g->check_host = Z_TYPE_P(v) == IS_TRUE;
+	if ((v = zend_hash_str_find(ht, ZEND_STRL("check_host")))
+		&& read_bool(v, "git.check_host", &g->check_host) == FAILURE) {
+		return FAILURE;
 	}
 	if (g->pubkey && !g->key) {
 		return fail_value("Option \"git.pubkey\" needs \"git.key\", the private key it goes with");
@@ -517,16 +539,17 @@ static zend_result read_defaults(bg_options *opt)
 	if (!opt->host) {
 		opt->host = strdup("127.0.0.1");
 	}
+	/* `php` in EasySwoole's start command (chosen per release when `start`
+	 * is null) is the PHP running us. */
 	opt->php_binary = strdup(PG(php_binary) && *PG(php_binary) ? PG(php_binary) : "php");
-	if (!opt->port_files) {
-		bg_strv_push(&opt->port_files, "dev.php");
+	if (!opt->mode) {
+		opt->mode = strdup("dev");
 	}
-	if (!opt->start) {
-		/* The seed's EasySwoole 3.3 form; `php` is the PHP running us. */
-		bg_strv_push(&opt->start, opt->php_binary);
-		bg_strv_push(&opt->start, "easyswoole");
-		bg_strv_push(&opt->start, "start");
-		bg_strv_push(&opt->start, "d");
+	if (!opt->port_files) {
+		char *mode_file = bg_asprintf("%s.php", opt->mode);
+
+		bg_strv_push(&opt->port_files, mode_file);
+		free(mode_file);
 	}
 	return SUCCESS;
 }
@@ -555,6 +578,8 @@ static zend_result read_one(php_bluegreen_releaser *r, zend_string *key, zval *v
 	if (zend_string_equals_literal(key, "keep_releases")) return read_keep(v, &opt->keep_releases);
 	if (zend_string_equals_literal(key, "log")) return read_log(v, r);
 	if (zend_string_equals_literal(key, "git")) return read_git(v, &opt->git);
+	if (zend_string_equals_literal(key, "mode")) return read_mode(v, &opt->mode);
+	if (zend_string_equals_literal(key, "allow_shared_temp_dir")) return read_bool(v, k, &opt->allow_shared_temp_dir);
 	return SUCCESS; /* unreachable: check_keys ran first */
 }
 

@@ -168,11 +168,13 @@ static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 	add_next_index_long(&ports, o->ports[1]);
 	add_assoc_zval(&info, "ports", &ports);
 	add_str(&info, "host", o->host);
+	add_str(&info, "mode", o->mode);
 	add_list(&info, "port_files", o->port_files);
 	add_list(&info, "shared", o->shared);
 	add_build(&info, o);
 	add_strv(&info, "start", o->start);
 	add_strv(&info, "stop", o->stop);
+	add_assoc_bool(&info, "allow_shared_temp_dir", o->allow_shared_temp_dir);
 	array_init(&health);
 	add_str(&health, "path", o->health_path);
 	add_assoc_double(&health, "timeout", o->health_timeout);

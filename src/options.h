@@ -35,7 +35,7 @@ typedef struct {
 	char *releases_dir;
 	int ports[2];
 	char *host;
-	char **port_files;    /* NULL: the mode file ("dev.php") */
+	char **port_files;    /* default: the mode file, "<mode>.php" */
 	char **shared;        /* relative paths; a trailing '/' means a directory */
 	char ***build;        /* argv list; meaningful only when build_set */
 	int build_set;        /* 0: composer install when composer.json exists */
@@ -50,7 +50,7 @@ typedef struct {
 	double command_timeout;
 	long keep_releases;
 	char *log_file;       /* NULL: the glue's sink */
-	char *mode;           /* EasySwoole mode: "dev" or "produce" */
+	char *mode;           /* EasySwoole's run mode, naming <mode>.php; "dev" */
 	int allow_shared_temp_dir;
 	char *php_binary;     /* what `php` means in a default command */
 } bg_options;

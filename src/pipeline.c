@@ -249,7 +249,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	if (enter_step(p, "start", err) < 0) {
 		return -1;
 	}
-	if (bg_service_start(&r->opt, &r->log, &p->next, to, err) < 0) {
+	if (bg_service_start_beside(&r->opt, &r->log, &p->next, to, p->live.path, err) < 0) {
 		return fail_step(p, err);   /* start stopped what it started */
 	}
 	p->st.deploy.rel.port = to;

@@ -1,11 +1,17 @@
 #include "service.h"
 #include "service_internal.h"
+#include "fs.h"
 #include "nginx.h"
+#include "portfile.h"
 #include "probe.h"
 #include "proc.h"
+#include "strv.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 /* A probe is local; a port that does not answer in this long is not up. */
 #define BG_PROBE_MS 500
@@ -45,6 +51,83 @@ int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err)
 	}
 	out->idle = bg_options_other_port(opt, nginx_port);
 	return 0;
+}
+
+/* Whether the release at dir sets `port` in its first port file; *mtime
+ * says when that file was last written. */
+static int release_names_port(const bg_options *opt, const char *dir, int port, struct timespec *mtime)
+{
+	char *path, *buf;
+	size_t len;
+	bg_error ignored;
+	struct stat st;
+	int names = 0;
+
+	if (!opt->port_files || !opt->port_files[0] || !(path = bg_asprintf("%s/%s", dir, opt->port_files[0]))) {
+		return 0;
+	}
+	if (stat(path, &st) == 0 && bg_read_file(path, &buf, &len, BG_ERR_CONFIG, &ignored) == 0) {
+		names = bg_portfile_names(buf, len, port);
+		*mtime = st.st_mtim;
+		free(buf);
+	}
+	free(path);
+	return names;
+}
+
+static int newest_first(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*b)->d_name, (*a)->d_name);
+}
+
+static int is_release_dir(const struct dirent *e)
+{
+	return strncmp(e->d_name, "release-", 8) == 0;
+}
+
+/* A release's name starts with its creation time to the second. */
+#define BG_RELEASE_STAMP_LEN (sizeof("release-20261125T010203") - 1)
+
+static int later(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec != b->tv_sec ? a->tv_sec > b->tv_sec : a->tv_nsec > b->tv_nsec;
+}
+
+char *bg_release_dir_for_port(const bg_options *opt, int port, const char *except)
+{
+	struct dirent **list;
+	struct timespec best_mtime = { 0, 0 }, mtime;
+	char *found = NULL;
+	int n, i, best = -1;
+
+	n = scandir(opt->releases_dir, &list, is_release_dir, newest_first);
+	/* The newest by name; among releases made in the same second (a
+	 * script, a test), the one whose port file was written last. */
+	for (i = 0; i < n; i++) {
+		char *dir;
+
+		if (best >= 0 && strncmp(list[i]->d_name, list[best]->d_name, BG_RELEASE_STAMP_LEN) != 0) {
+			break;              /* an older second: the best is found */
+		}
+		dir = bg_asprintf("%s/%s", opt->releases_dir, list[i]->d_name);
+
+		if (dir && (!except || strcmp(dir, except) != 0) && release_names_port(opt, dir, port, &mtime)
+			&& (best < 0 || later(&mtime, &best_mtime))) {
+			free(found);
+			found = dir;
+			best = i;
+			best_mtime = mtime;
+		} else {
+			free(dir);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		free(list[i]);
+	}
+	if (n >= 0) {
+		free(list);
+	}
+	return found ? found : strdup(opt->root);
 }
 
 int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_error *err)

@@ -26,6 +26,11 @@ int bg_port_accepts(const bg_options *opt, int port);
  * stopped. Sets rel->port. */
 int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err);
 
+/* The same, with the live release's directory known (the pipeline's state):
+ * the new release must not share its TEMP_DIR. */
+int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
+	const char *live_dir, bg_error *err);
+
 /* Waits for host:port's connections to drain (unless `drained`), then stops
  * the service that owns its listening socket (or runs `stop` in release_dir,
  * which may be NULL to find it). Refuses the port nginx points to. */

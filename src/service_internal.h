@@ -18,6 +18,13 @@ int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error 
  * 1 when so. */
 int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *err);
 
+/* The release that serves port: the newest release-* directory other than
+ * `except` (a release about to start; NULL for none) whose first port file
+ * names the port, else root (malloc'd; NULL when out of memory). Where
+ * `stop` runs, and whose TEMP_DIR a new release must not share. (The
+ * pipeline passes the one its state records instead.) */
+char *bg_release_dir_for_port(const bg_options *opt, int port, const char *except);
+
 /* How to ask the service on a port to stop: run() (the `stop` command), or
  * SIGTERM to the service when run is NULL. */
 typedef struct {

@@ -1,7 +1,9 @@
-/* Starting a release on a port: port files, the start command, the wait for
- * health, and a clean slate when any of it fails. */
+/* Starting a release on a port: port files, the start command (EasySwoole's
+ * own when none is given), a TEMP_DIR of its own, the wait for health, and
+ * a clean slate when any of it fails. */
 #include "service.h"
 #include "service_internal.h"
+#include "easyswoole.h"
 #include "layout.h"
 #include "nginx.h"
 #include "portfile.h"
@@ -26,6 +28,7 @@
 
 /* What a start attempt knows while it waits. */
 typedef struct {
+	char **argv;             /* the start command */
 	bg_child child;
 	int cmd_done;            /* the start command has exited */
 	bg_exit cmd;             /* how */
@@ -88,7 +91,7 @@ static int spawn_start(const bg_options *opt, const bg_release *rel, int port, s
 	char port_env[32], *commit_env = bg_asprintf("BLUEGREEN_COMMIT=%s", rel->commit);
 	char *release_env = bg_asprintf("BLUEGREEN_RELEASE=%s", rel->path);
 	char *env[] = { port_env, commit_env, release_env, NULL };
-	bg_spawn_opts o = { opt->start, rel->path, env, -1, 1, BG_ERR_START };
+	bg_spawn_opts o = { a->argv, rel->path, env, -1, 1, BG_ERR_START };
 	int rc = -1;
 
 	snprintf(port_env, sizeof(port_env), "BLUEGREEN_PORT=%d", port);
@@ -224,7 +227,7 @@ static void start_failure(const bg_options *opt, const bg_release *rel, int port
 	const char *why, bg_error *err)
 {
 	char cmd_state[256], tail[1536];
-	char *cmd = bg_strv_join(opt->start);
+	char *cmd = bg_strv_join(a->argv);
 	int fd = open(a->output, O_RDONLY | O_CLOEXEC);
 
 	tail[0] = '\0';
@@ -248,7 +251,33 @@ static void start_failure(const bg_options *opt, const bg_release *rel, int port
 	free(cmd);
 }
 
-int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err)
+/* The start command: the `start` option as given, or the EasySwoole form
+ * this release needs, logged with the reason it was chosen. */
+static int resolve_start(const bg_options *opt, const bg_logger *log, const bg_release *rel, int port,
+	char ***argv, bg_error *err)
+{
+	bg_log_ctx ctx = { "start", -1, rel->commit, port };
+	char why[512], *cmd;
+	int ok = 1;
+
+	if (opt->start) {
+		*argv = bg_strv_dup(opt->start, &ok);
+		return ok ? 0 : bg_error_set(err, BG_ERR_START, "out of memory");
+	}
+	if (bg_es_start_argv(opt, rel->path, argv, why, sizeof(why), err) < 0) {
+		return -1;
+	}
+	cmd = bg_strv_join(*argv);
+	bg_log_with(log, BG_LOG_INFO, &ctx, "start: command `%s`: %s", cmd ? cmd : "?", why);
+	free(cmd);
+	return 0;
+}
+
+/* bg_service_start() with the live release's directory given. Everything
+ * that can refuse the release runs before a stale service on the port is
+ * stopped: a refused release costs nothing. */
+int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
+	const char *live_dir, bg_error *err)
 {
 	start_attempt a;
 	char why[256], took[32];
@@ -259,8 +288,12 @@ int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *re
 	memset(&a, 0, sizeof(a));
 	a.child.pid = -1;
 	a.child.pidfd = -1;
+	/* TEMP_DIR is read after the port files are set: it may name the port. */
 	if (bg_check_pair_port(opt, port, err) < 0 || refuse_live_port(opt, port, err) < 0
-		|| clear_port(opt, log, port, err) < 0 || set_port_files(opt, rel, port, err) < 0
+		|| set_port_files(opt, rel, port, err) < 0 || resolve_start(opt, log, rel, port, &a.argv, err) < 0
+		|| bg_es_check_temp_dir(opt, log, rel->path, port, rel->commit, live_dir,
+			bg_options_other_port(opt, port), err) < 0
+		|| clear_port(opt, log, port, err) < 0
 		|| !(a.output = bg_layout_output_log(opt, rel->path, BG_ERR_START, err))
 		|| spawn_start(opt, rel, port, &a, err) < 0) {
 		goto cleanup;
@@ -283,6 +316,16 @@ int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *re
 
 cleanup:
 	bg_child_release(&a.child);
+	bg_strv_free(a.argv);
 	free(a.output);
+	return rc;
+}
+
+int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err)
+{
+	char *live_dir = bg_release_dir_for_port(opt, bg_options_other_port(opt, port), rel->path);
+	int rc = bg_service_start_beside(opt, log, rel, port, live_dir, err);
+
+	free(live_dir);
 	return rc;
 }

@@ -3,13 +3,10 @@
 #include "service.h"
 #include "service_internal.h"
 #include "layout.h"
-#include "fs.h"
 #include "nginx.h"
-#include "portfile.h"
 #include "spawn.h"
 #include "strv.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,60 +44,6 @@ void bg_service_drain(const bg_options *opt, const bg_logger *log, int port)
 	} else {
 		bg_log_with(log, BG_LOG_INFO, &ctx, "drain: no connection left on port %d (%s)", port, took);
 	}
-}
-
-/* Whether the release at dir sets `port` in its first port file. */
-static int release_names_port(const bg_options *opt, const char *dir, int port)
-{
-	char *path, *buf;
-	size_t len;
-	bg_error ignored;
-	int names = 0;
-
-	if (!opt->port_files || !opt->port_files[0] || !(path = bg_asprintf("%s/%s", dir, opt->port_files[0]))) {
-		return 0;
-	}
-	if (bg_read_file(path, &buf, &len, BG_ERR_CONFIG, &ignored) == 0) {
-		names = bg_portfile_names(buf, len, port);
-		free(buf);
-	}
-	free(path);
-	return names;
-}
-
-static int newest_first(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*b)->d_name, (*a)->d_name);
-}
-
-static int is_release_dir(const struct dirent *e)
-{
-	return strncmp(e->d_name, "release-", 8) == 0;
-}
-
-/* The directory to run `stop` in: the newest release whose port file names
- * the port, else root. (The pipeline passes the one its state records.) */
-static char *release_dir_for(const bg_options *opt, int port)
-{
-	struct dirent **list;
-	char *found = NULL;
-	int n, i;
-
-	n = scandir(opt->releases_dir, &list, is_release_dir, newest_first);
-	for (i = 0; i < n; i++) {
-		char *dir = bg_asprintf("%s/%s", opt->releases_dir, list[i]->d_name);
-
-		if (!found && dir && release_names_port(opt, dir, port)) {
-			found = dir;
-		} else {
-			free(dir);
-		}
-		free(list[i]);
-	}
-	if (n >= 0) {
-		free(list);
-	}
-	return found ? found : strdup(opt->root);
 }
 
 /* The `stop` command, run in the release that serves the port. Its failure is
@@ -198,7 +141,7 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 		bg_service_drain(opt, log, port);
 	}
 	if (opt->stop) {
-		dir = release_dir ? strdup(release_dir) : release_dir_for(opt, port);
+		dir = release_dir ? strdup(release_dir) : bg_release_dir_for_port(opt, port, NULL);
 		cmd = bg_strv_join(opt->stop);
 		how.run = run_stop_command;
 		how.data = dir;

@@ -66,7 +66,7 @@ bg_rmrf($box);
 ?>
 --EXPECT--
 the start command fails: exit 1, stdout ''
-  deploy failed at start: start of release-UTC-v2 on port B failed: the start command failed; start command `PHP easyswoole start d`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/release-UTC-v2.log):
+  deploy failed at start: start of release-UTC-v2 on port B failed: the start command failed; start command `PHP easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/release-UTC-v2.log):
   log lines on stderr: [info] [error]
   nginx answers version=v1 port=A
 a build step fails: exit 1, stdout ''

@@ -16,6 +16,13 @@ $r = new BlueGreen\Releaser(['nginx' => ['conf' => '../../nginx.conf', 'upstream
 ob_start();
 var_dump($r);
 echo str_replace([$box, PHP_BINARY], ['BOX', 'PHP_BINARY'], ob_get_clean());
+
+// The mode names the default port file.
+$r = new BlueGreen\Releaser(['mode' => 'produce', 'nginx' => ['conf' => '../../nginx.conf', 'upstream' => 'up']]);
+ob_start();
+var_dump($r);
+preg_match('/\["mode"\]=>\n\s*(.*)\n\s*\["port_files"\]=>\n\s*array\(1\) \{\n\s*\[0\]=>\n\s*(.*)\n/', ob_get_clean(), $m);
+echo "mode: $m[1], port_files: [$m[2]]\n";
 ?>
 --CLEAN--
 <?php
@@ -23,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (19) {
+object(BlueGreen\Releaser)#%d (21) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -58,6 +65,8 @@ object(BlueGreen\Releaser)#%d (19) {
   }
   ["host"]=>
   string(9) "127.0.0.1"
+  ["mode"]=>
+  string(3) "dev"
   ["port_files"]=>
   array(1) {
     [0]=>
@@ -69,18 +78,11 @@ object(BlueGreen\Releaser)#%d (19) {
   ["build"]=>
   NULL
   ["start"]=>
-  array(4) {
-    [0]=>
-    string(%d) "PHP_BINARY"
-    [1]=>
-    string(10) "easyswoole"
-    [2]=>
-    string(5) "start"
-    [3]=>
-    string(1) "d"
-  }
+  NULL
   ["stop"]=>
   NULL
+  ["allow_shared_temp_dir"]=>
+  bool(false)
   ["health"]=>
   array(2) {
     ["path"]=>
@@ -118,3 +120,4 @@ object(BlueGreen\Releaser)#%d (19) {
   ["log"]=>
   NULL
 }
+mode: string(7) "produce", port_files: [string(11) "produce.php"]

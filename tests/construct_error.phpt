@@ -44,6 +44,8 @@ $try(['drain_timeout' => '30']);
 $try(['keep_releases' => 5.5]);
 $try(['log' => 42]);
 $try(['log' => ['no', 'callable']]);
+$try(['mode' => ['produce']]);
+$try(['allow_shared_temp_dir' => 'yes']);
 
 echo "-- values\n";
 $try(['remote' => '']);
@@ -70,6 +72,9 @@ $try(['command_timeout' => 1e9]);
 $try(['keep_releases' => 0]);
 $try(['nginx' => ['conf' => '', 'upstream' => 'u']]);
 $try(['nginx' => $ok['nginx'] + ['test' => []]]);
+$try(['mode' => '']);
+$try(['mode' => '../produce']);
+$try(['mode' => 'produce.php']);
 
 echo "-- paths\n";
 $try(['root' => "$box/nope"]);
@@ -116,6 +121,8 @@ TypeError: Option "drain_timeout" must be of type int|float (seconds), string gi
 TypeError: Option "keep_releases" must be of type int, float given
 TypeError: Option "log" must be a file path or a callable, int given
 TypeError: Option "log" must be a file path or a callable, array given
+TypeError: Option "mode" must be of type string, array given
+TypeError: Option "allow_shared_temp_dir" must be of type bool, string given
 -- values
 ValueError: Option "remote" must not be empty
 ValueError: Option "branch" must be a valid branch name, "bad..name" given
@@ -141,6 +148,9 @@ ValueError: Option "command_timeout" must be a number of seconds greater than 0 
 ValueError: Option "keep_releases" must be between 1 and 1000, 0 given
 ValueError: Option "nginx.conf" must not be empty
 ValueError: Option "nginx.test" must be a non-empty list of strings (an argv array, run without a shell)
+ValueError: Option "mode" must not be empty
+ValueError: Option "mode" must be a mode name such as "dev" or "produce" (letters, digits, '_' and '-'), "../produce" given
+ValueError: Option "mode" must be a mode name such as "dev" or "produce" (letters, digits, '_' and '-'), "produce.php" given
 -- paths
 BlueGreen\ConfigException: Option "root": directory %s/nope: No such file or directory
 BlueGreen\ConfigException: Option "root": %s/nginx.conf is not a directory

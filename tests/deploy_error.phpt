@@ -79,14 +79,14 @@ bg_rmrf($box);
 ?>
 --EXPECTF--
 -- the start command fails
-BlueGreen\StartException: start of release-UTC-SHA on port B failed: the start command failed; start command `%s easyswoole start d`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/release-UTC-SHA.log):
+BlueGreen\StartException: start of release-UTC-SHA on port B failed: the start command failed; start command `%s easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/release-UTC-SHA.log):
    nginx answers version=v1 port=A, port B free, releases: 1
 -- tick() does not try it again
 null
    nginx answers version=v1 port=A, port B free, releases: 1
    tick: %s failed at start before; it is not deployed again until the branch moves (deploy('SHA') forces it)
 -- deploy(sha) forces it
-BlueGreen\StartException: start of release-UTC-SHA on port B failed: the start command failed; start command `%s easyswoole start d`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/release-UTC-SHA.log):
+BlueGreen\StartException: start of release-UTC-SHA on port B failed: the start command failed; start command `%s easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/release-UTC-SHA.log):
    nginx answers version=v1 port=A, port B free, releases: 2
 -- health answers 500: tick() logs and records it, and returns null
 null

@@ -64,7 +64,7 @@ foreach ($service as $pid) {
     }
 }
 echo "no signal blocked, SIGTERM not ignored\n";
-bg_log_print($lines, [$box => 'BOX', (string) $b => 'B', substr($sha, 0, 7) => 'SHA']);
+bg_log_print($lines, [$box => 'BOX', (string) $b => 'B', substr($sha, 0, 7) => 'SHA', PHP_BINARY => 'PHP']);
 
 echo "-- the service outlives the PHP process that started it\n";
 $child = "$box/child.php";
@@ -120,6 +120,7 @@ no signal blocked, SIGTERM not ignored
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
 info: prepare: cloned SHA into BOX/releases/release-UTC-SHA, objects hardlinked from the cache (DURATION)
 info: prepare: release BOX/releases/release-UTC-SHA ready (DURATION)
+info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)
 info: start: release-UTC-SHA healthy on port B (DURATION)
 -- the service outlives the PHP process that started it
 child exited: 0, printed B

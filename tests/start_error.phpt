@@ -86,19 +86,19 @@ BlueGreen\ConfigException: port file: cannot read BOX/releases/RELEASE/missing.p
 BlueGreen\ConfigException: port file BOX/releases/RELEASE/VERSION names neither port A nor B: the release would not listen on port B (set the `port_files` option, or read BLUEGREEN_PORT there)
   after a bounded wait: port B free, nothing of it running
 -- the start command fails, or cannot be found
-BlueGreen\StartException: start of RELEASE on port B failed: the start command failed; start command `PHP easyswoole start d`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/RELEASE.log):
+BlueGreen\StartException: start of RELEASE on port B failed: the start command failed; start command `PHP easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/RELEASE.log):
 fixture: start refused: FAIL_START is present in BOX/releases/RELEASE: broken on purpose
   after a bounded wait: port B free, nothing of it running
 BlueGreen\StartException: cannot run `no-such-command start`: no-such-command: command not found in PATH
   after a bounded wait: port B free, nothing of it running
 -- never listens, answers 500, too slow
-BlueGreen\StartException: start of RELEASE on port B failed: not healthy within 1.5 s (health.timeout); start command `PHP easyswoole start d`: exit status 0; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/RELEASE.log):
+BlueGreen\StartException: start of RELEASE on port B failed: not healthy within 1.5 s (health.timeout); start command `PHP easyswoole.php server start -d -mode=dev`: exit status 0; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/RELEASE.log):
 %a
   after a bounded wait: port B free, nothing of it running
-BlueGreen\StartException: start of RELEASE on port B failed: not healthy within 1.5 s (health.timeout); start command `PHP easyswoole start d`: exit status 0; last health check: GET /health answered HTTP 500; output (BOX/releases/.bluegreen/logs/RELEASE.log):
+BlueGreen\StartException: start of RELEASE on port B failed: not healthy within 1.5 s (health.timeout); start command `PHP easyswoole.php server start -d -mode=dev`: exit status 0; last health check: GET /health answered HTTP 500; output (BOX/releases/.bluegreen/logs/RELEASE.log):
 %a
   after a bounded wait: port B free, nothing of it running
-BlueGreen\StartException: start of RELEASE on port B failed: not healthy within 1.5 s (health.timeout); start command `PHP easyswoole start d`: exit status 0; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/RELEASE.log):
+BlueGreen\StartException: start of RELEASE on port B failed: not healthy within 1.5 s (health.timeout); start command `PHP easyswoole.php server start -d -mode=dev`: exit status 0; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/RELEASE.log):
 %a
   after a bounded wait: port B free, nothing of it running
 -- TCP-only health: a port that accepts is enough
