@@ -69,28 +69,9 @@ static int finish_pending_stop(bg_pipeline *p)
  * and SIGKILL: it serves no one (as when a start fails). */
 #define BG_RECOVER_KILL_GRACE_MS 2000
 
-/* More environment than this is not read (the kernel's limit is larger,
- * but no releaser sets that much). */
-#define BG_RECOVER_ENVIRON_MAX (1024 * 1024)
-
 static int step_is(const bg_pipeline *p, const char *step)
 {
 	return strcmp(p->st.deploy.step, step) == 0;
-}
-
-static int add_pid(bg_pid_list *l, pid_t pid)
-{
-	pid_t *grown;
-
-	if (bg_pid_list_has(l, pid)) {
-		return 0;
-	}
-	if (!(grown = realloc(l->pids, (l->n + 1) * sizeof(pid_t)))) {
-		return -1;
-	}
-	l->pids = grown;
-	l->pids[l->n++] = pid;
-	return 0;
 }
 
 /* Killed during the switch or the drain, the releaser may have left nginx
@@ -226,91 +207,7 @@ static void stop_other_port(bg_pipeline *p, int live)
 
 /* --- what the interrupted deploy left behind ------------------------------------ */
 
-/* Whether the environment pid was started with holds `tag` ("KEY=value"). */
-static int environ_has(pid_t pid, const char *tag)
-{
-	char path[64], *buf = NULL, *grown;
-	size_t len = 0, cap = 0, taglen = strlen(tag), i;
-	ssize_t n;
-	int fd, found = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/environ", (int) pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		return 0;
-	}
-	for (;;) {
-		if (cap - len < 4096) {
-			if (cap >= BG_RECOVER_ENVIRON_MAX || !(grown = realloc(buf, cap + 65536))) {
-				break;
-			}
-			buf = grown;
-			cap += 65536;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n <= 0) {
-			break;
-		}
-		len += (size_t) n;
-	}
-	close(fd);
-	for (i = 0; i < len && !found; ) {
-		size_t var = strnlen(buf + i, len - i);
-
-		found = var == taglen && memcmp(buf + i, tag, taglen) == 0;
-		i += var + 1;
-	}
-	free(buf);
-	return found;
-}
-
 /* Whether /proc/PID/fdinfo/N says the descriptor was opened for writing. */
-static int fd_writes(pid_t pid, const char *fd)
-{
-	char path[300], buf[512], *flags;
-	ssize_t n;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", (int) pid, fd);
-	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		return 0;
-	}
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0) {
-		return 0;
-	}
-	buf[n] = '\0';
-	if (!(flags = strstr(buf, "flags:"))) {
-		return 0;
-	}
-	return (strtoul(flags + 6, NULL, 8) & O_ACCMODE) != O_RDONLY;
-}
-
-/* Whether pid has the file (device and inode) open for writing: as its
- * stdout, say. Someone reading it (tail -f) does not count. */
-static int writes_file(pid_t pid, dev_t dev, ino_t ino)
-{
-	char dir[64], link[384];
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-	int found = 0;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int) pid);
-	if (!(d = opendir(dir))) {
-		return 0;
-	}
-	while (!found && (e = readdir(d))) {
-		if (!isdigit((unsigned char) e->d_name[0])) {
-			continue;
-		}
-		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
-		found = stat(link, &st) == 0 && st.st_dev == dev && st.st_ino == ino && fd_writes(pid, e->d_name);
-	}
-	closedir(d);
-	return found;
-}
-
 /* Processes never taken for leftovers: this one and its ancestors (a
  * releaser inside a service), and the owners of the live port's socket. */
 static void spared(const bg_pipeline *p, int live, bg_pid_list *out)
@@ -321,11 +218,11 @@ static void spared(const bg_pipeline *p, int live, bg_pid_list *out)
 	size_t i;
 
 	for (pid = getpid(); pid > 1; pid = bg_proc_ppid(pid)) {
-		add_pid(out, pid);
+		bg_pid_list_add(out, pid);
 	}
 	if (bg_port_owners(&p->r->opt, live, &owners, &ignored) == 0) {
 		for (i = 0; i < owners.n; i++) {
-			add_pid(out, owners.pids[i]);
+			bg_pid_list_add(out, owners.pids[i]);
 		}
 	}
 	bg_pid_list_free(&owners);
@@ -360,8 +257,8 @@ static void find_leftovers(const bg_pipeline *p, const char *release, int live, 
 				|| bg_proc_state_of(pid) != BG_PROC_ALIVE) {
 				continue;
 			}
-			if (environ_has(pid, tag) || (have_log && writes_file(pid, st.st_dev, st.st_ino))) {
-				add_pid(found, pid);
+			if (bg_proc_environ_has(pid, tag) || (have_log && bg_proc_writes_file(pid, st.st_dev, st.st_ino))) {
+				bg_pid_list_add(found, pid);
 			}
 		}
 		closedir(d);

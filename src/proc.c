@@ -100,7 +100,7 @@ int bg_pid_list_has(const bg_pid_list *l, pid_t pid)
 	return 0;
 }
 
-static int pid_list_add(bg_pid_list *l, pid_t pid)
+int bg_pid_list_add(bg_pid_list *l, pid_t pid)
 {
 	pid_t *grown;
 
@@ -148,7 +148,7 @@ static int add_if_child(pid_t pid, void *data)
 	bg_stat st;
 
 	if (read_stat(pid, &st) == 0 && st.ppid == s->parent && st.state != 'Z' && st.state != 'X') {
-		return pid_list_add(s->out, pid);
+		return bg_pid_list_add(s->out, pid);
 	}
 	return 0;
 }
@@ -407,7 +407,7 @@ static int add_if_owner(pid_t pid, void *data)
 	struct owner_scan *s = data;
 
 	if (bg_proc_holds_socket(pid, s->inodes) && bg_proc_state_of(pid) == BG_PROC_ALIVE) {
-		return pid_list_add(s->out, pid);
+		return bg_pid_list_add(s->out, pid);
 	}
 	return 0;
 }
@@ -435,6 +435,84 @@ static int is_the_file(const char *fd_path, const char *target, void *data)
 	return target[0] == '/' && stat(fd_path, &st) == 0 && st.st_dev == f->dev && st.st_ino == f->ino;
 }
 
+/* More environment than this is not read (the kernel's limit is larger,
+ * but no releaser sets that much). */
+#define BG_PROC_ENVIRON_MAX (1024 * 1024)
+
+int bg_proc_environ_has(pid_t pid, const char *entry)
+{
+	char path[64], *buf = NULL, *grown;
+	size_t len = 0, cap = 0, entry_len = strlen(entry), i;
+	ssize_t n;
+	int fd, found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int) pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		return 0;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			if (cap >= BG_PROC_ENVIRON_MAX || !(grown = realloc(buf, cap + 65536))) {
+				break;
+			}
+			buf = grown;
+			cap += 65536;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n <= 0) {
+			break;
+		}
+		len += (size_t) n;
+	}
+	close(fd);
+	for (i = 0; i < len && !found; ) {
+		size_t var = strnlen(buf + i, len - i);
+
+		found = var == entry_len && memcmp(buf + i, entry, entry_len) == 0;
+		i += var + 1;
+	}
+	free(buf);
+	return found;
+}
+
+/* Whether the descriptor behind /proc/PID/fd/N was opened for writing
+ * (its flags in /proc/PID/fdinfo/N). */
+static int fd_opened_for_writing(const char *fd_path)
+{
+	char path[384], buf[512], *flags;
+	const char *slash = strrchr(fd_path, '/');
+	ssize_t n;
+	int f;
+
+	/* /proc/PID/fd/N -> /proc/PID/fdinfo/N */
+	snprintf(path, sizeof(path), "%.*sinfo%s", (int) (slash - fd_path), fd_path, slash);
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		return 0;
+	}
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0) {
+		return 0;
+	}
+	buf[n] = '\0';
+	if (!(flags = strstr(buf, "flags:"))) {
+		return 0;
+	}
+	return (strtoul(flags + 6, NULL, 8) & O_ACCMODE) != O_RDONLY;
+}
+
+static int writes_the_file(const char *fd_path, const char *target, void *data)
+{
+	return is_the_file(fd_path, target, data) && fd_opened_for_writing(fd_path);
+}
+
+int bg_proc_writes_file(pid_t pid, dev_t dev, ino_t ino)
+{
+	struct file_id f = { dev, ino };
+
+	return each_fd(pid, writes_the_file, &f);
+}
+
 struct holder_scan {
 	struct file_id file;
 	unsigned long long since;
@@ -449,7 +527,7 @@ static int add_if_holder(pid_t pid, void *data)
 	if (pid == getpid() || read_stat(pid, &st) < 0 || st.state == 'Z' || st.starttime < s->since) {
 		return 0;
 	}
-	return each_fd(pid, is_the_file, &s->file) ? pid_list_add(s->out, pid) : 0;
+	return each_fd(pid, is_the_file, &s->file) ? bg_pid_list_add(s->out, pid) : 0;
 }
 
 int bg_proc_file_holders(dev_t dev, ino_t ino, unsigned long long since, bg_pid_list *out, bg_error *err)
@@ -532,7 +610,7 @@ int bg_proc_service_roots(const bg_pid_list *owners, bg_pid_list *out, bg_error 
 	for (i = 0; i < owners->n; i++) {
 		pid_t ppid = bg_proc_ppid(owners->pids[i]);
 
-		if (ppid >= 0 && !bg_pid_list_has(owners, ppid) && pid_list_add(out, owners->pids[i]) < 0) {
+		if (ppid >= 0 && !bg_pid_list_has(owners, ppid) && bg_pid_list_add(out, owners->pids[i]) < 0) {
 			return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
 		}
 	}

@@ -35,6 +35,9 @@ typedef struct {
 void bg_pid_list_free(bg_pid_list *l);
 int bg_pid_list_has(const bg_pid_list *l, pid_t pid);
 
+/* Appends pid unless the list has it; -1 when out of memory. */
+int bg_pid_list_add(bg_pid_list *l, pid_t pid);
+
 /* The live children of parent (scanning /proc/[0-9]+/stat). */
 int bg_proc_children(pid_t parent, bg_pid_list *out, bg_error *err);
 
@@ -63,6 +66,14 @@ int bg_proc_socket_owners(const bg_inode_list *inodes, bg_pid_list *out, bg_erro
 /* The processes that have the file (by device and inode) open, among those
  * started at or after `since` (bg_proc_starttime units; 0 for all). */
 int bg_proc_file_holders(dev_t dev, ino_t ino, unsigned long long since, bg_pid_list *out, bg_error *err);
+
+/* Whether pid's environment holds exactly this "NAME=value" entry. (A
+ * process title set with cli_set_process_title may have written over it.) */
+int bg_proc_environ_has(pid_t pid, const char *entry);
+
+/* Whether pid has the file (device and inode) open for writing, as its
+ * stdout, say; one reading it (tail -f) does not count. */
+int bg_proc_writes_file(pid_t pid, dev_t dev, ino_t ino);
 
 /* The clock-tick count now, in bg_proc_starttime units. */
 unsigned long long bg_proc_ticks_now(void);
