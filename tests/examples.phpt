@@ -102,8 +102,7 @@ echo "-- standalone.php: run() until SIGTERM\n";
 @unlink($log);
 $child = bg_spawn([PHP_BINARY, '-n', '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$ex/standalone.php"],
     $box, null, ['BLUEGREEN_CONFIG' => "$ex/easyswoole/bluegreen.php", 'BLUEGREEN_ROOT' => $first,
-        'BLUEGREEN_NGINX_CONF' => "$ngx/nginx.conf", 'BLUEGREEN_NGINX_MAIN_CONF' => "$ngx/nginx.conf",
-        'PATH' => getenv('PATH')]);
+        'BLUEGREEN_NGINX_CONF' => "$ngx/nginx.conf", 'BLUEGREEN_NGINX_MAIN_CONF' => "$ngx/nginx.conf"] + getenv());
 $ticked = bg_wait_for(fn () => str_contains((string) @file_get_contents($log), ' tick: '), 20);
 echo 'ticked: ', var_export($ticked, true), "\n";
 proc_terminate($child['proc'], 15); // SIGTERM; no posix needed (make test runs with -n)
@@ -111,7 +110,7 @@ echo 'exit on SIGTERM: ', var_export(bg_wait_exit($child, 20), true), ', ', $n(b
 proc_close($child['proc']);
 echo 'logged the stop: ', var_export(str_contains((string) @file_get_contents($log), 'run: SIGTERM received'), true), "\n";
 $child = bg_spawn([PHP_BINARY, '-n', '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$ex/standalone.php"],
-    $box, null, ['BLUEGREEN_CONFIG' => "$box/missing.php", 'PATH' => getenv('PATH')]);
+    $box, null, ['BLUEGREEN_CONFIG' => "$box/missing.php"] + getenv());
 echo 'a missing options file: exit ', var_export(bg_wait_exit($child, 20), true), ', ', $n(bg_output($child));
 proc_close($child['proc']);
 
