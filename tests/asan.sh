@@ -39,18 +39,10 @@ exec $(command -v php) "\$@"
 SH
 chmod +x php-asan
 
-args=()
-tests=()
-for arg in "$@"; do
-	if [[ "$arg" == *.phpt || -d "$arg" ]]; then tests+=("$arg"); else args+=("$arg"); fi
-done
-[ ${#tests[@]} -gt 0 ] || tests=(tests)
-TEST_PHP_EXECUTABLE="$work/php-asan" NO_INTERACTION=1 php run-tests.php -q --show-diff \
-	-d "extension=$work/modules/bluegreen.so" "${args[@]}" "${tests[@]}" 2>&1 | tee "$work/log"
-grep -E "^Tests (passed|failed)" "$work/log" >/dev/null
-passed=$(sed -nE 's/^Tests passed *: *([0-9]+).*/\1/p' "$work/log")
-failed=$(sed -nE 's/^Tests failed *: *([0-9]+).*/\1/p' "$work/log")
-skipped=$(sed -nE 's/^Tests skipped *: *([0-9]+).*/\1/p' "$work/log")
+source tests/phpt-lib.sh
+phpt_split "$@"
+phpt_run "$work/php-asan" "$work/modules/bluegreen.so" "$work/log"
+
 # A report is ours when a frame of its stack is in bluegreen's sources.
 ours=$(grep -lE "($work/(src/[a-z_]+|[a-z_]+)\.c:|bluegreen\.so)" "$work"/reports/* 2>/dev/null || true)
 others=$(find "$work/reports" -type f | wc -l)
@@ -59,6 +51,4 @@ for report in $ours; do
 	cat "$report"
 done
 echo "tests/asan.sh: $(echo "$ours" | grep -c . || true) report(s) on bluegreen, $others report file(s) in all"
-[ -z "$ours" ] || failed=$(( ${failed:-0} + 1 ))
-echo "asan: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-[ "${failed:-0}" = 0 ]
+phpt_summary "$work/log" asan "$(echo "$ours" | grep -c . || true)"

@@ -52,12 +52,8 @@ tools/gen-arginfo.sh --check
 tools/package-xml.php --check
 
 # --- run the suite -----------------------------------------------------------
-args=()
-tests=()
-for arg in "$@"; do
-	if [[ "$arg" == *.phpt || -d "$arg" ]]; then tests+=("$arg"); else args+=("$arg"); fi
-done
-[ ${#tests[@]} -gt 0 ] || tests=(tests)
+source tests/phpt-lib.sh
+phpt_split "$@"
 
 # Under valgrind (-m), run-tests.php traces every child. What the extension
 # runs lives in the test's PHP process; its children (the git CLI making
@@ -65,31 +61,14 @@ done
 # tenfold under valgrind, and a build step listing its descriptors would see
 # valgrind's own. And PCRE's JIT code reads memory in ways valgrind cannot
 # follow: the tests' own preg_* calls run without it there.
-for arg in "${args[@]}"; do
+for arg in "${phpt_args[@]}"; do
 	if [ "$arg" = "-m" ]; then
 		export VALGRIND_OPTS="--trace-children-skip=*"
-		args+=(-d pcre.jit=0)
+		phpt_args+=(-d pcre.jit=0)
 	fi
 done
 
 log=$(mktemp /tmp/bluegreen-tests.XXXXXX)
 trap 'rm -f "$log"' EXIT
-set +e
-TEST_PHP_EXECUTABLE="$php" NO_INTERACTION=1 "$php" run-tests.php -q --show-diff \
-	-d "extension=$top/modules/bluegreen.so" "${args[@]}" "${tests[@]}" 2>&1 | tee "$log"
-set -e
-
-count() { # the number on run-tests.php's summary line "Tests <what> : N"
-	local n
-	n=$(grep -E "^Tests $1 *:" "$log" | head -n1 | sed -E 's/^[^:]*: *([0-9]+).*/\1/')
-	echo "${n:-0}"
-}
-passed=$(count passed)
-skipped=$(count skipped)
-failed=$(( $(count failed) + $(count warned) + $(count leaked) + $(grep -c '^BORK' "$log" || true) ))
-if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
-	echo "tests/run.sh: run-tests.php ran no test" >&2
-	failed=1
-fi
-echo "phpt: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ]
+phpt_run "$php" "$top/modules/bluegreen.so" "$log"
+phpt_summary "$log" phpt
