@@ -67,7 +67,10 @@ file_put_contents("$box/child.php", '<?php
 $o = json_decode($argv[1], true);
 try { (new BlueGreen\Releaser($o))->switchTo((int) $argv[2]); echo "no exception\n"; }
 catch (Throwable $e) { echo get_class($e), ": ", $e->getMessage(), "\n"; }');
-$argv = [PHP_BINARY, '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$box/child.php",
+// nobody may not read the checkout (a clone in a 0700 directory): the child
+// loads a copy of the extension from the sandbox.
+copy(realpath(__DIR__ . '/../modules/bluegreen.so'), "$box/bluegreen.so");
+$argv = [PHP_BINARY, '-d', "extension=$box/bluegreen.so", "$box/child.php",
     json_encode(['root' => "$box/v1", 'ports' => [$a, $b], 'nginx' => $nginx]), (string) $b];
 if (posix_getuid() === 0) {
     array_unshift($argv, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--');
