@@ -35,7 +35,8 @@ static char *lock_path(const bg_options *opt, bg_error *err)
 	if (dir && bg_mkdir_p(dir, 0755, BG_ERR_SYSTEM, err) == 0) {
 		path = bg_asprintf("%s/lock", dir);
 	} else if (dir) {
-		bg_error_prefix(err, "cannot make the directory of the deploy lock");
+		errno = err->sys_errno;
+		lock_sys_error(err, "cannot make the directory of", dir);
 	}
 	free(dir);
 	return path;
