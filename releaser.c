@@ -232,7 +232,7 @@ ZEND_METHOD(BlueGreen_Releaser, check)
 	ZEND_PARSE_PARAMETERS_NONE();
 
 	bg_error_clear(&err);
-	if (bg_git_check(&r->core.opt, &r->core.log, NULL, sha, &changed, &err) < 0) {
+	if (bg_releaser_check(&r->core, sha, &changed, &err) < 0) {
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}

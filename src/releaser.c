@@ -2,6 +2,8 @@
 #include "clock.h"
 #include "proc.h"
 #include "service.h"
+#include "git.h"
+#include "state.h"
 
 #include <string.h>
 
@@ -18,6 +20,21 @@ void bg_releaser_free(bg_releaser *r)
 	bg_switch_free(&r->last_switch);
 	/* handed_off.lock stays held: the kernel releases it when the process dies. */
 	bg_pid_list_free(&r->handed_off.roots);
+}
+
+int bg_releaser_check(bg_releaser *r, char sha[41], int *changed, bg_error *err)
+{
+	bg_state st;
+	int rc;
+
+	bg_state_init(&st);
+	if (bg_state_load(&r->opt, &st, err) < 0) {
+		bg_state_free(&st);
+		return -1;
+	}
+	rc = bg_git_check(&r->opt, &r->log, st.live.set ? st.live.rel.commit : NULL, sha, changed, err);
+	bg_state_free(&st);
+	return rc;
 }
 
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)

@@ -38,6 +38,11 @@ typedef struct {
 void bg_releaser_init(bg_releaser *r);
 void bg_releaser_free(bg_releaser *r);
 
+/* check(): whether the branch head differs from the live commit — the
+ * state's live release, root's HEAD only before any deploy — as deploy()
+ * decides it. Reads the state without the lock; records nothing. */
+int bg_releaser_check(bg_releaser *r, char sha[41], int *changed, bg_error *err);
+
 /* switchTo(): the nginx switch, remembering the old workers. */
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err);
 
