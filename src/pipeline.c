@@ -211,6 +211,16 @@ static void went_live(bg_pipeline *p)
 	}
 }
 
+/* The old port's drain, under one deadline: the old nginx workers, then the
+ * connections still open, share drain_timeout. */
+static void drain(bg_pipeline *p, int port)
+{
+	double deadline = bg_now_ms() + p->r->opt.drain_timeout * 1000;
+
+	bg_releaser_wait_old_workers_until(p->r, port, deadline);
+	bg_service_drain_until(&p->r->opt, &p->r->log, port, deadline);
+}
+
 /* The old service: its failure to stop is logged and recorded, and the new
  * release stays live. */
 static void stop_old(bg_pipeline *p, int port)
@@ -262,8 +272,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		return fail_step(p, err);
 	}
 	went_live(p);
-	bg_releaser_wait_old_workers(r, from);
-	bg_service_drain(&r->opt, &r->log, from);
+	drain(p, from);
 	if (bg_pipeline_self_hosted(&r->opt, from)) {
 		note_timing(p);
 		bg_pipeline_hand_off(p, from, p->st.previous.rel.path);

@@ -50,6 +50,10 @@ int bg_releaser_switch(bg_releaser *r, int port, bg_error *err);
  * away from `port` to exit: until then they may still send it requests. */
 void bg_releaser_wait_old_workers(bg_releaser *r, int port);
 
+/* The same, until deadline_ms (bg_now_ms() time): the first part of a drain
+ * that has one deadline for the workers and the connections together. */
+void bg_releaser_wait_old_workers_until(bg_releaser *r, int port, double deadline_ms);
+
 /* stop(): waits for the old nginx workers of a switch away from `port`
  * (bounded by drain_timeout), then drains and stops the port. */
 int bg_releaser_stop(bg_releaser *r, int port, bg_error *err);
