@@ -200,8 +200,11 @@ static void stop_other_port(bg_pipeline *p, int live, double drain_deadline)
 	int other = bg_options_other_port(opt, live);
 	const char *dir = p->st.previous.set && p->st.previous.rel.port == other ? p->st.previous.rel.path : NULL;
 	bg_error e;
+	int listening = 1;
 
-	bg_service_drain_until(opt, &p->r->log, other, drain_deadline);
+	if (bg_port_listening(opt, other, &listening, &e) < 0 || listening) {
+		bg_service_drain_until(opt, &p->r->log, other, drain_deadline);
+	}
 	if (bg_service_stop(opt, &p->r->log, other, dir, 1, &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "recover: cannot stop what listens on port %d: %s", other, e.msg);
 	}
