@@ -192,6 +192,7 @@ static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 	add_assoc_double(&info, "drain_timeout", o->drain_timeout);
 	add_assoc_double(&info, "stop_timeout", o->stop_timeout);
 	add_assoc_double(&info, "command_timeout", o->command_timeout);
+	add_assoc_double(&info, "retry_backoff", o->retry_backoff);
 	add_assoc_long(&info, "keep_releases", o->keep_releases);
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
 		Z_TRY_ADDREF(r->log_callable);
