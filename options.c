@@ -25,7 +25,7 @@ static const char *const top_keys[] = {
 	"root", "remote", "branch", "releases_dir", "ports", "host", "port_files",
 	"shared", "build", "start", "stop", "health", "nginx", "drain_timeout",
 	"stop_timeout", "command_timeout", "keep_releases", "log", "git", "mode",
-	"allow_shared_temp_dir", NULL
+	"allow_shared_temp_dir", "retry_backoff", NULL
 };
 static const char *const health_keys[] = { "path", "timeout", NULL };
 static const char *const nginx_keys[] = {
@@ -576,6 +576,7 @@ static zend_result read_one(php_bluegreen_releaser *r, zend_string *key, zval *v
 	if (zend_string_equals_literal(key, "stop_timeout")) return read_seconds(v, k, &opt->stop_timeout, false);
 	if (zend_string_equals_literal(key, "command_timeout")) return read_seconds(v, k, &opt->command_timeout, false);
 	if (zend_string_equals_literal(key, "keep_releases")) return read_keep(v, &opt->keep_releases);
+	if (zend_string_equals_literal(key, "retry_backoff")) return read_seconds(v, k, &opt->retry_backoff, true);
 	if (zend_string_equals_literal(key, "log")) return read_log(v, r);
 	if (zend_string_equals_literal(key, "git")) return read_git(v, &opt->git);
 	if (zend_string_equals_literal(key, "mode")) return read_mode(v, &opt->mode);

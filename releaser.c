@@ -192,6 +192,7 @@ static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 	add_assoc_double(&info, "drain_timeout", o->drain_timeout);
 	add_assoc_double(&info, "stop_timeout", o->stop_timeout);
 	add_assoc_double(&info, "command_timeout", o->command_timeout);
+	add_assoc_double(&info, "retry_backoff", o->retry_backoff);
 	add_assoc_long(&info, "keep_releases", o->keep_releases);
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
 		Z_TRY_ADDREF(r->log_callable);
@@ -232,7 +233,7 @@ ZEND_METHOD(BlueGreen_Releaser, check)
 	ZEND_PARSE_PARAMETERS_NONE();
 
 	bg_error_clear(&err);
-	if (bg_git_check(&r->core.opt, &r->core.log, NULL, sha, &changed, &err) < 0) {
+	if (bg_releaser_check(&r->core, sha, &changed, &err) < 0) {
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}

@@ -179,6 +179,25 @@ static void add_deploy(zval *arr, const bg_status *st)
 	add_assoc_zval(arr, "deploying", &dz);
 }
 
+/* A deploy the environment failed, waiting to be tried again: ['commit',
+ * 'step', 'reason', 'attempts', 'retry_after'], or null. */
+static void add_retry(zval *arr, const bg_state_retry *r)
+{
+	zval rz;
+
+	if (!r->reason) {
+		add_assoc_null(arr, "retry");
+		return;
+	}
+	array_init(&rz);
+	add_opt_str(&rz, "commit", r->commit);
+	add_opt_str(&rz, "step", r->step);
+	add_assoc_string(&rz, "reason", r->reason);
+	add_assoc_long(&rz, "attempts", r->attempts);
+	add_assoc_long(&rz, "retry_after", r->after);
+	add_assoc_zval(arr, "retry", &rz);
+}
+
 static void status_array(zval *out, const bg_status *st)
 {
 	const bg_state *s = &st->state;
@@ -208,6 +227,7 @@ static void status_array(zval *out, const bg_status *st)
 	add_assoc_zval(out, "failed", &failed);
 	add_opt_long(out, "lock_holder", st->lock_holder);
 	add_opt_long(out, "stop_pending", s->stop_pending_port);
+	add_retry(out, &s->retry);
 }
 
 ZEND_METHOD(BlueGreen_Releaser, status)

@@ -17,6 +17,7 @@ void bg_options_init(bg_options *opt)
 	opt->stop_timeout = 30;
 	opt->command_timeout = 600;
 	opt->keep_releases = 5;
+	opt->retry_backoff = 30;
 	opt->git.check_host = 1;
 }
 

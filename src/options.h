@@ -48,6 +48,8 @@ typedef struct {
 	double drain_timeout;       /* seconds */
 	double stop_timeout;
 	double command_timeout;
+	double retry_backoff;       /* seconds before tick() retries a deploy the
+	                             * environment failed (doubling, capped) */
 	long keep_releases;
 	char *log_file;       /* NULL: the glue's sink */
 	char *mode;           /* EasySwoole's run mode, naming <mode>.php; "dev" */

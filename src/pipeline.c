@@ -61,17 +61,24 @@ static const char *failing_commit(const bg_pipeline *p)
 }
 
 /* Records a failed step (the commit among the failed ones, so that tick()
- * does not try it again until the branch moves), logs it, and ends the
- * deploy. Returns -1 for the caller to pass on. */
+ * does not try it again until the branch moves; or, when the environment
+ * failed it, a retry after a backoff: pipeline_retry.c), logs it, and ends
+ * the deploy. Returns -1 for the caller to pass on. */
 static int fail_step(bg_pipeline *p, bg_error *err)
 {
 	const char *commit = failing_commit(p);
 	bg_log_ctx ctx = { p->st.deploy.step, bg_now_ms() - p->step_t0, commit[0] ? commit : NULL, 0 };
+	char why[128];
 
-	bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.7s failed at %s: %s", commit[0] ? commit : "?",
-		p->st.deploy.step, err->msg);
+	if (bg_pipeline_environment_failed(p, err, why, sizeof(why))) {
+		bg_pipeline_retry_later(p, commit, why, err);
+	} else {
+		bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.7s failed at %s: %s", commit[0] ? commit : "?",
+			p->st.deploy.step, err->msg);
+		bg_state_fail(&p->st, commit, p->st.deploy.step, err->msg);
+		bg_state_retry_clear(&p->st);
+	}
 	err->logged = 1;
-	bg_state_fail(&p->st, commit, p->st.deploy.step, err->msg);
 	bg_release_free(&p->st.deploy.rel);
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
 	save_or_log(p);
@@ -206,9 +213,20 @@ static void went_live(bg_pipeline *p)
 
 	bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
 	bg_state_set_release(&p->st.live, &p->next, now_s());
+	bg_state_retry_clear(&p->st);
 	if (enter_step(p, "drain", &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot record the state: %s", e.msg);
 	}
+}
+
+/* The old port's drain, under one deadline: the old nginx workers, then the
+ * connections still open, share drain_timeout. */
+static void drain(bg_pipeline *p, int port)
+{
+	double deadline = bg_now_ms() + p->r->opt.drain_timeout * 1000;
+
+	bg_releaser_wait_old_workers_until(p->r, port, deadline);
+	bg_service_drain_until(&p->r->opt, &p->r->log, port, deadline);
 }
 
 /* The old service: its failure to stop is logged and recorded, and the new
@@ -262,8 +280,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		return fail_step(p, err);
 	}
 	went_live(p);
-	bg_releaser_wait_old_workers(r, from);
-	bg_service_drain(&r->opt, &r->log, from);
+	drain(p, from);
 	if (bg_pipeline_self_hosted(&r->opt, from)) {
 		note_timing(p);
 		bg_pipeline_hand_off(p, from, p->st.previous.rel.path);
@@ -295,7 +312,7 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 		if (pick_commit(&p, from_tick, sha, &found, err) < 0) {
 			goto cleanup;
 		}
-		if (!found) {
+		if (!found || (from_tick && bg_pipeline_retry_waits(&p))) {
 			rc = 0;
 			goto cleanup;
 		}

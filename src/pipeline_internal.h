@@ -33,6 +33,20 @@ int bg_pipeline_keeps(const bg_state *st, const char *path);
  * stop a self-hosted releaser left pending. */
 int bg_pipeline_recover(bg_pipeline *p, bg_error *err);
 
+/* pipeline_retry.c: whether a failed step failed for the environment's sake
+ * (nginx not running or its commands not runnable, a full or read-only
+ * disk, an unreachable remote) rather than the release's: then `why` says
+ * what was wrong. */
+int bg_pipeline_environment_failed(const bg_pipeline *p, const bg_error *err, char *why, size_t size);
+
+/* Records such a failure as a retry (not a failed commit) with its backoff,
+ * and logs it at error level. */
+void bg_pipeline_retry_later(bg_pipeline *p, const char *commit, const char *why, const bg_error *err);
+
+/* From tick(): whether a pending retry's backoff still runs (logged at debug
+ * level); deploy() with no tick does not wait. */
+int bg_pipeline_retry_waits(bg_pipeline *p);
+
 /* pipeline_prune.c: removes the oldest release-* directories beyond
  * keep_releases, never the live or previous one. */
 void bg_pipeline_prune(bg_pipeline *p);

@@ -101,9 +101,8 @@ static void reload_nginx(bg_pipeline *p, bg_pid_list *before)
 
 /* Until they exit, nginx's processes of before the reload may still send
  * requests to the old port. */
-static void wait_old_nginx(bg_pipeline *p, bg_pid_list *before)
+static void wait_old_nginx(bg_pipeline *p, bg_pid_list *before, double deadline)
 {
-	const bg_options *opt = &p->r->opt;
 	double t0 = bg_now_ms();
 	char took[32];
 	int left;
@@ -111,7 +110,7 @@ static void wait_old_nginx(bg_pipeline *p, bg_pid_list *before)
 	if (before->n == 0) {
 		return;
 	}
-	left = bg_proc_wait_gone(before, opt->drain_timeout * 1000);
+	left = bg_proc_wait_gone(before, deadline > t0 ? deadline - t0 : 0);
 	bg_format_duration(took, sizeof(took), bg_now_ms() - t0);
 	if (left) {
 		bg_log(&p->r->log, BG_LOG_WARNING, "recover: %d nginx process(es) of before the reload still running "
@@ -192,15 +191,21 @@ static int settle_state(bg_pipeline *p, int live)
 	return 0;
 }
 
-/* What listens on the port nginx does not point to serves no one. */
-static void stop_other_port(bg_pipeline *p, int live)
+/* What listens on the port nginx does not point to serves no one; the
+ * requests it still has are answered first, within what is left of the
+ * drain's one deadline. */
+static void stop_other_port(bg_pipeline *p, int live, double drain_deadline)
 {
 	const bg_options *opt = &p->r->opt;
 	int other = bg_options_other_port(opt, live);
 	const char *dir = p->st.previous.set && p->st.previous.rel.port == other ? p->st.previous.rel.path : NULL;
 	bg_error e;
+	int listening = 1;
 
-	if (bg_service_stop(opt, &p->r->log, other, dir, 0, &e) < 0) {
+	if (bg_port_listening(opt, other, &listening, &e) < 0 || listening) {
+		bg_service_drain_until(opt, &p->r->log, other, drain_deadline);
+	}
+	if (bg_service_stop(opt, &p->r->log, other, dir, 1, &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "recover: cannot stop what listens on port %d: %s", other, e.msg);
 	}
 }
@@ -392,6 +397,7 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 	const bg_options *opt = &p->r->opt;
 	bg_state_deploy *d = &p->st.deploy;
 	bg_pid_list nginx_before = { NULL, 0 };
+	double drain_deadline;
 	int live, went_live;
 
 	if (!d->set) {
@@ -401,14 +407,17 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 	bg_log(&p->r->log, BG_LOG_WARNING, "recover: the deploy of %.7s by pid %d was interrupted at step %s; "
 		"reconciling", d->rel.commit[0] ? d->rel.commit : "?", d->pid, d->step);
 	reload_nginx(p, &nginx_before);
+	/* One deadline for the whole drain: nginx's old processes, the last
+	 * switch's workers, the old port's connections. */
+	drain_deadline = bg_now_ms() + opt->drain_timeout * 1000;
 	if (settle_live_port(p, &live, err) < 0) {
 		bg_pid_list_free(&nginx_before);
 		return -1;
 	}
 	went_live = settle_state(p, live);
-	wait_old_nginx(p, &nginx_before);
-	bg_releaser_wait_old_workers(p->r, bg_options_other_port(opt, live));
-	stop_other_port(p, live);
+	wait_old_nginx(p, &nginx_before, drain_deadline);
+	bg_releaser_wait_old_workers_until(p->r, bg_options_other_port(opt, live), drain_deadline);
+	stop_other_port(p, live, drain_deadline);
 	clear_interrupted(p, live);
 	record_interruption(p, went_live);
 	bg_release_free(&d->rel);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -535,6 +536,48 @@ int bg_proc_file_holders(dev_t dev, ino_t ino, unsigned long long since, bg_pid_
 	struct holder_scan s = { { dev, ino }, since, out };
 
 	return each_pid(add_if_holder, &s, err);
+}
+
+/* One line of /proc/locks: "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"
+ * (a waiter's line has "-> " before the type). Device numbers are hex. */
+static pid_t flock_line_holder(const char *line, dev_t dev, ino_t ino)
+{
+	char type[16];
+	unsigned maj, min;
+	unsigned long long inode;
+	int pid;
+
+	if (!(line = strchr(line, ':'))) {
+		return 0;
+	}
+	line++;
+	while (*line == ' ') {
+		line++;
+	}
+	if (strncmp(line, "->", 2) == 0) {
+		return 0;               /* waits for the lock, does not hold it */
+	}
+	if (sscanf(line, "%15s %*s %*s %d %x:%x:%llu", type, &pid, &maj, &min, &inode) != 5
+		|| strcmp(type, "FLOCK") != 0 || pid <= 0) {
+		return 0;
+	}
+	return maj == major(dev) && min == minor(dev) && inode == (unsigned long long) ino ? (pid_t) pid : 0;
+}
+
+pid_t bg_proc_flock_holder(dev_t dev, ino_t ino)
+{
+	FILE *f = fopen("/proc/locks", "re");
+	char line[256];
+	pid_t pid = 0;
+
+	if (!f) {
+		return -1;
+	}
+	while (pid == 0 && fgets(line, sizeof(line), f)) {
+		pid = flock_line_holder(line, dev, ino);
+	}
+	fclose(f);
+	return pid;
 }
 
 unsigned long long bg_proc_ticks_now(void)

@@ -75,6 +75,12 @@ int bg_proc_environ_has(pid_t pid, const char *entry);
  * stdout, say; one reading it (tail -f) does not count. */
 int bg_proc_writes_file(pid_t pid, dev_t dev, ino_t ino);
 
+/* The pid that holds an flock on the file (device and inode), from
+ * /proc/locks, which the kernel fills in when the lock is taken: unlike a pid
+ * the holder writes into the file afterwards, it is never missing. 0 when no
+ * flock on it is listed, -1 when /proc/locks cannot be read. */
+pid_t bg_proc_flock_holder(dev_t dev, ino_t ino);
+
 /* The clock-tick count now, in bg_proc_starttime units. */
 unsigned long long bg_proc_ticks_now(void);
 

@@ -2,6 +2,8 @@
 #include "clock.h"
 #include "proc.h"
 #include "service.h"
+#include "git.h"
+#include "state.h"
 
 #include <string.h>
 
@@ -18,6 +20,21 @@ void bg_releaser_free(bg_releaser *r)
 	bg_switch_free(&r->last_switch);
 	/* handed_off.lock stays held: the kernel releases it when the process dies. */
 	bg_pid_list_free(&r->handed_off.roots);
+}
+
+int bg_releaser_check(bg_releaser *r, char sha[41], int *changed, bg_error *err)
+{
+	bg_state st;
+	int rc;
+
+	bg_state_init(&st);
+	if (bg_state_load(&r->opt, &st, err) < 0) {
+		bg_state_free(&st);
+		return -1;
+	}
+	rc = bg_git_check(&r->opt, &r->log, st.live.set ? st.live.rel.commit : NULL, sha, changed, err);
+	bg_state_free(&st);
+	return rc;
 }
 
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)
@@ -41,6 +58,11 @@ int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)
  * earlier is what fails requests in the seed's approach. */
 void bg_releaser_wait_old_workers(bg_releaser *r, int port)
 {
+	bg_releaser_wait_old_workers_until(r, port, bg_now_ms() + r->opt.drain_timeout * 1000);
+}
+
+void bg_releaser_wait_old_workers_until(bg_releaser *r, int port, double deadline)
+{
 	bg_switch *sw = &r->last_switch;
 	bg_log_ctx ctx = { "drain", -1, NULL, port };
 	double t0 = bg_now_ms();
@@ -50,12 +72,12 @@ void bg_releaser_wait_old_workers(bg_releaser *r, int port)
 	if (sw->from != port || sw->old_workers.n == 0) {
 		return;
 	}
-	left = bg_proc_wait_gone(&sw->old_workers, r->opt.drain_timeout * 1000);
+	left = bg_proc_wait_gone(&sw->old_workers, deadline > t0 ? deadline - t0 : 0);
 	ctx.duration_ms = bg_now_ms() - t0;
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
 	if (left) {
 		bg_log_with(&r->log, BG_LOG_WARNING, &ctx, "drain: %d old nginx worker(s) still running after %s "
-			"(drain_timeout)", left, took);
+			"(drain_timeout); going on", left, took);
 	} else {
 		bg_log_with(&r->log, BG_LOG_INFO, &ctx, "drain: the %zu old nginx worker(s) have exited (%s)",
 			sw->old_workers.n, took);

@@ -38,12 +38,21 @@ typedef struct {
 void bg_releaser_init(bg_releaser *r);
 void bg_releaser_free(bg_releaser *r);
 
+/* check(): whether the branch head differs from the live commit — the
+ * state's live release, root's HEAD only before any deploy — as deploy()
+ * decides it. Reads the state without the lock; records nothing. */
+int bg_releaser_check(bg_releaser *r, char sha[41], int *changed, bg_error *err);
+
 /* switchTo(): the nginx switch, remembering the old workers. */
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err);
 
 /* Waits, bounded by drain_timeout, for the nginx workers of the last switch
  * away from `port` to exit: until then they may still send it requests. */
 void bg_releaser_wait_old_workers(bg_releaser *r, int port);
+
+/* The same, until deadline_ms (bg_now_ms() time): the first part of a drain
+ * that has one deadline for the workers and the connections together. */
+void bg_releaser_wait_old_workers_until(bg_releaser *r, int port, double deadline_ms);
 
 /* stop(): waits for the old nginx workers of a switch away from `port`
  * (bounded by drain_timeout), then drains and stops the port. */

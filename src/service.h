@@ -41,6 +41,10 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
  * ESTABLISHED, and logs how long it took (or how many were left). */
 void bg_service_drain(const bg_options *opt, const bg_logger *log, int port);
 
+/* The same, until deadline_ms (bg_now_ms() time): the part of a drain left
+ * once the old nginx workers were waited for, one deadline for the whole. */
+void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int port, double deadline_ms);
+
 /* Stops whatever listens on port at once (no drain): a leftover that takes
  * no traffic. */
 int bg_service_kill_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err);

@@ -23,17 +23,22 @@ static int refuse_live_port(const bg_options *opt, int port, int *live, bg_error
 	return 0;
 }
 
-/* The requests in flight are answered before the service goes. */
 void bg_service_drain(const bg_options *opt, const bg_logger *log, int port)
 {
-	double t0 = bg_now_ms(), deadline = t0 + opt->drain_timeout * 1000, pause = 10;
+	bg_service_drain_until(opt, log, port, bg_now_ms() + opt->drain_timeout * 1000);
+}
+
+/* The requests in flight are answered before the service goes. */
+void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int port, double deadline)
+{
+	double t0 = bg_now_ms(), pause = 10;
 	bg_log_ctx ctx = { "drain", -1, NULL, port };
 	char took[32];
 	bg_error err;
 	int count = 0;
 
 	while (bg_proc_established(opt->host, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline) {
-		bg_sleep_ms(pause);
+		bg_sleep_ms(pause < deadline - bg_now_ms() ? pause : deadline - bg_now_ms());
 		pause = pause < 200 ? pause * 2 : 200;
 	}
 	ctx.duration_ms = bg_now_ms() - t0;

@@ -34,6 +34,7 @@ void bg_state_free(bg_state *s)
 	}
 	free(s->failed);
 	failure_free(&s->last_error);
+	free(s->retry.reason);
 	bg_state_init(s);
 }
 
@@ -138,6 +139,20 @@ static void read_failed(const bg_json *list, bg_state *s)
 	}
 }
 
+static void read_retry(const bg_json *j, bg_state_retry *r)
+{
+	const char *reason;
+
+	if (!j || j->type != BG_JSON_OBJECT || !(reason = bg_json_get_str(j, "reason"))) {
+		return;
+	}
+	copy_sha(r->commit, bg_json_get_str(j, "commit"));
+	copy_word(r->step, sizeof(r->step), bg_json_get_str(j, "step"));
+	r->reason = strdup(reason);
+	r->attempts = (int) get_ll(j, "attempts");
+	r->after = get_ll(j, "after");
+}
+
 static void read_state(const bg_json *root, bg_state *s)
 {
 	const bg_json *v;
@@ -157,6 +172,7 @@ static void read_state(const bg_json *root, bg_state *s)
 		s->stop_pending_port = (int) get_ll(v, "port");
 		s->stop_pending_since = get_ll(v, "since");
 	}
+	read_retry(bg_json_get(root, "retry"), &s->retry);
 }
 
 int bg_state_load(const bg_options *opt, bg_state *s, bg_error *err)
@@ -262,6 +278,27 @@ static void write_failure(bg_json_writer *w, const bg_state_failure *f)
 	bg_jw_object_end(w);
 }
 
+static void write_retry(bg_json_writer *w, const bg_state_retry *r)
+{
+	bg_jw_key(w, "retry");
+	if (!r->reason) {
+		bg_jw_null(w);
+		return;
+	}
+	bg_jw_object_begin(w);
+	bg_jw_key(w, "commit");
+	bg_jw_string(w, r->commit[0] ? r->commit : NULL);
+	bg_jw_key(w, "step");
+	bg_jw_string(w, r->step);
+	bg_jw_key(w, "reason");
+	bg_jw_string(w, r->reason);
+	bg_jw_key(w, "attempts");
+	bg_jw_int(w, r->attempts);
+	bg_jw_key(w, "after");
+	bg_jw_int(w, r->after);
+	bg_jw_object_end(w);
+}
+
 static void write_state(bg_json_writer *w, const bg_state *s)
 {
 	size_t i;
@@ -302,6 +339,7 @@ static void write_state(bg_json_writer *w, const bg_state *s)
 	} else {
 		bg_jw_null(w);
 	}
+	write_retry(w, &s->retry);
 	bg_jw_object_end(w);
 }
 
@@ -380,6 +418,34 @@ const bg_state_failure *bg_state_failed(const bg_state *s, const char *commit)
 		}
 	}
 	return NULL;
+}
+
+long long bg_state_retry_set(bg_state *s, const char *commit, const char *step, const char *reason, double first_s,
+	double max_s)
+{
+	bg_state_retry *r = &s->retry;
+	double wait = first_s;
+	int i;
+
+	r->attempts = r->reason ? r->attempts + 1 : 1;
+	for (i = 1; i < r->attempts && wait < max_s; i++) {
+		wait *= 2;
+	}
+	if (wait > max_s) {
+		wait = max_s;
+	}
+	free(r->reason);
+	r->reason = bg_strdup(reason ? reason : "");
+	copy_sha(r->commit, commit);
+	copy_word(r->step, sizeof(r->step), step);
+	r->after = (long long) time(NULL) + (long long) (wait + 0.999);
+	return (long long) (wait + 0.999);
+}
+
+void bg_state_retry_clear(bg_state *s)
+{
+	free(s->retry.reason);
+	memset(&s->retry, 0, sizeof(s->retry));
 }
 
 int bg_state_set_release(bg_state_release *slot, const bg_release *rel, long long since)

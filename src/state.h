@@ -37,6 +37,17 @@ typedef struct {
 	long long at;
 } bg_state_failure;
 
+/* A deploy that failed for the environment's sake (nginx down, disk full,
+ * remote unreachable), not the commit's: tick() tries again from `after`,
+ * each failure in a row doubling the wait. */
+typedef struct {
+	char commit[41];         /* "" for none */
+	char step[16];
+	char *reason;            /* what was wrong, and the error; NULL when none */
+	int attempts;            /* failed attempts in a row */
+	long long after;         /* epoch seconds */
+} bg_state_retry;
+
 typedef struct {
 	bg_state_release live;
 	bg_state_release previous;
@@ -49,6 +60,7 @@ typedef struct {
 	int stop_pending_port;         /* self-hosted: an old port whose stop was
 	                                * sent by the releaser that it killed */
 	long long stop_pending_since;
+	bg_state_retry retry;          /* reason NULL when nothing waits */
 } bg_state;
 
 /* How many failed commits are remembered. */
@@ -70,6 +82,15 @@ void bg_state_fail(bg_state *s, const char *commit, const char *step, const char
 
 /* The failure recorded for commit, or NULL. */
 const bg_state_failure *bg_state_failed(const bg_state *s, const char *commit);
+
+/* Records the environment's failure of a deploy of commit at step: the
+ * retry waits first_s, doubled for each failure of the same retry in a
+ * row, at most max_s. Returns the wait, in whole seconds. */
+long long bg_state_retry_set(bg_state *s, const char *commit, const char *step, const char *reason, double first_s,
+	double max_s);
+
+/* Forgets the pending retry (a deploy went live, or failed for good). */
+void bg_state_retry_clear(bg_state *s);
 
 /* Sets a release slot from a release. */
 int bg_state_set_release(bg_state_release *slot, const bg_release *rel, long long since);

@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (21) {
+object(BlueGreen\Releaser)#%d (22) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -115,6 +115,8 @@ object(BlueGreen\Releaser)#%d (21) {
   float(30)
   ["command_timeout"]=>
   float(600)
+  ["retry_backoff"]=>
+  float(30)
   ["keep_releases"]=>
   int(5)
   ["log"]=>

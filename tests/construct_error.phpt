@@ -70,6 +70,7 @@ $try(['drain_timeout' => -1]);
 $try(['stop_timeout' => 0]);
 $try(['command_timeout' => 1e9]);
 $try(['keep_releases' => 0]);
+$try(['retry_backoff' => -1]);
 $try(['nginx' => ['conf' => '', 'upstream' => 'u']]);
 $try(['nginx' => $ok['nginx'] + ['test' => []]]);
 $try(['mode' => '']);
@@ -146,6 +147,7 @@ ValueError: Option "drain_timeout" must be a number of seconds at least 0 and at
 ValueError: Option "stop_timeout" must be a number of seconds greater than 0 and at most 86400
 ValueError: Option "command_timeout" must be a number of seconds greater than 0 and at most 86400
 ValueError: Option "keep_releases" must be between 1 and 1000, 0 given
+ValueError: Option "retry_backoff" must be a number of seconds at least 0 and at most 86400
 ValueError: Option "nginx.conf" must not be empty
 ValueError: Option "nginx.test" must be a non-empty list of strings (an argv array, run without a shell)
 ValueError: Option "mode" must not be empty
