@@ -309,9 +309,8 @@ static int switch_back(bg_pipeline *p, int from, int to, saved_slots *was, const
 			"was no longer healthy after the drain (%s), and switching nginx back to port %d failed: %s; "
 			"it stays live, and the old service on port %d was not stopped", name, to,
 			r->opt.health_successes, why, from, e.msg, from);
-		bg_state_fail(&p->st, p->next.commit, "start", err->msg);
-		save_or_log(p);
-		return -1;
+		snprintf(p->st.deploy.step, sizeof(p->st.deploy.step), "start");
+		return fail_step(p, err);
 	}
 	restore_slot(&p->st.live, &was->live);
 	restore_slot(&p->st.previous, &was->previous);
