@@ -27,7 +27,7 @@ static const char *const top_keys[] = {
 	"stop_timeout", "command_timeout", "keep_releases", "log", "git", "mode",
 	"allow_shared_temp_dir", "retry_backoff", NULL
 };
-static const char *const health_keys[] = { "path", "timeout", NULL };
+static const char *const health_keys[] = { "path", "timeout", "successes", "interval", NULL };
 static const char *const nginx_keys[] = {
 	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
 };
@@ -325,6 +325,21 @@ static zend_result read_build(zval *zv, bg_options *opt)
 	return SUCCESS;
 }
 
+/* health.successes: how many healthy answers in a row open the gate. */
+static zend_result read_successes(zval *zv, long *out)
+{
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_LONG) {
+		return fail_type("health.successes", "of type int", zv);
+	}
+	if (Z_LVAL_P(zv) < 1 || Z_LVAL_P(zv) > 1000) {
+		return fail_value("Option \"health.successes\" must be between 1 and 1000, " ZEND_LONG_FMT " given",
+			Z_LVAL_P(zv));
+	}
+	*out = (long) Z_LVAL_P(zv);
+	return SUCCESS;
+}
+
 static zend_result read_health(zval *zv, bg_options *opt)
 {
 	zval *v;
@@ -349,6 +364,14 @@ static zend_result read_health(zval *zv, bg_options *opt)
 	}
 	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "timeout", 7))
 		&& read_seconds(v, "health.timeout", &opt->health_timeout, false) == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "successes", 9))
+		&& read_successes(v, &opt->health_successes) == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "interval", 8))
+		&& read_seconds(v, "health.interval", &opt->health_interval, false) == FAILURE) {
 		return FAILURE;
 	}
 	return SUCCESS;

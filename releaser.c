@@ -178,6 +178,8 @@ static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 	array_init(&health);
 	add_str(&health, "path", o->health_path);
 	add_assoc_double(&health, "timeout", o->health_timeout);
+	add_assoc_long(&health, "successes", o->health_successes);
+	add_assoc_double(&health, "interval", o->health_interval);
 	add_assoc_zval(&info, "health", &health);
 	array_init(&nginx);
 	add_str(&nginx, "conf", o->nginx.conf);

@@ -41,7 +41,17 @@ static const char read_temp_dir_php[] =
 	"define('EASYSWOOLE_ROOT', $root);"
 	"if (is_file(\"$root/vendor/autoload.php\")) { require \"$root/vendor/autoload.php\"; }"
 	"if (is_file(\"$root/bootstrap.php\")) { require_once \"$root/bootstrap.php\"; }"
-	"foreach (['EASYSWOOLE_SERVER' => 1, 'EASYSWOOLE_WEB_SERVER' => 2, 'EASYSWOOLE_WEB_SOCKET_SERVER' => 3]"
+	"foreach (['EASYSWOOLE_SERVER' => 1, 'EASYSWOOLE_WEB_SERVER' => 2, 'EASYSWOOLE_WEB_SOCKET_SERVER' => 3,"
+	" 'EASYSWOOLE_REDIS_SERVER' => 4] as $k => $v) { defined($k) || define($k, $v); }"
+	/* Swoole's own constants, which stock mode files use (SOCK_TYPE =>
+	 * SWOOLE_TCP, RUN_MODEL => SWOOLE_PROCESS), for a PHP without Swoole:
+	 * only TEMP_DIR is read here, so any value does. */
+	"foreach (['SWOOLE_BASE' => 1, 'SWOOLE_PROCESS' => 2, 'SWOOLE_TCP' => 1, 'SWOOLE_UDP' => 2,"
+	" 'SWOOLE_TCP6' => 3, 'SWOOLE_UDP6' => 4, 'SWOOLE_UNIX_DGRAM' => 5, 'SWOOLE_UNIX_STREAM' => 6,"
+	" 'SWOOLE_SOCK_TCP' => 1, 'SWOOLE_SOCK_UDP' => 2, 'SWOOLE_SOCK_TCP6' => 3, 'SWOOLE_SOCK_UDP6' => 4,"
+	" 'SWOOLE_SOCK_UNIX_DGRAM' => 5, 'SWOOLE_SOCK_UNIX_STREAM' => 6, 'SWOOLE_SSL' => 512, 'SWOOLE_KEEP' => 4096,"
+	" 'SWOOLE_LOG_DEBUG' => 0, 'SWOOLE_LOG_TRACE' => 1, 'SWOOLE_LOG_INFO' => 2, 'SWOOLE_LOG_NOTICE' => 3,"
+	" 'SWOOLE_LOG_WARNING' => 4, 'SWOOLE_LOG_ERROR' => 5, 'SWOOLE_LOG_NONE' => 6]"
 	" as $k => $v) { defined($k) || define($k, $v); }"
 	"$c = require $file;"
 	"$t = is_array($c) ? ($c['TEMP_DIR'] ?? null) : [];"
@@ -144,6 +154,57 @@ static int parse_output(const char *tail, es_temp_dir *t)
 	return strlen(t->value) == n / 2 ? 0 : -1;  /* a NUL byte is no path */
 }
 
+/* Whether a command's argv[0] names a PHP binary: php, php8.2, /usr/bin/php82, php-cli. */
+static int is_php(const char *arg0)
+{
+	const char *base = strrchr(arg0, '/');
+
+	base = base ? base + 1 : arg0;
+	if (strncmp(base, "php", 3) != 0) {
+		return 0;
+	}
+	return strcmp(base + 3, "-cli") == 0 || strspn(base + 3, "0123456789.") == strlen(base + 3);
+}
+
+/* The reader's argv: the PHP binary and the php.ini options (-d, -c, -n)
+ * of the `start` command when it runs php itself (a `start` that loads
+ * Swoole with -d extension=swoole.so makes SWOOLE_TCP a constant only
+ * there), else the PHP of the default start command. NULL when out of
+ * memory. */
+static char **reader_argv(const bg_options *opt, const char *dir, const char *file)
+{
+	char **argv = NULL, **start = opt->start;
+	int fail = 0;
+	size_t i = 1;
+
+	fail |= bg_strv_push(&argv, start && is_php(start[0]) ? start[0] : opt->php_binary);
+	for (; start && is_php(start[0]) && start[i] && start[i][0] == '-'; i++) {
+		int with_value = strcmp(start[i], "-d") == 0 || strcmp(start[i], "-c") == 0;
+
+		if (strncmp(start[i], "-d", 2) == 0 || strncmp(start[i], "-c", 2) == 0 || strcmp(start[i], "-n") == 0) {
+			fail |= bg_strv_push(&argv, start[i]);
+			if (with_value && start[i + 1]) {
+				fail |= bg_strv_push(&argv, start[++i]);
+			}
+		} else if (strcmp(start[i], "--") == 0 || strcmp(start[i], "-f") == 0) {
+			break;    /* the script comes next */
+		}
+	}
+	{
+		const char *rest[] = { "-d", "display_errors=stderr", "-d", "log_errors=0", "-r", read_temp_dir_php,
+			"--", dir, file, NULL };
+
+		for (i = 0; rest[i]; i++) {
+			fail |= bg_strv_push(&argv, rest[i]);
+		}
+	}
+	if (fail) {
+		bg_strv_free(argv);
+		return NULL;
+	}
+	return argv;
+}
+
 /* Runs the php child on dir's mode file, with the environment the start
  * command gets, and fills t. */
 static int read_temp_dir(const bg_options *opt, const char *dir, int port, const char *commit,
@@ -154,8 +215,7 @@ static int read_temp_dir(const bg_options *opt, const char *dir, int port, const
 	char *release_env = bg_asprintf("BLUEGREEN_RELEASE=%s", dir);
 	char *commit_env = commit ? bg_asprintf("BLUEGREEN_COMMIT=%s", commit) : NULL;
 	char *env[] = { port_env, release_env, commit_env, NULL };
-	char *argv[] = { opt->php_binary, "-d", "display_errors=stderr", "-d", "log_errors=0",
-		"-r", (char *) read_temp_dir_php, "--", (char *) dir, file, NULL };
+	char **argv = file ? reader_argv(opt, dir, file) : NULL;
 	bg_spawn_opts o = { argv, dir, env, -1, 0, BG_ERR_CONFIG };
 	double timeout = opt->command_timeout * 1000 < BG_ES_READ_TIMEOUT_MS
 		? opt->command_timeout * 1000 : BG_ES_READ_TIMEOUT_MS;
@@ -165,7 +225,7 @@ static int read_temp_dir(const bg_options *opt, const char *dir, int port, const
 
 	memset(t, 0, sizeof(*t));
 	snprintf(port_env, sizeof(port_env), "BLUEGREEN_PORT=%d", port);
-	if (!file || !release_env || (commit && !commit_env)) {
+	if (!file || !argv || !release_env || (commit && !commit_env)) {
 		bg_error_set(err, BG_ERR_CONFIG, "out of memory");
 		goto cleanup;
 	}
@@ -190,6 +250,7 @@ cleanup:
 		temp_dir_free(t);
 	}
 	free(file);
+	bg_strv_free(argv);
 	free(release_env);
 	free(commit_env);
 	return rc;
@@ -253,7 +314,7 @@ int bg_es_check_temp_dir(const bg_options *opt, const bg_logger *log, const char
 	const char *commit, const char *live_dir, int live_port, bg_error *err)
 {
 	es_temp_dir mine, live = { NULL, NULL };
-	bg_error live_err;
+	bg_error live_err, mine_err;
 	char *file = bg_asprintf("%s/%s.php", dir, opt->mode);
 	int rc = 0;
 
@@ -266,8 +327,12 @@ int bg_es_check_temp_dir(const bg_options *opt, const bg_logger *log, const char
 		return 0;
 	}
 	free(file);
-	if (read_temp_dir(opt, dir, port, commit, &mine, err) < 0) {
-		return -1;
+	/* A safety check must not block a valid deploy: a mode file that only
+	 * the service itself can load (an extension its own command line
+	 * brings, a bootstrap that needs its environment) is let through. */
+	if (read_temp_dir(opt, dir, port, commit, &mine, &mine_err) < 0) {
+		bg_log(log, BG_LOG_WARNING, "start: TEMP_DIR not checked: %s", mine_err.msg);
+		return 0;
 	}
 	warn_relative(opt, log, dir, &mine);
 	if (!live_dir || strcmp(live_dir, dir) == 0) {

@@ -115,8 +115,8 @@ int bg_git_checkout_commit(git_repository *repo, const git_oid *oid, const char 
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_RECREATE_MISSING;
 	if (git_commit_lookup(&commit, repo, oid) < 0 || git_commit_tree(&tree, commit) < 0
-		|| git_reference_create(&ref, repo, refname, oid, 1, "bluegreen: release") < 0
-		|| git_repository_set_head(repo, refname) < 0) {
+		|| (refname && git_reference_create(&ref, repo, refname, oid, 1, "bluegreen: release") < 0)
+		|| (refname ? git_repository_set_head(repo, refname) : git_repository_set_head_detached(repo, oid)) < 0) {
 		bg_git_fail(err, "cannot check out %s in %s", git_oid_tostr_s(oid), git_repository_workdir(repo));
 		goto cleanup;
 	}

@@ -4,6 +4,7 @@
 #include "git_cache.h"
 #include "git_checkout.h"
 #include "git_remote.h"
+#include "git_submodule.h"
 #include "git_util.h"
 #include "strv.h"
 
@@ -90,14 +91,15 @@ static int set_origin(git_repository *repo, const bg_git_remote *remote, bg_erro
 }
 
 static int make_tree(const bg_git_remote *remote, const git_oid *oid, const char *dir,
-	bg_error *err)
+	const bg_logger *log, bg_error *err)
 {
 	git_repository *repo = NULL;
 	int rc = -1;
 
 	if (clone_cache(remote->opt, dir, &repo, err) == 0
 		&& bg_git_checkout_commit(repo, oid, remote->refname, err) == 0
-		&& set_origin(repo, remote, err) == 0) {
+		&& set_origin(repo, remote, err) == 0
+		&& bg_git_submodules_checkout(remote->opt, log, repo, remote->url, err) == 0) {
 		rc = 0;
 	}
 	git_repository_free(repo);
@@ -138,7 +140,7 @@ int bg_git_release_checkout(const bg_options *opt, const bg_logger *log, const c
 	if (bg_release_dir_create(opt->releases_dir, out, err) < 0) {
 		goto cleanup;
 	}
-	if (make_tree(&remote, &oid, out->path, err) < 0) {
+	if (make_tree(&remote, &oid, out->path, log, err) < 0) {
 		bg_rm_rf(out->path);
 		goto cleanup;
 	}

@@ -13,6 +13,11 @@ void bg_options_init(bg_options *opt)
 	opt->ports[1] = 9502;
 	opt->health_path = strdup("/");
 	opt->health_timeout = 30;
+	/* Three answers 0.2 s apart: a release that answers once and then fails
+	 * (a worker dying on its first request, a crash right after boot) is
+	 * caught, and a start (~0.1 s for an EasySwoole app) grows by 0.4 s. */
+	opt->health_successes = 3;
+	opt->health_interval = 0.2;
 	opt->drain_timeout = 30;
 	opt->stop_timeout = 30;
 	opt->command_timeout = 600;

@@ -42,7 +42,9 @@ typedef struct {
 	char **start;         /* NULL: detected from the release's EasySwoole version */
 	char **stop;          /* NULL: SIGTERM to the owner of the port's socket */
 	char *health_path;    /* NULL: TCP only */
-	double health_timeout;      /* seconds */
+	double health_timeout;      /* seconds: bounds the whole wait for health */
+	long health_successes;      /* healthy answers in a row before the switch */
+	double health_interval;     /* seconds between two probes of that run */
 	bg_nginx_options nginx;
 	bg_git_options git;
 	double drain_timeout;       /* seconds */

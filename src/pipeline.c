@@ -5,10 +5,12 @@
 #include "pipeline_internal.h"
 #include "clock.h"
 #include "fs.h"
+#include "layout.h"
 #include "git.h"
 #include "nginx.h"
 #include "prepare.h"
 #include "proc.h"
+#include "service.h"
 #include "strv.h"
 
 #include <stdio.h>
@@ -257,12 +259,97 @@ static void finish(bg_pipeline *p, const char *verb)
 		p->next.commit, p->next.port, took, p->timings);
 }
 
+/* The state's live and previous releases before a switch, to put back. */
+typedef struct {
+	bg_state_release live, previous;
+} saved_slots;
+
+static void save_slots(const bg_state *st, saved_slots *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (st->live.set) {
+		bg_state_set_release(&s->live, &st->live.rel, st->live.since);
+	}
+	if (st->previous.set) {
+		bg_state_set_release(&s->previous, &st->previous.rel, st->previous.since);
+	}
+}
+
+static void restore_slot(bg_state_release *dst, bg_state_release *src)
+{
+	bg_release_free(&dst->rel);
+	*dst = *src;
+	memset(src, 0, sizeof(*src));
+}
+
+static void free_slots(saved_slots *s)
+{
+	bg_release_free(&s->live.rel);
+	bg_release_free(&s->previous.rel);
+}
+
+/* After the drain, the old service is still running and could take the
+ * traffic back: the new release must still be healthy to keep it. One
+ * probe; 0 when healthy, else -1 with the answer in `why`. */
+static int still_healthy(bg_pipeline *p, int port, char *why, size_t size)
+{
+	const bg_options *opt = &p->r->opt;
+	bg_probe_result res;
+
+	memset(&res, 0, sizeof(res));
+	if (bg_service_probe_health(opt, port, &res)) {
+		return 0;
+	}
+	if (res.status) {
+		snprintf(why, size, "GET %s answered HTTP %d", opt->health_path, res.status);
+	} else {
+		snprintf(why, size, "%s", res.error[0] ? res.error : "no answer");
+	}
+	return -1;
+}
+
+/* The new release went unhealthy during the drain: nginx goes back to the
+ * old service (still running: nothing was stopped), the state says the old
+ * release is live again, the new service is stopped once nginx's workers
+ * of the switch back no longer send it requests, and the commit fails as a
+ * start (health) failure. When nginx cannot be switched back, both services
+ * are left running and the new one stays live. */
+static int switch_back(bg_pipeline *p, int from, int to, saved_slots *was, const char *why, bg_error *err)
+{
+	bg_releaser *r = p->r;
+	const char *name = bg_layout_basename(p->next.path);
+	bg_error e;
+
+	bg_log(&r->log, BG_LOG_ERROR, "deploy: %s on port %d is no longer healthy after the drain (%s); "
+		"switching back to port %d, which still runs", name, to, why, from);
+	if (bg_releaser_switch(r, from, &e) < 0) {
+		bg_error_set(err, BG_ERR_START, "%s on port %d passed its health check (%ld times in a row) but "
+			"was no longer healthy after the drain (%s), and switching nginx back to port %d failed: %s; "
+			"it stays live, and the old service on port %d was not stopped", name, to,
+			r->opt.health_successes, why, from, e.msg, from);
+		snprintf(p->st.deploy.step, sizeof(p->st.deploy.step), "start");
+		return fail_step(p, err);
+	}
+	restore_slot(&p->st.live, &was->live);
+	restore_slot(&p->st.previous, &was->previous);
+	save_or_log(p);
+	bg_releaser_wait_old_workers(r, to);
+	undo_start(p, to);
+	snprintf(p->st.deploy.step, sizeof(p->st.deploy.step), "start");
+	bg_error_set(err, BG_ERR_START, "%s on port %d passed its health check (%ld times in a row) but was no "
+		"longer healthy after the drain (%s); nginx was switched back to port %d, which kept serving, and "
+		"the new service was stopped", name, to, r->opt.health_successes, why, from);
+	return fail_step(p, err);
+}
+
 /* start, switch, drain, stop, prune: p->next is ready (prepared, or the
  * previous release for a rollback). */
 static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 {
 	bg_releaser *r = p->r;
-	int from = p->live_port, to = bg_options_other_port(&r->opt, from);
+	int from = p->live_port, to = bg_options_other_port(&r->opt, from), rc;
+	saved_slots was;
+	char why[300];
 
 	if (enter_step(p, "start", err) < 0) {
 		return -1;
@@ -279,8 +366,15 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		undo_start(p, to);          /* the config is restored already */
 		return fail_step(p, err);
 	}
+	save_slots(&p->st, &was);
 	went_live(p);
 	drain(p, from);
+	if (still_healthy(p, to, why, sizeof(why)) < 0) {
+		rc = switch_back(p, from, to, &was, why, err);
+		free_slots(&was);
+		return rc;
+	}
+	free_slots(&was);
 	if (bg_pipeline_self_hosted(&r->opt, from)) {
 		note_timing(p);
 		bg_pipeline_hand_off(p, from, p->st.previous.rel.path);

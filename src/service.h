@@ -7,6 +7,7 @@
 #include "error.h"
 #include "log.h"
 #include "options.h"
+#include "probe.h"
 #include "release.h"
 
 typedef struct {
@@ -21,8 +22,13 @@ int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err);
 /* Whether host:port accepts a TCP connection now (a short probe). */
 int bg_port_accepts(const bg_options *opt, int port);
 
+/* One health probe of host:port: GET health.path answers 2xx/3xx (or, with
+ * no path, the port accepts a connection). 1 when healthy, else 0 with the
+ * answer or the error in *res. */
+int bg_service_probe_health(const bg_options *opt, int port, bg_probe_result *res);
+
 /* Sets the port in the release's port files, runs `start` in it, detached,
- * and waits until the port is healthy. On failure everything it started is
+ * and waits until the port is healthy health.successes times in a row. On failure everything it started is
  * stopped. Sets rel->port. */
 int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err);
 

@@ -117,7 +117,7 @@ cleanup:
 	return rc;
 }
 
-static int probe_health(const bg_options *opt, int port, bg_probe_result *res)
+int bg_service_probe_health(const bg_options *opt, int port, bg_probe_result *res)
 {
 	if (opt->health_path) {
 		return bg_probe_http(opt->host, port, opt->health_path, BG_HEALTH_PROBE_MS, res);
@@ -159,16 +159,33 @@ static int settle_command(start_attempt *a, char *why, size_t size)
 	return -1;
 }
 
-/* Polls, with a short back-off, until the port is healthy (0), or the start
- * command fails, or a bound runs out (-1 with `why` said). A start command
- * that daemonizes must exit within command_timeout; one that stays in the
- * foreground is the service. Health is bounded by health.timeout from the
- * launch. */
+/* Why the wait ran out of health.timeout: never healthy, or healthy but
+ * never health.successes times in a row. */
+static void not_healthy_why(const bg_options *opt, int best_run, char *why, size_t size)
+{
+	if (best_run == 0) {
+		snprintf(why, size, "not healthy within %g s (health.timeout)", opt->health_timeout);
+	} else {
+		snprintf(why, size, "not healthy %ld times in a row (health.successes, %g s apart) within %g s "
+			"(health.timeout): at most %d", opt->health_successes, opt->health_interval,
+			opt->health_timeout, best_run);
+	}
+}
+
+/* Polls until the port has answered healthy health.successes times in a
+ * row, health.interval apart (0), or the start command fails, or a bound
+ * runs out (-1 with `why` said). An unhealthy answer starts the count
+ * again: a release that answers once and then fails never takes traffic.
+ * Until the first healthy answer it polls with a short back-off. A start
+ * command that daemonizes must exit within command_timeout; one that stays
+ * in the foreground is the service. health.timeout bounds the whole wait,
+ * from the launch. */
 static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char *why, size_t size)
 {
-	double t0 = bg_now_ms(), pause = 20;
+	double t0 = bg_now_ms(), pause = 20, wait;
 	double health_deadline = t0 + opt->health_timeout * 1000;
 	double command_deadline = t0 + opt->command_timeout * 1000;
+	int run = 0, best_run = 0;
 
 	for (;;) {
 		double now;
@@ -177,12 +194,17 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 			snprintf(why, size, "the start command failed");
 			return -1;
 		}
-		if (probe_health(opt, port, &a->last)) {
-			return settle_command(a, why, size);
+		if (bg_service_probe_health(opt, port, &a->last)) {
+			if (++run >= opt->health_successes) {
+				return settle_command(a, why, size);
+			}
+			best_run = run > best_run ? run : best_run;
+		} else {
+			run = 0;
 		}
 		now = bg_now_ms();
 		if (now >= health_deadline) {
-			snprintf(why, size, "not healthy within %g s (health.timeout)", opt->health_timeout);
+			not_healthy_why(opt, best_run, why, size);
 			return -1;
 		}
 		if (!a->cmd_done && now >= command_deadline) {
@@ -190,12 +212,18 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 				"(command_timeout)", opt->command_timeout);
 			return -1;
 		}
-		if (a->cmd_done) {
-			bg_sleep_ms(pause);
-		} else {
-			bg_child_pause(&a->child, pause); /* wakes up early if it exits */
+		wait = run > 0 ? opt->health_interval * 1000 : pause;
+		if (wait > health_deadline - now) {
+			wait = health_deadline - now;
 		}
-		pause = pause < 250 ? pause * 1.5 : 250;
+		if (a->cmd_done) {
+			bg_sleep_ms(wait);
+		} else {
+			bg_child_pause(&a->child, wait); /* wakes up early if it exits */
+		}
+		if (run == 0) {
+			pause = pause < 250 ? pause * 1.5 : 250;
+		}
 	}
 }
 

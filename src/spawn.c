@@ -358,6 +358,8 @@ void bg_read_tail(int fd, long from, int max_lines, char *buf, unsigned long siz
 		buf[0] = '\0';
 		return;
 	}
+	/* Plain text from here: no colour codes or control bytes in messages. */
+	got = (ssize_t) bg_strip_terminal(buf, (size_t) got);
 	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r' || buf[got - 1] == ' ')) {
 		got--;
 	}

@@ -145,3 +145,55 @@ char *bg_asprintf(const char *fmt, ...)
 	va_end(ap);
 	return out;
 }
+
+/* The end of the escape sequence at s[i] == ESC (the index after it). */
+static size_t escape_end(const char *s, size_t len, size_t i)
+{
+	unsigned char c;
+
+	if (++i >= len) {
+		return len;
+	}
+	c = (unsigned char) s[i++];
+	if (c == '[') {             /* CSI: parameters and intermediates, then a final byte */
+		while (i < len && (unsigned char) s[i] >= 0x20 && (unsigned char) s[i] <= 0x3f) {
+			i++;
+		}
+		return i < len && (unsigned char) s[i] >= 0x40 && (unsigned char) s[i] <= 0x7e ? i + 1 : i;
+	}
+	if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
+		/* OSC, DCS, SOS, PM, APC: a string up to BEL or ST (ESC \) */
+		for (; i < len; i++) {
+			if (s[i] == '\a') {
+				return i + 1;
+			}
+			if (s[i] == '\033' && i + 1 < len && s[i + 1] == '\\') {
+				return i + 2;
+			}
+		}
+		return len;
+	}
+	while (c >= 0x20 && c <= 0x2f && i < len) {   /* intermediates, e.g. ESC ( B */
+		c = (unsigned char) s[i++];
+	}
+	return i;
+}
+
+size_t bg_strip_terminal(char *s, size_t len)
+{
+	size_t i = 0, out = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == 0x1b) {
+			i = escape_end(s, len, i);
+		} else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+			i++;
+		} else {
+			s[out++] = s[i++];
+		}
+	}
+	s[out] = '\0';
+	return out;
+}

@@ -23,6 +23,14 @@ size_t bg_argvv_len(char **const *vv);
 int bg_argvv_push(char ****vv, char **argv);  /* takes ownership of argv on success */
 void bg_argvv_free(char ***vv);
 
+/* Removes terminal escape sequences (CSI such as a colour's ESC [ 1;32 m,
+ * OSC and the other string sequences up to BEL or ESC \, two-byte escapes)
+ * and control characters other than \n and \t from s[0..len) in place:
+ * command output (EasySwoole's coloured banner) goes into log lines,
+ * exception messages and state.json as plain text. Returns the new length
+ * and NUL-terminates it (s must have room for len + 1 bytes). */
+size_t bg_strip_terminal(char *s, size_t len);
+
 /* Small helpers that every module needs. */
 char *bg_strdup(const char *s);                   /* NULL in, NULL out */
 char *bg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

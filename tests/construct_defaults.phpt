@@ -84,11 +84,15 @@ object(BlueGreen\Releaser)#%d (22) {
   ["allow_shared_temp_dir"]=>
   bool(false)
   ["health"]=>
-  array(2) {
+  array(4) {
     ["path"]=>
     string(1) "/"
     ["timeout"]=>
     float(30)
+    ["successes"]=>
+    int(3)
+    ["interval"]=>
+    float(0.2)
   }
   ["nginx"]=>
   array(8) {

@@ -38,6 +38,8 @@ $try(['start' => 'php easyswoole start d']);
 $try(['stop' => [['php']]]);
 $try(['health' => 30]);
 $try(['health' => ['timeout' => '30']]);
+$try(['health' => ['successes' => 2.5]]);
+$try(['health' => ['interval' => '1s']]);
 $try(['nginx' => 'nginx.conf']);
 $try(['nginx' => $ok['nginx'] + ['reload' => 'nginx -s reload']]);
 $try(['drain_timeout' => '30']);
@@ -66,6 +68,8 @@ $try(['start' => []]);
 $try(['start' => ['', 'x']]);
 $try(['health' => ['path' => 'health']]);
 $try(['health' => ['timeout' => 0]]);
+$try(['health' => ['successes' => 0]]);
+$try(['health' => ['interval' => 0]]);
 $try(['drain_timeout' => -1]);
 $try(['stop_timeout' => 0]);
 $try(['command_timeout' => 1e9]);
@@ -116,6 +120,8 @@ TypeError: Option "start" must be an argv array (a list of strings), string give
 TypeError: Option "stop" must be a list of strings, array given
 TypeError: Option "health" must be of type array, int given
 TypeError: Option "health.timeout" must be of type int|float (seconds), string given
+TypeError: Option "health.successes" must be of type int, float given
+TypeError: Option "health.interval" must be of type int|float (seconds), string given
 TypeError: Option "nginx" must be of type array, string given
 TypeError: Option "nginx.reload" must be an argv array (a list of strings), string given
 TypeError: Option "drain_timeout" must be of type int|float (seconds), string given
@@ -143,6 +149,8 @@ ValueError: Option "start" must be a non-empty list of strings (an argv array, r
 ValueError: Option "start" must hold a non-empty command name and no null bytes
 ValueError: Option "health.path" must be an absolute URL path such as "/health", "health" given
 ValueError: Option "health.timeout" must be a number of seconds greater than 0 and at most 86400
+ValueError: Option "health.successes" must be between 1 and 1000, 0 given
+ValueError: Option "health.interval" must be a number of seconds greater than 0 and at most 86400
 ValueError: Option "drain_timeout" must be a number of seconds at least 0 and at most 86400
 ValueError: Option "stop_timeout" must be a number of seconds greater than 0 and at most 86400
 ValueError: Option "command_timeout" must be a number of seconds greater than 0 and at most 86400

@@ -73,9 +73,10 @@ echo "-- per release, from EASYSWOOLE_ROOT (defined as the release while its mod
 $start($temp_dir("EASYSWOOLE_ROOT . '/Temp2'"), $b);
 $r->stop($b);
 
-echo "-- mode files that cannot be read\n";
+echo "-- mode files that cannot be read: a warning, and the start goes on (EasySwoole says what is wrong)\n";
 $start(['dev.php' => str_replace("'TEMP_DIR' => null,", "'TEMP_DIR' => null +,", $dev)], $b);
 $start($temp_dir("['Temp']"), $b);
+$r->stop($b);
 
 echo "-- the live release's mode file cannot be read: a warning\n";
 // Still naming port A, which is how the live release is found.
@@ -117,10 +118,13 @@ BlueGreen\ConfigException: BOX/releases/RELEASE/dev.php sets TEMP_DIR to the rel
   warning: start: BOX/releases/RELEASE/dev.php sets TEMP_DIR to the relative path 'Temp2': Swoole's daemon changes to / before it writes the pid file and binds the unix sockets, so they go to /Temp2, not into the release; write EASYSWOOLE_ROOT . '/Temp2'
 -- per release, from EASYSWOOLE_ROOT (defined as the release while its mode file is read)
 started v6 on B
--- mode files that cannot be read
-BlueGreen\ConfigException: cannot read TEMP_DIR from BOX/releases/RELEASE/dev.php: php requiring it, as EasySwoole does, ended with exit status 255; output:
+-- mode files that cannot be read: a warning, and the start goes on (EasySwoole says what is wrong)
+BlueGreen\StartException: start of RELEASE on port B failed: the start command failed; start command `%s easyswoole.php server start -d -mode=dev`: exit status 255; last health check: connect: Connection refused; output (BOX/releases/.bluegreen/logs/RELEASE.log):
+PHP Parse error:  %s in BOX/releases/RELEASE/dev.php on line N
+  warning: start: TEMP_DIR not checked: cannot read TEMP_DIR from BOX/releases/RELEASE/dev.php: php requiring it, as EasySwoole does, ended with exit status 255; output:
 Parse error: %s in BOX/releases/RELEASE/dev.php on line N
-BlueGreen\ConfigException: cannot read TEMP_DIR from BOX/releases/RELEASE/dev.php: php requiring it, as EasySwoole does, ended with exit status 1; output:
+started v8 on B
+  warning: start: TEMP_DIR not checked: cannot read TEMP_DIR from BOX/releases/RELEASE/dev.php: php requiring it, as EasySwoole does, ended with exit status 1; output:
 TEMP_DIR in BOX/releases/RELEASE/dev.php is not a string
 -- the live release's mode file cannot be read: a warning
 started v9 on B

@@ -67,7 +67,10 @@ return [
     // Proof that a started release serves: a GET on 127.0.0.1:<its port> that
     // must answer 2xx or 3xx within `timeout` seconds. Give the service a cheap
     // route of its own for it; '/' works with the skeleton; null: TCP only.
-    'health' => ['path' => '/health', 'timeout' => 30],
+    // It must answer healthy `successes` times in a row, `interval` seconds
+    // apart, before nginx is switched to it, and once more after the drain
+    // before the old service is stopped.
+    'health' => ['path' => '/health', 'timeout' => 30, 'successes' => 3, 'interval' => 0.2],
 
     'nginx' => [
         // The file holding `upstream easyswoole.relase.com { server 127.0.0.1:9501; }`
