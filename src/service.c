@@ -9,9 +9,11 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* A probe is local; a port that does not answer in this long is not up. */
 #define BG_PROBE_MS 500
@@ -169,13 +171,170 @@ int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *er
 	return !listening;
 }
 
-/* SIGKILL to everything still holding the port's listening socket. */
+/* The directories whose processes are ours, canonical: releases_dir, and
+ * root when it lies elsewhere. n says how many. */
+typedef struct {
+	char *dirs[2];
+	int n;
+} our_dirs;
+
+static void our_dirs_read(const bg_options *opt, our_dirs *d)
+{
+	char *releases = realpath(opt->releases_dir, NULL), *root = realpath(opt->root, NULL);
+
+	d->n = 0;
+	if (releases) {
+		d->dirs[d->n++] = releases;
+	}
+	if (root && !(releases && bg_path_is_under(root, releases))) {
+		d->dirs[d->n++] = root;
+	} else {
+		free(root);
+	}
+}
+
+static void our_dirs_free(our_dirs *d)
+{
+	while (d->n > 0) {
+		free(d->dirs[--d->n]);
+	}
+}
+
+/* The directory of ours that path (made canonical against cwd) lies in. */
+static const char *under_ours(const our_dirs *d, const char *cwd, const char *path)
+{
+	char *joined = path[0] == '/' || !cwd ? strdup(path) : bg_asprintf("%s/%s", cwd, path);
+	char *real = joined ? realpath(joined, NULL) : NULL;
+	const char *found = NULL;
+	int i;
+
+	for (i = 0; real && i < d->n && !found; i++) {
+		if (bg_path_is_under(real, d->dirs[i])) {
+			found = d->dirs[i];
+		}
+	}
+	free(joined);
+	free(real);
+	return found;
+}
+
+/* The script an interpreter runs (`php easyswoole server start`): its first
+ * argument that is not an option and names a regular file from its cwd. */
+static const char *script_under_ours(const our_dirs *d, const char *cwd, char *const *argv)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 1; argv && argv[i]; i++) {
+		char *path = argv[i][0] == '/' || !cwd ? strdup(argv[i]) : bg_asprintf("%s/%s", cwd, argv[i]);
+		int is_file = argv[i][0] != '-' && path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+
+		free(path);
+		if (is_file) {
+			return under_ours(d, cwd, argv[i]);
+		}
+	}
+	return NULL;
+}
+
+static int is_own_ancestor(pid_t pid)
+{
+	pid_t p;
+
+	for (p = getpid(); p > 1; p = bg_proc_ppid(p)) {
+		if (p == pid) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size)
+{
+	our_dirs d;
+	char *cwd, *exe, *release, **argv;
+	const char *dir = NULL;
+
+	if (is_own_ancestor(pid)) {
+		snprintf(proof, size, "this releaser runs inside it");
+		return 1;
+	}
+	our_dirs_read(opt, &d);
+	cwd = bg_proc_link(pid, "cwd");
+	exe = bg_proc_link(pid, "exe");
+	release = bg_proc_environ_get(pid, "BLUEGREEN_RELEASE");
+	argv = bg_proc_argv(pid);
+	if (cwd && (dir = under_ours(&d, NULL, cwd))) {
+		snprintf(proof, size, "its working directory %s is under %s", cwd, dir);
+	} else if (exe && (dir = under_ours(&d, NULL, exe))) {
+		snprintf(proof, size, "its executable %s is under %s", exe, dir);
+	} else if ((dir = script_under_ours(&d, cwd, argv))) {
+		snprintf(proof, size, "its script is under %s", dir);
+	} else if (release && (dir = under_ours(&d, NULL, release))) {
+		snprintf(proof, size, "its environment names the release %s", release);
+	} else {
+		int i;
+
+		for (i = 0; i < d.n && !dir; i++) {
+			if (bg_proc_writes_under(pid, d.dirs[i])) {
+				dir = d.dirs[i];
+				snprintf(proof, size, "it writes a file under %s", dir);
+			}
+		}
+	}
+	free(cwd);
+	free(exe);
+	free(release);
+	bg_strv_free(argv);
+	our_dirs_free(&d);
+	return dir != NULL;
+}
+
+/* "not ours" as the error, naming the process, what it runs, and the port. */
+static int refuse_stranger(const bg_options *opt, int port, pid_t pid, bg_error *err)
+{
+	char who[400], *cwd = bg_proc_link(pid, "cwd");
+	our_dirs d;
+
+	our_dirs_read(opt, &d);
+	bg_proc_describe(pid, who, sizeof(who));
+	bg_error_set(err, BG_ERR_START, "port %d is held by %s (in %s), which is not one of bluegreen's releases: "
+		"neither its working directory, executable, script, environment nor open files lead to releases_dir %s%s%s; "
+		"refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option \"ports\")",
+		port, who, cwd ? cwd : "?", opt->releases_dir, d.n > 1 ? " or root " : "", d.n > 1 ? opt->root : "");
+	our_dirs_free(&d);
+	free(cwd);
+	return -1;
+}
+
+int bg_port_owners_ours(const bg_options *opt, int port, bg_pid_list *owners, bg_pid_list *roots,
+	bg_error *err)
+{
+	char proof[600];
+	size_t i;
+
+	if (bg_port_owners(opt, port, owners, err) < 0 || bg_proc_service_roots(owners, roots, err) < 0) {
+		return -1;
+	}
+	/* The other owners descend from a root: one proof covers each tree. */
+	for (i = 0; i < roots->n; i++) {
+		if (!bg_proc_is_ours(opt, roots->pids[i], proof, sizeof(proof))) {
+			return refuse_stranger(opt, port, roots->pids[i], err);
+		}
+	}
+	return 0;
+}
+
+/* SIGKILL to everything still holding the port's listening socket, once
+ * proven ours again (the port may have changed hands meanwhile). */
 static int kill_remaining_owners(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
 {
-	bg_pid_list owners = { NULL, 0 };
+	bg_pid_list owners = { NULL, 0 }, roots = { NULL, 0 };
 	int left;
 
-	if (bg_port_owners(opt, port, &owners, err) < 0) {
+	if (bg_port_owners_ours(opt, port, &owners, &roots, err) < 0) {
+		bg_pid_list_free(&owners);
+		bg_pid_list_free(&roots);
 		return -1;
 	}
 	bg_log(log, BG_LOG_WARNING, "stop: port %d still listening after %.0f s; SIGKILL to %zu process(es)",
@@ -183,6 +342,7 @@ static int kill_remaining_owners(const bg_options *opt, const bg_logger *log, in
 	bg_proc_signal(&owners, SIGKILL);
 	left = bg_proc_wait_gone(&owners, 2000);
 	bg_pid_list_free(&owners);
+	bg_pid_list_free(&roots);
 	if (left > 0 || !bg_port_wait_closed(opt, port, 2000, err)) {
 		return bg_error_set(err, BG_ERR_START, "port %d is still listening after SIGKILL", port);
 	}
@@ -196,7 +356,7 @@ int bg_stop_port_owners(const bg_options *opt, const bg_logger *log, int port,
 	int rc = -1;
 	size_t i;
 
-	if (bg_port_owners(opt, port, &owners, err) < 0 || bg_proc_service_roots(&owners, &roots, err) < 0) {
+	if (bg_port_owners_ours(opt, port, &owners, &roots, err) < 0) {
 		goto cleanup;
 	}
 	if (how->run) {

@@ -52,10 +52,11 @@ static int refuse_live_port(const bg_options *opt, int port, bg_error *err)
 	return 0;
 }
 
-/* A service left on the idle port by a crashed deploy takes no traffic:
- * stop it, or the new release could not bind. */
+/* A service of ours left on the idle port by a crashed deploy takes no
+ * traffic: stop it, or the new release could not bind. */
 static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
 {
+	bg_pid_list owners = { NULL, 0 }, roots = { NULL, 0 };
 	int listening;
 
 	if (bg_port_listening(opt, port, &listening, err) < 0) {
@@ -64,6 +65,14 @@ static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_
 	if (!listening) {
 		return 0;
 	}
+	/* Another app on the pair's port is not ours to stop: refuse first. */
+	if (bg_port_owners_ours(opt, port, &owners, &roots, err) < 0) {
+		bg_pid_list_free(&owners);
+		bg_pid_list_free(&roots);
+		return -1;
+	}
+	bg_pid_list_free(&owners);
+	bg_pid_list_free(&roots);
 	bg_log(log, BG_LOG_WARNING, "start: something already listens on port %d, which nginx does not point "
 		"to (a leftover of a crashed deploy?); stopping it first", port);
 	return bg_service_kill_port(opt, log, port, err);
