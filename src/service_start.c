@@ -83,8 +83,14 @@ static int set_port_files(const bg_options *opt, const bg_release *rel, int port
 	size_t i;
 
 	for (i = 0; opt->port_files && opt->port_files[i]; i++) {
-		char *path = bg_asprintf("%s/%s", rel->path, opt->port_files[i]);
-		int rc = path ? bg_portfile_set(path, opt->ports, port, err)
+		char *path = NULL;
+		int rc = bg_portfile_locate(rel->path, opt->port_files[i], &path, BG_ERR_CONFIG, err);
+
+		if (rc == 0) {
+			/* missing: let bg_portfile_set name it */
+			path = bg_asprintf("%s/%s", rel->path, opt->port_files[i]);
+		}
+		rc = rc < 0 ? -1 : path ? bg_portfile_set(path, opt->ports, port, err)
 			: bg_error_set(err, BG_ERR_CONFIG, "out of memory");
 
 		free(path);
