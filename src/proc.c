@@ -620,6 +620,7 @@ int bg_path_is_under(const char *path, const char *dir)
 
 struct straggler_scan {
 	pid_t pgrp;
+	unsigned long long since;
 	const char *marker;
 	bg_pid_list *out;
 };
@@ -629,7 +630,7 @@ static int add_if_straggler(pid_t pid, void *data)
 	struct straggler_scan *s = data;
 	bg_stat st;
 
-	if (pid == getpid() || read_stat(pid, &st) < 0 || st.state == 'Z') {
+	if (pid == getpid() || read_stat(pid, &st) < 0 || st.state == 'Z' || st.starttime < s->since) {
 		return 0;
 	}
 	if ((s->pgrp > 0 && st.pgrp == s->pgrp) || bg_proc_environ_has(pid, s->marker)) {
@@ -638,9 +639,10 @@ static int add_if_straggler(pid_t pid, void *data)
 	return 0;
 }
 
-int bg_proc_stragglers(pid_t pgrp, const char *marker, bg_pid_list *out, bg_error *err)
+int bg_proc_stragglers(pid_t pgrp, unsigned long long since, const char *marker, bg_pid_list *out,
+	bg_error *err)
 {
-	struct straggler_scan s = { pgrp, marker, out };
+	struct straggler_scan s = { pgrp, since, marker, out };
 
 	return each_pid(add_if_straggler, &s, err);
 }

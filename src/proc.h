@@ -90,10 +90,12 @@ int bg_proc_writes_under(pid_t pid, const char *dir);
 /* Whether the canonical path is dir or lies below it. */
 int bg_path_is_under(const char *path, const char *dir);
 
-/* The live processes, other than us, in process group pgrp (0: none) or
- * with exactly `marker` ("NAME=value") in their environment: what a command
+/* The live processes, other than us, started at or after `since`
+ * (bg_proc_starttime units), in process group pgrp (0: none) or with
+ * exactly `marker` ("NAME=value") in their environment: what a command
  * started and left behind, even through setsid or a double fork. */
-int bg_proc_stragglers(pid_t pgrp, const char *marker, bg_pid_list *out, bg_error *err);
+int bg_proc_stragglers(pid_t pgrp, unsigned long long since, const char *marker, bg_pid_list *out,
+	bg_error *err);
 
 /* Whether pid has the file (device and inode) open for writing, as its
  * stdout, say; one reading it (tail -f) does not count. */
