@@ -603,14 +603,30 @@ static int path_under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || (n == 1 && dir[0] == '/'));
 }
 
-static int writes_under(const char *fd_path, const char *target, void *data)
+struct writes_where {
+	int (*match)(const char *path, void *data);
+	void *data;
+	char *found;
+	size_t size;
+};
+
+static int writes_matching(const char *fd_path, const char *target, void *data)
 {
-	return target[0] == '/' && path_under(target, data) && fd_opened_for_writing(fd_path);
+	struct writes_where *w = data;
+
+	if (target[0] == '/' && w->match(target, w->data) && fd_opened_for_writing(fd_path)) {
+		snprintf(w->found, w->size, "%s", target);
+		return 1;
+	}
+	return 0;
 }
 
-int bg_proc_writes_under(pid_t pid, const char *dir)
+int bg_proc_writes_where(pid_t pid, int (*match)(const char *path, void *data), void *data, char *found,
+	size_t size)
 {
-	return each_fd(pid, writes_under, (void *) dir);
+	struct writes_where w = { match, data, found, size };
+
+	return each_fd(pid, writes_matching, &w);
 }
 
 int bg_path_is_under(const char *path, const char *dir)

@@ -84,8 +84,10 @@ char *bg_proc_link(pid_t pid, const char *name);
 /* "pid 123 `php server.php start`", for messages. */
 void bg_proc_describe(pid_t pid, char *buf, size_t size);
 
-/* Whether pid holds a file below dir (canonical) open for writing. */
-int bg_proc_writes_under(pid_t pid, const char *dir);
+/* Whether pid holds open for writing a file whose path match() accepts;
+ * the first such path goes to found. */
+int bg_proc_writes_where(pid_t pid, int (*match)(const char *path, void *data), void *data, char *found,
+	size_t size);
 
 /* Whether the canonical path is dir or lies below it. */
 int bg_path_is_under(const char *path, const char *dir);

@@ -171,56 +171,60 @@ int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *er
 	return !listening;
 }
 
-/* The directories whose processes are ours, canonical: releases_dir, and
- * root when it lies elsewhere. n says how many. */
+/* Where our processes run, canonical: root (the first release, cloned by
+ * hand), and in releases_dir only what bluegreen made there: release-*,
+ * shared/ and .bluegreen/. Not the rest of releases_dir, which defaults to
+ * root's parent and may hold other apps. */
 typedef struct {
-	char *dirs[2];
-	int n;
+	char *root;
+	char *releases;
 } our_dirs;
 
 static void our_dirs_read(const bg_options *opt, our_dirs *d)
 {
-	char *releases = realpath(opt->releases_dir, NULL), *root = realpath(opt->root, NULL);
-
-	d->n = 0;
-	if (releases) {
-		d->dirs[d->n++] = releases;
-	}
-	if (root && !(releases && bg_path_is_under(root, releases))) {
-		d->dirs[d->n++] = root;
-	} else {
-		free(root);
-	}
+	d->root = realpath(opt->root, NULL);
+	d->releases = realpath(opt->releases_dir, NULL);
 }
 
 static void our_dirs_free(our_dirs *d)
 {
-	while (d->n > 0) {
-		free(d->dirs[--d->n]);
-	}
+	free(d->root);
+	free(d->releases);
 }
 
-/* The directory of ours that path (made canonical against cwd) lies in. */
-static const char *under_ours(const our_dirs *d, const char *cwd, const char *path)
+static int canonical_is_ours(const char *real, void *data)
+{
+	const our_dirs *d = data;
+	const char *below;
+	size_t n, name;
+
+	if (d->root && bg_path_is_under(real, d->root)) {
+		return 1;
+	}
+	if (!d->releases || !bg_path_is_under(real, d->releases) || real[n = strlen(d->releases)] == '\0') {
+		return 0;
+	}
+	below = real + n + (real[n] == '/');   /* the entry of releases_dir it is in */
+	name = strcspn(below, "/");
+	return (name > 8 && strncmp(below, "release-", 8) == 0) || (name == 10 && memcmp(below, ".bluegreen", 10) == 0)
+		|| (name == 6 && memcmp(below, "shared", 6) == 0);
+}
+
+/* Whether path (relative ones from cwd) resolves to a place of ours. */
+static int path_is_ours(const our_dirs *d, const char *cwd, const char *path)
 {
 	char *joined = path[0] == '/' || !cwd ? strdup(path) : bg_asprintf("%s/%s", cwd, path);
 	char *real = joined ? realpath(joined, NULL) : NULL;
-	const char *found = NULL;
-	int i;
+	int ours = real && canonical_is_ours(real, (void *) d);
 
-	for (i = 0; real && i < d->n && !found; i++) {
-		if (bg_path_is_under(real, d->dirs[i])) {
-			found = d->dirs[i];
-		}
-	}
 	free(joined);
 	free(real);
-	return found;
+	return ours;
 }
 
 /* The script an interpreter runs (`php easyswoole server start`): its first
  * argument that is not an option and names a regular file from its cwd. */
-static const char *script_under_ours(const our_dirs *d, const char *cwd, char *const *argv)
+static const char *script_of(const char *cwd, char *const *argv)
 {
 	struct stat st;
 	size_t i;
@@ -231,7 +235,7 @@ static const char *script_under_ours(const our_dirs *d, const char *cwd, char *c
 
 		free(path);
 		if (is_file) {
-			return under_ours(d, cwd, argv[i]);
+			return argv[i];
 		}
 	}
 	return NULL;
@@ -252,8 +256,9 @@ static int is_own_ancestor(pid_t pid)
 int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size)
 {
 	our_dirs d;
-	char *cwd, *exe, *release, **argv;
-	const char *dir = NULL;
+	char *cwd, *exe, *release, **argv, written[512];
+	const char *script;
+	int ours = 1;
 
 	if (is_own_ancestor(pid)) {
 		snprintf(proof, size, "this releaser runs inside it");
@@ -264,45 +269,39 @@ int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size)
 	exe = bg_proc_link(pid, "exe");
 	release = bg_proc_environ_get(pid, "BLUEGREEN_RELEASE");
 	argv = bg_proc_argv(pid);
-	if (cwd && (dir = under_ours(&d, NULL, cwd))) {
-		snprintf(proof, size, "its working directory %s is under %s", cwd, dir);
-	} else if (exe && (dir = under_ours(&d, NULL, exe))) {
-		snprintf(proof, size, "its executable %s is under %s", exe, dir);
-	} else if ((dir = script_under_ours(&d, cwd, argv))) {
-		snprintf(proof, size, "its script is under %s", dir);
-	} else if (release && (dir = under_ours(&d, NULL, release))) {
+	script = script_of(cwd, argv);
+	if (cwd && path_is_ours(&d, NULL, cwd)) {
+		snprintf(proof, size, "its working directory is %s", cwd);
+	} else if (exe && path_is_ours(&d, NULL, exe)) {
+		snprintf(proof, size, "its executable is %s", exe);
+	} else if (script && path_is_ours(&d, cwd, script)) {
+		snprintf(proof, size, "it runs the script %s from %s", script, cwd);
+	} else if (release && path_is_ours(&d, NULL, release)) {
 		snprintf(proof, size, "its environment names the release %s", release);
+	} else if (bg_proc_writes_where(pid, canonical_is_ours, &d, written, sizeof(written))) {
+		snprintf(proof, size, "it writes %s", written);
 	} else {
-		int i;
-
-		for (i = 0; i < d.n && !dir; i++) {
-			if (bg_proc_writes_under(pid, d.dirs[i])) {
-				dir = d.dirs[i];
-				snprintf(proof, size, "it writes a file under %s", dir);
-			}
-		}
+		ours = 0;
 	}
 	free(cwd);
 	free(exe);
 	free(release);
 	bg_strv_free(argv);
 	our_dirs_free(&d);
-	return dir != NULL;
+	return ours;
 }
 
 /* "not ours" as the error, naming the process, what it runs, and the port. */
 static int refuse_stranger(const bg_options *opt, int port, pid_t pid, bg_error *err)
 {
 	char who[400], *cwd = bg_proc_link(pid, "cwd");
-	our_dirs d;
 
-	our_dirs_read(opt, &d);
 	bg_proc_describe(pid, who, sizeof(who));
 	bg_error_set(err, BG_ERR_START, "port %d is held by %s (in %s), which is not one of bluegreen's releases: "
-		"neither its working directory, executable, script, environment nor open files lead to releases_dir %s%s%s; "
-		"refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option \"ports\")",
-		port, who, cwd ? cwd : "?", opt->releases_dir, d.n > 1 ? " or root " : "", d.n > 1 ? opt->root : "");
-	our_dirs_free(&d);
+		"neither its working directory, executable, script, environment nor open files lead to root (%s) or "
+		"to what bluegreen made in releases_dir (%s/release-*, shared, .bluegreen); refusing to stop it. "
+		"Stop it yourself, or give bluegreen ports of its own (option \"ports\")",
+		port, who, cwd ? cwd : "?", opt->root, opt->releases_dir);
 	free(cwd);
 	return -1;
 }

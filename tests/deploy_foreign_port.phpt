@@ -14,16 +14,17 @@ $pids[] = $scene['master'];
 $r = new BlueGreen\Releaser(bg_deploy_options($scene, ['log' => $log]));
 $name = fn (string $s) => bg_scene_names($scene, $s);
 
-// Another app, from a directory outside releases_dir, on the pair's idle port.
-mkdir("$box/other-app");
-file_put_contents("$box/other-app/server.php", '<?php
+// Another app on the pair's idle port, from a directory beside root (in
+// releases_dir, which defaults to root's parent, but no release of ours).
+mkdir("$box/releases/other-app");
+file_put_contents("$box/releases/other-app/server.php", '<?php
 $s = stream_socket_server("tcp://127.0.0.1:" . $argv[1], $errno, $error);
 for ($i = 0; $i < 100000 && ($c = @stream_socket_accept($s, 60)); $i++) {
     fwrite($c, "HTTP/1.0 200 OK\r\nContent-Length: 8\r\n\r\nstranger");
     fclose($c);
 }
 ');
-$stranger = bg_spawn([PHP_BINARY, 'server.php', (string) $scene['b']], "$box/other-app");
+$stranger = bg_spawn([PHP_BINARY, 'server.php', (string) $scene['b']], "$box/releases/other-app");
 $pids[] = $stranger['pid'];
 bg_check('the stranger listens on B', bg_wait_port($scene['b'], true, 5));
 
@@ -80,13 +81,13 @@ bg_rmrf($box);
 ?>
 --EXPECTF--
 the stranger listens on B: ok
-BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to releases_dir BOX/releases; refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
+BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/releases/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to root (BOX/releases/app) or to what bluegreen made in releases_dir (BOX/releases/release-*, shared, .bluegreen); refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
 the stranger is alive: ok
 and still answers on B: ok
 v1 serves through nginx: ok
 nothing logged about stopping it: ok
 -- stop() of its port is refused alike
-BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to releases_dir BOX/releases; refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
+BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/releases/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to root (BOX/releases/app) or to what bluegreen made in releases_dir (BOX/releases/release-*, shared, .bluegreen); refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
 the stranger is alive: ok
 -- the stranger goes: the next deploy succeeds
 stranger gone: ok

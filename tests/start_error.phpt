@@ -50,7 +50,7 @@ $try(['health' => ['path' => null, 'timeout' => 1.5]], ['HEALTH_STATUS' => '500'
 (new BlueGreen\Releaser($opts))->stop($b);
 
 echo "-- a stale service of ours (in releases_dir) on the idle port is stopped first\n";
-$pids[] = $stale = bg_app_serve("$box/releases/stale", $b, 'stale');
+$pids[] = $stale = bg_app_serve("$box/releases/release-20000101T000000-5ta1e00", $b, 'stale');
 $lines->exchangeArray([]);
 $r = new BlueGreen\Releaser($opts);
 $r->start($r->prepare(bg_app_commit($world, 'v3', ['HEALTH_STATUS' => null])), $b);
