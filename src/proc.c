@@ -548,7 +548,12 @@ char *bg_proc_link(pid_t pid, const char *name)
 void bg_proc_describe(pid_t pid, char *buf, size_t size)
 {
 	char **argv = bg_proc_argv(pid), *cmd = argv ? bg_strv_join(argv) : NULL;
+	size_t len = cmd ? strlen(cmd) : 0;
 
+	/* A process title is padded to the length of what it wrote over. */
+	while (len > 0 && cmd[len - 1] == ' ') {
+		cmd[--len] = '\0';
+	}
 	snprintf(buf, size, "pid %d `%.*s`", (int) pid, 300, cmd ? cmd : "?");
 	free(cmd);
 	bg_strv_free(argv);

@@ -4,6 +4,7 @@
 #include "nginx.h"
 #include "portfile.h"
 #include "probe.h"
+#include "state.h"
 #include "proc.h"
 #include "strv.h"
 
@@ -253,6 +254,17 @@ static int is_own_ancestor(pid_t pid)
 	return 0;
 }
 
+/* Whether state.json records pid, at its start time, as a service we started. */
+static int state_records(const bg_options *opt, pid_t pid)
+{
+	bg_state st;
+	bg_error ignored;
+	int found = bg_state_load(opt, &st, &ignored) == 0 && bg_state_has_service(&st, (int) pid, bg_proc_starttime(pid));
+
+	bg_state_free(&st);
+	return found;
+}
+
 int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size)
 {
 	our_dirs d;
@@ -278,6 +290,8 @@ int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size)
 		snprintf(proof, size, "it runs the script %s from %s", script, cwd);
 	} else if (release && path_is_ours(&d, NULL, release)) {
 		snprintf(proof, size, "its environment names the release %s", release);
+	} else if (state_records(opt, pid)) {
+		snprintf(proof, size, "bluegreen started it (.bluegreen/state.json records it)");
 	} else if (bg_proc_writes_where(pid, canonical_is_ours, &d, written, sizeof(written))) {
 		snprintf(proof, size, "it writes %s", written);
 	} else {
@@ -299,7 +313,8 @@ static int refuse_stranger(const bg_options *opt, int port, pid_t pid, bg_error 
 	bg_proc_describe(pid, who, sizeof(who));
 	bg_error_set(err, BG_ERR_START, "port %d is held by %s (in %s), which is not one of bluegreen's releases: "
 		"neither its working directory, executable, script, environment nor open files lead to root (%s) or "
-		"to what bluegreen made in releases_dir (%s/release-*, shared, .bluegreen); refusing to stop it. "
+		"to what bluegreen made in releases_dir (%s/release-*, shared, .bluegreen), nor does .bluegreen/state.json "
+		"record it; refusing to stop it. "
 		"Stop it yourself, or give bluegreen ports of its own (option \"ports\")",
 		port, who, cwd ? cwd : "?", opt->root, opt->releases_dir);
 	free(cwd);

@@ -14,10 +14,12 @@ int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_erro
 /* Whether pid is proven to be bluegreen's to stop, and how (`proof`): an
  * ancestor of this releaser (a releaser inside the service); its working
  * directory, executable, or script (resolved against its cwd) under
- * releases_dir or root; BLUEGREEN_RELEASE, which every command we start
- * gets, naming a directory there; or a file there it holds open for writing
- * (a daemon that left its directory keeps its log). The one proof for every
- * process bluegreen signals because it holds a port. */
+ * root or what bluegreen made in releases_dir (release-*, shared/,
+ * .bluegreen/); BLUEGREEN_RELEASE, which every command we start gets, naming
+ * a directory there; state.json recording it as a service we started; or a
+ * file there it holds open for writing (EasySwoole's daemon changes to /
+ * and sets a process title, but keeps Log/swoole.log open). The one proof
+ * for every process bluegreen signals because it holds a port. */
 int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size);
 
 /* bg_port_owners() and their service roots, each root proven ours, else

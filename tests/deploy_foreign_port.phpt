@@ -81,13 +81,13 @@ bg_rmrf($box);
 ?>
 --EXPECTF--
 the stranger listens on B: ok
-BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/releases/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to root (BOX/releases/app) or to what bluegreen made in releases_dir (BOX/releases/release-*, shared, .bluegreen); refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
+BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/releases/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to root (BOX/releases/app) or to what bluegreen made in releases_dir (BOX/releases/release-*, shared, .bluegreen), nor does .bluegreen/state.json record it; refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
 the stranger is alive: ok
 and still answers on B: ok
 v1 serves through nginx: ok
 nothing logged about stopping it: ok
 -- stop() of its port is refused alike
-BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/releases/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to root (BOX/releases/app) or to what bluegreen made in releases_dir (BOX/releases/release-*, shared, .bluegreen); refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
+BlueGreen\StartException: port B is held by pid PID `PHP server.php B` (in BOX/releases/other-app), which is not one of bluegreen's releases: neither its working directory, executable, script, environment nor open files lead to root (BOX/releases/app) or to what bluegreen made in releases_dir (BOX/releases/release-*, shared, .bluegreen), nor does .bluegreen/state.json record it; refusing to stop it. Stop it yourself, or give bluegreen ports of its own (option "ports")
 the stranger is alive: ok
 -- the stranger goes: the next deploy succeeds
 stranger gone: ok
