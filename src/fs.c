@@ -127,6 +127,21 @@ int bg_path_has_symlink(const char *base, const char *rel)
 	return found;
 }
 
+int bg_path_resolve_inside(const char *base, const char *rel, char **resolved)
+{
+	char *path = bg_asprintf("%s/%s", base, rel), *real_base = realpath(base, NULL);
+	size_t n = real_base ? strlen(real_base) : 0;
+	int inside = -1;
+
+	*resolved = path && real_base ? realpath(path, NULL) : NULL;
+	if (*resolved) {
+		inside = strncmp(*resolved, real_base, n) == 0 && ((*resolved)[n] == '/' || (*resolved)[n] == '\0');
+	}
+	free(path);
+	free(real_base);
+	return inside;
+}
+
 int bg_path_exists(const char *path)
 {
 	struct stat st;

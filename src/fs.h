@@ -19,6 +19,11 @@ int bg_mkdir_p(const char *path, mode_t mode, bg_code code, bg_error *err);
  * symlinks. A missing path is no error. Returns 0, or -1 with errno set. */
 int bg_rm_rf(const char *path);
 
+/* Where base/rel leads in the end, symlinks followed (realpath, malloc'd in
+ * *resolved): 1 when that is base itself or below it, 0 when it leads
+ * outside, -1 (errno set, *resolved NULL) when it does not resolve. */
+int bg_path_resolve_inside(const char *base, const char *rel, char **resolved);
+
 /* 1 when a component of rel below base (base/a, base/a/b, ..., the last
  * one excluded) exists and is a symlink, else 0. */
 int bg_path_has_symlink(const char *base, const char *rel);

@@ -76,6 +76,13 @@ static int run_nginx_command(const switch_ctx *c, char **argv, const char *what,
 	if (bg_run(&o, c->opt->command_timeout * 1000, NULL, &res, err) < 0) {
 		return -1;
 	}
+	if (res.n_left > 0 && (cmd = bg_strv_join(argv))) {
+		char who[400];
+
+		snprintf(who, sizeof(who), "switch: `%.300s`", cmd);
+		bg_run_log_left(c->log, who, &res);
+		free(cmd);
+	}
 	if (bg_exit_ok(&res.exit)) {
 		return 0;
 	}

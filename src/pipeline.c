@@ -11,6 +11,7 @@
 #include "prepare.h"
 #include "proc.h"
 #include "service.h"
+#include "service_internal.h"
 #include "strv.h"
 
 #include <stdio.h>
@@ -342,6 +343,24 @@ static int switch_back(bg_pipeline *p, int from, int to, saved_slots *was, const
 	return fail_step(p, err);
 }
 
+/* The new service's processes, recorded: what later proves them ours when
+ * they hold a port, even once they left their release (a daemon changes to
+ * /, a process title hides its command line and environment). */
+static void record_services(bg_pipeline *p, int port)
+{
+	bg_pid_list owners = { NULL, 0 }, roots = { NULL, 0 };
+	bg_error e;
+	size_t i;
+
+	if (bg_port_owners(&p->r->opt, port, &owners, &e) == 0 && bg_proc_service_roots(&owners, &roots, &e) == 0) {
+		for (i = 0; i < roots.n; i++) {
+			bg_state_add_service(&p->st, (int) roots.pids[i], bg_proc_starttime(roots.pids[i]), port);
+		}
+	}
+	bg_pid_list_free(&owners);
+	bg_pid_list_free(&roots);
+}
+
 /* start, switch, drain, stop, prune: p->next is ready (prepared, or the
  * previous release for a rollback). */
 static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
@@ -358,6 +377,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		return fail_step(p, err);   /* start stopped what it started */
 	}
 	p->st.deploy.rel.port = to;
+	record_services(p, to);
 	if (enter_step(p, "switch", err) < 0) {
 		undo_start(p, to);
 		return -1;

@@ -148,8 +148,11 @@ static void send_stop(bg_pipeline *p, int port, const char *release_dir)
 	bg_error e;
 	size_t i;
 
-	if (bg_port_owners(opt, port, &owners, &e) < 0 || bg_proc_service_roots(&owners, &h->roots, &e) < 0) {
-		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot find the service on port %d: %s", port, e.msg);
+	if (bg_port_owners_ours(opt, port, &owners, &h->roots, &e) < 0) {
+		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot stop the service on port %d: %s", port, e.msg);
+		bg_pid_list_free(&owners);
+		bg_pid_list_free(&h->roots);
+		return;
 	}
 	bg_pid_list_free(&owners);
 	if (opt->stop) {

@@ -2,6 +2,7 @@
 #include "fs.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,4 +133,40 @@ cleanup:
 	free(buf);
 	free(out);
 	return rc;
+}
+
+int bg_portfile_locate(const char *release, const char *rel, char **path, bg_code code, bg_error *err)
+{
+	int inside = bg_path_resolve_inside(release, rel, path);
+
+	if (inside < 0) {
+		if (errno == ENOENT) {
+			return 0;
+		}
+		return bg_error_sys(err, code, "port file \"%s\" of %s", rel, release);
+	}
+	if (!inside) {
+		bg_error_set(err, code, "port file \"%s\" of %s resolves to %s, outside the release: refusing it "
+			"(a symlink in the commit?)", rel, release, *path);
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 1;
+}
+
+int bg_portfiles_check(char *const *port_files, const char *release, bg_code code, bg_error *err)
+{
+	size_t i;
+
+	for (i = 0; port_files && port_files[i]; i++) {
+		char *path = NULL;
+		int rc = bg_portfile_locate(release, port_files[i], &path, code, err);
+
+		free(path);
+		if (rc < 0) {
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -21,4 +21,14 @@ int bg_portfile_names(const char *buf, size_t len, int port);
  * or when it holds neither port). */
 int bg_portfile_set(const char *path, const int ports[2], int port, bg_error *err);
 
+/* The file a release's port file `rel` names, resolved (malloc'd in *path):
+ * 1 when found inside the release, 0 when missing (*path NULL), -1 with
+ * `code` naming it when it resolves outside the release (a symlink in the
+ * commit must not make us rewrite a file that is not the release's). */
+int bg_portfile_locate(const char *release, const char *rel, char **path, bg_code code, bg_error *err);
+
+/* Every port file of the release located (bg_portfile_locate): -1 naming the
+ * first that leads outside. */
+int bg_portfiles_check(char *const *port_files, const char *release, bg_code code, bg_error *err);
+
 #endif

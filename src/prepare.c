@@ -1,6 +1,7 @@
 #include "prepare.h"
 #include "fs.h"
 #include "git.h"
+#include "portfile.h"
 #include "release_build.h"
 #include "release_shared.h"
 
@@ -14,7 +15,11 @@ int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_s
 	if (bg_git_release_checkout(opt, log, commit_spec, out, err) < 0) {
 		return -1;
 	}
-	if (bg_release_link_shared(opt, out, log, err) < 0 || bg_release_build(opt, out, log, err) < 0) {
+	/* Port files are checked before and after the build: either may have
+	 * made one a symlink out of the release. */
+	if (bg_portfiles_check(opt->port_files, out->path, BG_ERR_BUILD, err) < 0
+		|| bg_release_link_shared(opt, out, log, err) < 0 || bg_release_build(opt, out, log, err) < 0
+		|| bg_portfiles_check(opt->port_files, out->path, BG_ERR_BUILD, err) < 0) {
 		/* A half-made release must not be mistaken for one ready to start. */
 		bg_rm_rf(out->path);
 		bg_release_free(out);

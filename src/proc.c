@@ -3,6 +3,7 @@
 #include "sockdiag.h"
 
 #include "clock.h"
+#include "strv.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -23,6 +24,7 @@
 typedef struct {
 	char state;
 	pid_t ppid;
+	pid_t pgrp;
 	unsigned long long starttime;
 } bg_stat;
 
@@ -43,7 +45,7 @@ static int read_stat(pid_t pid, bg_stat *st)
 		return -1;
 	}
 	buf[n] = '\0';
-	if (!(p = strrchr(buf, ')')) || sscanf(p + 2, "%c %d", &st->state, &st->ppid) != 2) {
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 2, "%c %d %d", &st->state, &st->ppid, &st->pgrp) != 3) {
 		return -1;
 	}
 	st->starttime = 0;
@@ -440,16 +442,18 @@ static int is_the_file(const char *fd_path, const char *target, void *data)
  * but no releaser sets that much). */
 #define BG_PROC_ENVIRON_MAX (1024 * 1024)
 
-int bg_proc_environ_has(pid_t pid, const char *entry)
+/* /proc/PID/<name> whole (environ and cmdline are NUL-separated), malloc'd
+ * with a NUL after it; NULL when it cannot be read or is empty. */
+static char *read_proc_file(pid_t pid, const char *name, size_t *len_out)
 {
 	char path[64], *buf = NULL, *grown;
-	size_t len = 0, cap = 0, entry_len = strlen(entry), i;
+	size_t len = 0, cap = 0;
 	ssize_t n;
-	int fd, found = 0;
+	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/environ", (int) pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		return 0;
+		return NULL;
 	}
 	for (;;) {
 		if (cap - len < 4096) {
@@ -459,21 +463,101 @@ int bg_proc_environ_has(pid_t pid, const char *entry)
 			buf = grown;
 			cap += 65536;
 		}
-		n = read(fd, buf + len, cap - len);
+		n = read(fd, buf + len, cap - len - 1);
 		if (n <= 0) {
 			break;
 		}
 		len += (size_t) n;
 	}
 	close(fd);
-	for (i = 0; i < len && !found; ) {
+	if (!buf || len == 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	*len_out = len;
+	return buf;
+}
+
+/* The value of NAME in pid's environment as a pointer into buf, or NULL. */
+static const char *environ_find(const char *buf, size_t len, const char *name)
+{
+	size_t i, name_len = strlen(name);
+
+	for (i = 0; i < len; ) {
 		size_t var = strnlen(buf + i, len - i);
 
-		found = var == entry_len && memcmp(buf + i, entry, entry_len) == 0;
+		if (var > name_len && memcmp(buf + i, name, name_len) == 0 && buf[i + name_len] == '=') {
+			return buf + i + name_len + 1;
+		}
 		i += var + 1;
 	}
+	return NULL;
+}
+
+int bg_proc_environ_has(pid_t pid, const char *entry)
+{
+	size_t len = 0, name_len = strcspn(entry, "=");
+	char *name = strndup(entry, name_len), *buf = read_proc_file(pid, "environ", &len);
+	const char *value = buf && name && entry[name_len] == '=' ? environ_find(buf, len, name) : NULL;
+	int found = value && strcmp(value, entry + name_len + 1) == 0;
+
+	free(name);
 	free(buf);
 	return found;
+}
+
+char *bg_proc_environ_get(pid_t pid, const char *name)
+{
+	size_t len = 0;
+	char *buf = read_proc_file(pid, "environ", &len);
+	const char *value = buf ? environ_find(buf, len, name) : NULL;
+	char *copy = value ? strdup(value) : NULL;
+
+	free(buf);
+	return copy;
+}
+
+char **bg_proc_argv(pid_t pid)
+{
+	size_t len = 0, i;
+	char *buf = read_proc_file(pid, "cmdline", &len), **argv = NULL;
+
+	/* A process title may end without a NUL; read_proc_file added one. */
+	for (i = 0; buf && i < len; i += strlen(buf + i) + 1) {
+		if (bg_strv_push(&argv, buf + i) < 0) {
+			break;
+		}
+	}
+	free(buf);
+	return argv;
+}
+
+char *bg_proc_link(pid_t pid, const char *name)
+{
+	char path[64], target[4096];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name);
+	if ((n = readlink(path, target, sizeof(target) - 1)) <= 0) {
+		return NULL;
+	}
+	target[n] = '\0';
+	return strdup(target);
+}
+
+void bg_proc_describe(pid_t pid, char *buf, size_t size)
+{
+	char **argv = bg_proc_argv(pid), *cmd = argv ? bg_strv_join(argv) : NULL;
+	size_t len = cmd ? strlen(cmd) : 0;
+
+	/* A process title is padded to the length of what it wrote over. */
+	while (len > 0 && cmd[len - 1] == ' ') {
+		cmd[--len] = '\0';
+	}
+	snprintf(buf, size, "pid %d `%.*s`", (int) pid, 300, cmd ? cmd : "?");
+	free(cmd);
+	bg_strv_free(argv);
 }
 
 /* Whether the descriptor behind /proc/PID/fd/N was opened for writing
@@ -512,6 +596,77 @@ int bg_proc_writes_file(pid_t pid, dev_t dev, ino_t ino)
 	struct file_id f = { dev, ino };
 
 	return each_fd(pid, writes_the_file, &f);
+}
+
+/* Whether path is dir or below it (both canonical). */
+static int path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/') {
+		n--;
+	}
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || (n == 1 && dir[0] == '/'));
+}
+
+struct writes_where {
+	int (*match)(const char *path, void *data);
+	void *data;
+	char *found;
+	size_t size;
+};
+
+static int writes_matching(const char *fd_path, const char *target, void *data)
+{
+	struct writes_where *w = data;
+
+	if (target[0] == '/' && w->match(target, w->data) && fd_opened_for_writing(fd_path)) {
+		snprintf(w->found, w->size, "%s", target);
+		return 1;
+	}
+	return 0;
+}
+
+int bg_proc_writes_where(pid_t pid, int (*match)(const char *path, void *data), void *data, char *found,
+	size_t size)
+{
+	struct writes_where w = { match, data, found, size };
+
+	return each_fd(pid, writes_matching, &w);
+}
+
+int bg_path_is_under(const char *path, const char *dir)
+{
+	return path_under(path, dir);
+}
+
+struct straggler_scan {
+	pid_t pgrp;
+	unsigned long long since;
+	const char *marker;
+	bg_pid_list *out;
+};
+
+static int add_if_straggler(pid_t pid, void *data)
+{
+	struct straggler_scan *s = data;
+	bg_stat st;
+
+	if (pid == getpid() || read_stat(pid, &st) < 0 || st.state == 'Z' || st.starttime < s->since) {
+		return 0;
+	}
+	if ((s->pgrp > 0 && st.pgrp == s->pgrp) || bg_proc_environ_has(pid, s->marker)) {
+		return bg_pid_list_add(s->out, pid);
+	}
+	return 0;
+}
+
+int bg_proc_stragglers(pid_t pgrp, unsigned long long since, const char *marker, bg_pid_list *out,
+	bg_error *err)
+{
+	struct straggler_scan s = { pgrp, since, marker, out };
+
+	return each_pid(add_if_straggler, &s, err);
 }
 
 struct holder_scan {

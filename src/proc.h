@@ -71,6 +71,34 @@ int bg_proc_file_holders(dev_t dev, ino_t ino, unsigned long long since, bg_pid_
  * process title set with cli_set_process_title may have written over it.) */
 int bg_proc_environ_has(pid_t pid, const char *entry);
 
+/* The value of NAME in pid's environment (malloc'd), or NULL. */
+char *bg_proc_environ_get(pid_t pid, const char *name);
+
+/* pid's command line as a vector (bg_strv_free), or NULL when gone or
+ * empty (a kernel thread). */
+char **bg_proc_argv(pid_t pid);
+
+/* The target of /proc/PID/<name> ("cwd", "exe"), malloc'd, or NULL. */
+char *bg_proc_link(pid_t pid, const char *name);
+
+/* "pid 123 `php server.php start`", for messages. */
+void bg_proc_describe(pid_t pid, char *buf, size_t size);
+
+/* Whether pid holds open for writing a file whose path match() accepts;
+ * the first such path goes to found. */
+int bg_proc_writes_where(pid_t pid, int (*match)(const char *path, void *data), void *data, char *found,
+	size_t size);
+
+/* Whether the canonical path is dir or lies below it. */
+int bg_path_is_under(const char *path, const char *dir);
+
+/* The live processes, other than us, started at or after `since`
+ * (bg_proc_starttime units), in process group pgrp (0: none) or with
+ * exactly `marker` ("NAME=value") in their environment: what a command
+ * started and left behind, even through setsid or a double fork. */
+int bg_proc_stragglers(pid_t pgrp, unsigned long long since, const char *marker, bg_pid_list *out,
+	bg_error *err);
+
 /* Whether pid has the file (device and inode) open for writing, as its
  * stdout, say; one reading it (tail -f) does not count. */
 int bg_proc_writes_file(pid_t pid, dev_t dev, ino_t ino);

@@ -59,7 +59,7 @@ static int run_step(const bg_options *opt, const bg_release *rel, const bg_logge
 	bg_spawn_opts so = { argv, rel->path, env, -1, 0, BG_ERR_BUILD };
 	bg_log_ctx ctx = { "build", 0, rel->commit, 0 };
 	bg_run_result res;
-	char took[32], *joined = bg_strv_join(argv), *cmd = joined ? bg_url_mask_dup(joined) : NULL;
+	char took[32], what[400], *joined = bg_strv_join(argv), *cmd = joined ? bg_url_mask_dup(joined) : NULL;
 	int rc = -1;
 
 	if (!cmd) {
@@ -70,6 +70,8 @@ static int run_step(const bg_options *opt, const bg_release *rel, const bg_logge
 		bg_url_mask_error(err);
 		goto cleanup;
 	}
+	snprintf(what, sizeof(what), "prepare: build step %d/%d `%.300s`", n, count, cmd);
+	bg_run_log_left(log, what, &res);
 	if (!bg_exit_ok(&res.exit)) {
 		fail_step(opt, rel, n, count, cmd, &res, output, err);
 		goto cleanup;

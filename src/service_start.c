@@ -52,10 +52,11 @@ static int refuse_live_port(const bg_options *opt, int port, bg_error *err)
 	return 0;
 }
 
-/* A service left on the idle port by a crashed deploy takes no traffic:
- * stop it, or the new release could not bind. */
+/* A service of ours left on the idle port by a crashed deploy takes no
+ * traffic: stop it, or the new release could not bind. */
 static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
 {
+	bg_pid_list owners = { NULL, 0 }, roots = { NULL, 0 };
 	int listening;
 
 	if (bg_port_listening(opt, port, &listening, err) < 0) {
@@ -64,6 +65,14 @@ static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_
 	if (!listening) {
 		return 0;
 	}
+	/* Another app on the pair's port is not ours to stop: refuse first. */
+	if (bg_port_owners_ours(opt, port, &owners, &roots, err) < 0) {
+		bg_pid_list_free(&owners);
+		bg_pid_list_free(&roots);
+		return -1;
+	}
+	bg_pid_list_free(&owners);
+	bg_pid_list_free(&roots);
 	bg_log(log, BG_LOG_WARNING, "start: something already listens on port %d, which nginx does not point "
 		"to (a leftover of a crashed deploy?); stopping it first", port);
 	return bg_service_kill_port(opt, log, port, err);
@@ -74,8 +83,14 @@ static int set_port_files(const bg_options *opt, const bg_release *rel, int port
 	size_t i;
 
 	for (i = 0; opt->port_files && opt->port_files[i]; i++) {
-		char *path = bg_asprintf("%s/%s", rel->path, opt->port_files[i]);
-		int rc = path ? bg_portfile_set(path, opt->ports, port, err)
+		char *path = NULL;
+		int rc = bg_portfile_locate(rel->path, opt->port_files[i], &path, BG_ERR_CONFIG, err);
+
+		if (rc == 0) {
+			/* missing: let bg_portfile_set name it */
+			path = bg_asprintf("%s/%s", rel->path, opt->port_files[i]);
+		}
+		rc = rc < 0 ? -1 : path ? bg_portfile_set(path, opt->ports, port, err)
 			: bg_error_set(err, BG_ERR_CONFIG, "out of memory");
 
 		free(path);

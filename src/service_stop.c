@@ -71,6 +71,8 @@ static int run_stop_command(const bg_options *opt, const bg_logger *log, int por
 		bg_format_duration(took, sizeof(took), res.duration_ms);
 		bg_log(log, bg_exit_ok(&res.exit) ? BG_LOG_INFO : BG_LOG_WARNING, "stop: `%s` in %s: %s (%s)%s%s",
 			cmd ? cmd : "?", (char *) dir, how, took, res.tail[0] ? "; output: " : "", res.tail);
+		snprintf(how, sizeof(how), "stop: `%.200s`", cmd ? cmd : "?");
+		bg_run_log_left(log, how, &res);
 		rc = 0;
 	}
 	free(output);

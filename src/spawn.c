@@ -1,5 +1,6 @@
 #include "spawn.h"
 #include "clock.h"
+#include "proc.h"
 #include "strv.h"
 
 #include <errno.h>
@@ -20,6 +21,12 @@ extern char **environ;
 
 /* How long a child stopped for a timeout gets between SIGTERM and SIGKILL. */
 #define BG_KILL_GRACE_MS 3000
+
+/* What a command left running gets between SIGTERM and SIGKILL; how many
+ * scans for it at most, and their spacing. */
+#define BG_LEFT_GRACE_MS 1000
+#define BG_LEFT_ROUNDS 10
+#define BG_LEFT_RESCAN_MS 15
 
 char *bg_which(const char *cmd)
 {
@@ -419,25 +426,102 @@ void bg_output_header(int fd, const bg_spawn_opts *o)
 	free(cmd);
 }
 
+/* A marker no other command carries: "BLUEGREEN_STEP=<our pid>-<n>-<ns>". */
+static void step_marker(char *buf, size_t size)
+{
+	static unsigned long n;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(buf, size, "BLUEGREEN_STEP=%d-%lu-%lld%09ld", (int) getpid(), ++n, (long long) ts.tv_sec, ts.tv_nsec);
+}
+
+/* add with one more entry: borrowed pointers. */
+static char **env_plus(char *const *add, char *entry)
+{
+	size_t n = bg_strv_len(add), i;
+	char **env = calloc(n + 2, sizeof(char *));
+
+	for (i = 0; env && i < n; i++) {
+		env[i] = add[i];
+	}
+	if (env) {
+		env[n] = entry;
+	}
+	return env;
+}
+
+/* Stops what the command left running: its process group (pgrp, the
+ * leader's pid) and whoever carries its marker, among processes started
+ * since it was. A process caught between fork and exec, or in the middle of
+ * a setsid, can be missed by one scan, so scanning goes on until two in a
+ * row, a moment apart, find nothing. */
+static void stop_left(pid_t pgrp, unsigned long long since, const char *marker, bg_run_result *res)
+{
+	int round, empty = 0;
+
+	for (round = 0; round < BG_LEFT_ROUNDS && empty < 2; round++) {
+		bg_pid_list found = { NULL, 0 };
+		bg_error ignored;
+		size_t i, len;
+
+		if (bg_proc_stragglers(pgrp, since, marker, &found, &ignored) < 0 || found.n == 0) {
+			bg_pid_list_free(&found);
+			if (++empty < 2) {
+				bg_sleep_ms(BG_LEFT_RESCAN_MS);
+			}
+			continue;
+		}
+		empty = 0;
+		for (i = 0; i < found.n; i++) {
+			char who[256];
+
+			bg_proc_describe(found.pids[i], who, sizeof(who));
+			len = strlen(res->left);
+			snprintf(res->left + len, sizeof(res->left) - len, "%s%s", len ? ", " : "", who);
+		}
+		res->n_left += (int) found.n;
+		bg_proc_terminate(&found, BG_LEFT_GRACE_MS);
+		bg_pid_list_free(&found);
+	}
+}
+
+void bg_run_log_left(const bg_logger *log, const char *what, const bg_run_result *res)
+{
+	if (res->n_left > 0) {
+		bg_log(log, BG_LOG_WARNING, "%s left %d process(es) running after it exited; nothing a command "
+			"starts may outlive it, so they were stopped (SIGTERM, then SIGKILL): %s", what, res->n_left, res->left);
+	}
+}
+
 int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
 	bg_run_result *res, bg_error *err)
 {
 	bg_spawn_opts o = *opts;
 	bg_child child;
+	char marker[80], **env;
+	unsigned long long since = bg_proc_ticks_now();
 	double t0;
 	long from;
 	int fd;
 
 	memset(res, 0, sizeof(*res));
+	step_marker(marker, sizeof(marker));
+	if (!(env = env_plus(opts->env, marker))) {
+		return bg_error_sys(err, opts->err_code, "cannot run `%s`", opts->argv[0]);
+	}
 	if ((fd = open_output(output_path, opts->err_code, err)) < 0) {
+		free(env);
 		return -1;
 	}
 	bg_output_header(fd, opts);
 	from = (long) lseek(fd, 0, SEEK_END);
 	o.out_fd = fd;
+	o.env = env;
 	t0 = bg_now_ms();
 	if (bg_spawn(&o, &child, err) < 0) {
 		close(fd);
+		free(env);
 		return -1;
 	}
 	bg_child_wait(&child, timeout_ms, &res->exit);
@@ -446,9 +530,13 @@ int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path
 
 		bg_child_kill_group(&child, BG_KILL_GRACE_MS, &ignored);
 	}
+	if (!opts->detach) {
+		stop_left(child.pid, since > 0 ? since - 1 : 0, marker, res);
+	}
 	bg_child_release(&child);
 	res->duration_ms = bg_now_ms() - t0;
 	bg_read_tail(fd, from, 15, res->tail, sizeof(res->tail));
 	close(fd);
+	free(env);
 	return 0;
 }

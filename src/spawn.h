@@ -11,6 +11,7 @@
 #define BG_SPAWN_H
 
 #include "error.h"
+#include "log.h"
 
 #include <sys/types.h>
 
@@ -73,15 +74,24 @@ typedef struct {
 	bg_exit exit;
 	double duration_ms;
 	char tail[1536];       /* the last lines it printed */
+	int n_left;            /* processes it left running, stopped after it */
+	char left[512];        /* them, "pid 123 `sleep 300`, ..." */
 } bg_run_result;
 
 /* Runs a command to completion, bounded by timeout_ms: its output is appended
  * to output_path (a header line first, naming the command), or to a temporary
  * file when output_path is NULL; on timeout its whole process group is
- * stopped. Returns 0 when the command ran (whatever its exit), -1 when it
- * could not be started; res says how it ended. */
+ * stopped. Nothing it starts outlives it: once it has exited, what is left
+ * of its process group, and any process carrying its BLUEGREEN_STEP marker
+ * in its environment (one that left the group with setsid or a double fork),
+ * gets SIGTERM, a short grace, then SIGKILL, and is named in res->left.
+ * Returns 0 when the command ran (whatever its exit), -1 when it could not
+ * be started; res says how it ended. */
 int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
 	bg_run_result *res, bg_error *err);
+
+/* A warning naming what the command (`what`) left running, if anything. */
+void bg_run_log_left(const bg_logger *log, const char *what, const bg_run_result *res);
 
 /* Writes "==> <UTC time> $ <command>   (in <cwd>)" to fd: one line before each
  * command, so that an output file shared by several commands reads as a log. */

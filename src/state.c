@@ -153,6 +153,21 @@ static void read_retry(const bg_json *j, bg_state_retry *r)
 	r->after = get_ll(j, "after");
 }
 
+static void read_services(const bg_json *list, bg_state *s)
+{
+	size_t i, n = bg_json_len(list);
+	long long v;
+
+	for (i = 0; list && list->type == BG_JSON_ARRAY && i < n; i++) {
+		const bg_json *e = bg_json_at(list, i);
+		int pid = (int) get_ll(e, "pid");
+
+		if (pid > 1 && bg_json_get_int(e, "pid_start", &v) == 0 && v > 0) {
+			bg_state_add_service(s, pid, (unsigned long long) v, (int) get_ll(e, "port"));
+		}
+	}
+}
+
 static void read_state(const bg_json *root, bg_state *s)
 {
 	const bg_json *v;
@@ -173,6 +188,7 @@ static void read_state(const bg_json *root, bg_state *s)
 		s->stop_pending_since = get_ll(v, "since");
 	}
 	read_retry(bg_json_get(root, "retry"), &s->retry);
+	read_services(bg_json_get(root, "services"), s);
 }
 
 int bg_state_load(const bg_options *opt, bg_state *s, bg_error *err)
@@ -340,6 +356,19 @@ static void write_state(bg_json_writer *w, const bg_state *s)
 		bg_jw_null(w);
 	}
 	write_retry(w, &s->retry);
+	bg_jw_key(w, "services");
+	bg_jw_array_begin(w);
+	for (i = 0; i < s->n_services; i++) {
+		bg_jw_object_begin(w);
+		bg_jw_key(w, "pid");
+		bg_jw_int(w, s->services[i].pid);
+		bg_jw_key(w, "pid_start");
+		bg_jw_int(w, (long long) s->services[i].pid_start);
+		bg_jw_key(w, "port");
+		bg_jw_int(w, s->services[i].port);
+		bg_jw_object_end(w);
+	}
+	bg_jw_array_end(w);
 	bg_jw_object_end(w);
 }
 
@@ -446,6 +475,33 @@ void bg_state_retry_clear(bg_state *s)
 {
 	free(s->retry.reason);
 	memset(&s->retry, 0, sizeof(s->retry));
+}
+
+void bg_state_add_service(bg_state *s, int pid, unsigned long long pid_start, int port)
+{
+	if (bg_state_has_service(s, pid, pid_start)) {
+		return;
+	}
+	if (s->n_services == BG_STATE_MAX_SERVICES) {
+		memmove(&s->services[0], &s->services[1], (s->n_services - 1) * sizeof(s->services[0]));
+		s->n_services--;
+	}
+	s->services[s->n_services].pid = pid;
+	s->services[s->n_services].pid_start = pid_start;
+	s->services[s->n_services].port = port;
+	s->n_services++;
+}
+
+int bg_state_has_service(const bg_state *s, int pid, unsigned long long pid_start)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_services; i++) {
+		if (s->services[i].pid == pid && s->services[i].pid_start == pid_start) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int bg_state_set_release(bg_state_release *slot, const bg_release *rel, long long since)

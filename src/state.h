@@ -48,6 +48,17 @@ typedef struct {
 	long long after;         /* epoch seconds */
 } bg_state_retry;
 
+/* A service bluegreen started and saw healthy: proof, later, that the
+ * process on a port is ours (a daemon that left its directory). */
+typedef struct {
+	int pid;
+	unsigned long long pid_start;  /* a reused pid is not it */
+	int port;
+} bg_state_service;
+
+/* How many such services are remembered (the pair's, and a few before). */
+#define BG_STATE_MAX_SERVICES 8
+
 typedef struct {
 	bg_state_release live;
 	bg_state_release previous;
@@ -61,6 +72,8 @@ typedef struct {
 	                                * sent by the releaser that it killed */
 	long long stop_pending_since;
 	bg_state_retry retry;          /* reason NULL when nothing waits */
+	bg_state_service services[BG_STATE_MAX_SERVICES];  /* oldest first */
+	size_t n_services;
 } bg_state;
 
 /* How many failed commits are remembered. */
@@ -91,6 +104,11 @@ long long bg_state_retry_set(bg_state *s, const char *commit, const char *step, 
 
 /* Forgets the pending retry (a deploy went live, or failed for good). */
 void bg_state_retry_clear(bg_state *s);
+/* Records a service started on port (forgetting the oldest past the max). */
+void bg_state_add_service(bg_state *s, int pid, unsigned long long pid_start, int port);
+
+/* Whether the state records the process (pid and start time). */
+int bg_state_has_service(const bg_state *s, int pid, unsigned long long pid_start);
 
 /* Sets a release slot from a release. */
 int bg_state_set_release(bg_state_release *slot, const bg_release *rel, long long since);

@@ -49,8 +49,8 @@ echo "-- TCP-only health: a port that accepts is enough\n";
 $try(['health' => ['path' => null, 'timeout' => 1.5]], ['HEALTH_STATUS' => '500']);
 (new BlueGreen\Releaser($opts))->stop($b);
 
-echo "-- a stale service on the idle port is stopped first\n";
-$pids[] = $stale = bg_app_serve("$box/stale", $b, 'stale');
+echo "-- a stale service of ours (in releases_dir) on the idle port is stopped first\n";
+$pids[] = $stale = bg_app_serve("$box/releases/release-20000101T000000-5ta1e00", $b, 'stale');
 $lines->exchangeArray([]);
 $r = new BlueGreen\Releaser($opts);
 $r->start($r->prepare(bg_app_commit($world, 'v3', ['HEALTH_STATUS' => null])), $b);
@@ -103,7 +103,7 @@ BlueGreen\StartException: start of RELEASE on port B failed: not healthy within 
   after a bounded wait: port B free, nothing of it running
 -- TCP-only health: a port that accepts is enough
 started: version=v2 port=B
--- a stale service on the idle port is stopped first
+-- a stale service of ours (in releases_dir) on the idle port is stopped first
 stale gone: true, answers: version=v3 port=B
 warning: start: something already listens on port B, which nginx does not point to (a leftover of a crashed deploy?); stopping it first
 -- the live port, a port outside the pair
