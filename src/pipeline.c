@@ -199,6 +199,27 @@ static void undo_start(bg_pipeline *p, int port)
 	}
 }
 
+/* A failed switch restored the config (and reloaded nginx with it) unless
+ * it could not: the config then still names the new port, which nginx runs
+ * or will run at its next start. The service nginx points to is never
+ * stopped: the new release is recorded live, and the old one kept too. */
+static void keep_or_undo_start(bg_pipeline *p, int port)
+{
+	int conf_port = 0;
+	bg_error e;
+
+	if (bg_nginx_active_port(&p->r->opt, &conf_port, &e) == 0 && conf_port != port) {
+		undo_start(p, port);
+		return;
+	}
+	bg_log(&p->r->log, BG_LOG_ERROR, "deploy: the switch failed, but %s %s: the new release keeps running on "
+		"port %d and is recorded live, and the old one keeps running on port %d", p->r->opt.nginx.conf,
+		conf_port == port ? "still points to its port (it could not be restored)" : "cannot be read",
+		port, p->live_port);
+	bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
+	bg_state_set_release(&p->st.live, &p->next, now_s());
+}
+
 /* nginx points to the new release: the state says so before anything else. */
 static void went_live(bg_pipeline *p)
 {
@@ -258,7 +279,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		return -1;
 	}
 	if (bg_releaser_switch(r, to, err) < 0) {
-		undo_start(p, to);          /* the config is restored already */
+		keep_or_undo_start(p, to);
 		return fail_step(p, err);
 	}
 	went_live(p);
