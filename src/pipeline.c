@@ -218,6 +218,7 @@ static void keep_or_undo_start(bg_pipeline *p, int port)
 		port, p->live_port);
 	bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
 	bg_state_set_release(&p->st.live, &p->next, now_s());
+	p->st.unhealthy_since = 0;
 }
 
 /* nginx points to the new release: the state says so before anything else. */
@@ -227,6 +228,7 @@ static void went_live(bg_pipeline *p)
 
 	bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
 	bg_state_set_release(&p->st.live, &p->next, now_s());
+	p->st.unhealthy_since = 0;      /* the new live release was healthy to get there */
 	if (enter_step(p, "drain", &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot record the state: %s", e.msg);
 	}
@@ -312,6 +314,13 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 	if (bg_pipeline_begin(&p, r, err) < 0) {
 		goto cleanup;
 	}
+	if (from_tick) {
+		bg_pipeline_heal(&p, &found);
+		if (found) {
+			rc = 0;         /* the previous release went live: enough for one tick */
+			goto cleanup;
+		}
+	}
 	if (!commit) {
 		if (pick_commit(&p, from_tick, sha, &found, err) < 0) {
 			goto cleanup;
@@ -360,6 +369,25 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 	}
 }
 
+int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)
+{
+	if (!p->st.previous.set) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "nothing to roll back to: no previous release is recorded "
+			"(%s/.bluegreen/state.json)", p->r->opt.releases_dir);
+	}
+	if (!bg_path_exists(p->st.previous.rel.path)) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "cannot roll back: the previous release %s is gone",
+			p->st.previous.rel.path);
+	}
+	if (bg_release_copy(&p->next, &p->st.previous.rel) < 0) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	p->next.port = 0;
+	begin_deploy_record(p, p->next.commit);
+	bg_release_copy(&p->st.deploy.rel, &p->next);
+	return go_live(p, verb, err);
+}
+
 int bg_releaser_rollback(bg_releaser *r, bg_release *out, bg_error *err)
 {
 	bg_pipeline p;
@@ -369,23 +397,7 @@ int bg_releaser_rollback(bg_releaser *r, bg_release *out, bg_error *err)
 	if (bg_pipeline_begin(&p, r, err) < 0) {
 		goto cleanup;
 	}
-	if (!p.st.previous.set) {
-		bg_error_set(err, BG_ERR_SYSTEM, "nothing to roll back to: no previous release is recorded "
-			"(%s/.bluegreen/state.json)", r->opt.releases_dir);
-		goto cleanup;
-	}
-	if (!bg_path_exists(p.st.previous.rel.path)) {
-		bg_error_set(err, BG_ERR_SYSTEM, "cannot roll back: the previous release %s is gone", p.st.previous.rel.path);
-		goto cleanup;
-	}
-	if (bg_release_copy(&p.next, &p.st.previous.rel) < 0) {
-		bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
-		goto cleanup;
-	}
-	p.next.port = 0;
-	begin_deploy_record(&p, p.next.commit);
-	bg_release_copy(&p.st.deploy.rel, &p.next);
-	if (go_live(&p, "rollback", err) < 0 || bg_release_copy(out, &p.next) < 0) {
+	if (bg_pipeline_to_previous(&p, "rollback", err) < 0 || bg_release_copy(out, &p.next) < 0) {
 		goto cleanup;
 	}
 	rc = 0;
@@ -404,7 +416,12 @@ int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err)
 		return -1;
 	}
 	if (bg_ports_read(&r->opt, &out->ports, &ports_err) == 0) {
+		bg_probe_result res;
+
 		out->have_ports = 1;
+		/* The truth now, not what the last tick saw. */
+		out->live_probed = 1;
+		out->live_healthy = bg_service_healthy(&r->opt, bg_options_other_port(&r->opt, out->ports.idle), &res);
 	} else {
 		memcpy(out->ports_error, ports_err.msg, sizeof(out->ports_error));
 	}

@@ -33,6 +33,8 @@ typedef struct {
 	                          * switched away from: stop() waits for them */
 	bg_handoff handed_off;   /* self-hosted: handed over to the next
 	                          * generation (pipeline_self.c) */
+	int heal_failures;       /* heals of the live release that failed in a row */
+	double heal_next_ms;     /* no heal is tried before then (bg_now_ms) */
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);

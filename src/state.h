@@ -49,6 +49,9 @@ typedef struct {
 	int stop_pending_port;         /* self-hosted: an old port whose stop was
 	                                * sent by the releaser that it killed */
 	long long stop_pending_since;
+	long long unhealthy_since;     /* since when the live release fails its
+	                                * health check (tick() found it); 0: healthy */
+	char unhealthy_why[256];       /* what the last check got */
 } bg_state;
 
 /* How many failed commits are remembered. */
