@@ -53,15 +53,12 @@ static void healthy_again(bg_pipeline *p)
 /* The live release started again on its own port. Only where nothing
  * listens any more: a service that holds the port but fails its check (hung,
  * answering 500) is not killed — the previous release takes over instead. */
-static int restart_live(bg_pipeline *p, int port, bg_error *err)
+static int restart_live(bg_pipeline *p, int port, int listening, bg_error *err)
 {
 	const bg_options *opt = &p->r->opt;
 	bg_release rel;
-	int listening, rc;
+	int rc;
 
-	if (bg_port_listening(opt, port, &listening, err) < 0) {
-		return -1;
-	}
 	if (listening) {
 		return bg_error_set(err, BG_ERR_START, "a process still listens on port %d; it is left alone", port);
 	}
@@ -74,24 +71,46 @@ static int restart_live(bg_pipeline *p, int port, bg_error *err)
 	return rc;
 }
 
-/* The check failed: recorded (the first failure's time is kept) and logged. */
-static void record_unhealthy(bg_pipeline *p, int port, const char *why, int healing)
+/* When to heal. A dead port at once; a service that still listens but
+ * fails (hung, overloaded, answering 500) gets health.timeout from its first
+ * failure to recover, as a start does: a slow moment is not a reason to
+ * switch. Then the backoff of failed heals. Says what comes next. */
+static int heal_now(const bg_pipeline *p, int listening, long long down_s, char *next, size_t size)
+{
+	double wait_ms = p->r->heal_next_ms - bg_now_ms();
+
+	if (listening && down_s < p->r->opt.health_timeout) {
+		snprintf(next, size, "it still listens: healed if it still fails in %.0f s (health.timeout)",
+			p->r->opt.health_timeout - (double) down_s);
+		return 0;
+	}
+	if (wait_ms > 0) {
+		snprintf(next, size, "next heal attempt in %.0f s", wait_ms / 1000 + 0.5);
+		return 0;
+	}
+	snprintf(next, size, "healing");
+	return 1;
+}
+
+/* The check failed: recorded (the first failure's time is kept) and logged.
+ * 1 when it is time to heal. */
+static int record_unhealthy(bg_pipeline *p, int port, const char *why, int listening)
 {
 	const bg_options *opt = &p->r->opt;
 	long long now = (long long) time(NULL);
-	char next[64] = "healing";
+	char next[128];
+	int heal;
 
 	if (!p->st.unhealthy_since) {
 		p->st.unhealthy_since = now;
 	}
 	snprintf(p->st.unhealthy_why, sizeof(p->st.unhealthy_why), "%.255s", why);
 	save_or_log(p);
-	if (!healing) {
-		snprintf(next, sizeof(next), "next heal attempt in %.0f s", (p->r->heal_next_ms - bg_now_ms()) / 1000 + 0.5);
-	}
+	heal = heal_now(p, listening, now - p->st.unhealthy_since, next, sizeof(next));
 	bg_log(&p->r->log, BG_LOG_ERROR, "health: the live release %.7s (%s) on port %d, where nginx upstream \"%s\" "
 		"points, fails its health check: %s; down for %lld s; %s", p->live.commit,
 		bg_layout_basename(p->live.path), port, opt->nginx.upstream, why, now - p->st.unhealthy_since, next);
+	return heal;
 }
 
 static void heal_failed(bg_pipeline *p, int port, const char *why)
@@ -118,6 +137,7 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	double t0 = bg_now_ms();
 	bg_probe_result res;
 	char why[sizeof(p->st.unhealthy_why)], took[32];
+	int listening = 0;
 	bg_error e;
 
 	*switched = 0;
@@ -130,12 +150,13 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 		return;
 	}
 	bg_health_describe(opt, &res, why, sizeof(why));
-	if (bg_now_ms() < p->r->heal_next_ms) {
-		record_unhealthy(p, port, why, 0);
+	if (bg_port_listening(opt, port, &listening, &e) < 0) {
+		listening = 1;      /* cannot tell: nothing is started on it */
+	}
+	if (!record_unhealthy(p, port, why, listening)) {
 		return;
 	}
-	record_unhealthy(p, port, why, 1);
-	if (restart_live(p, port, &e) == 0) {
+	if (restart_live(p, port, listening, &e) == 0) {
 		ctx.duration_ms = bg_now_ms() - t0;
 		bg_format_duration(took, sizeof(took), ctx.duration_ms);
 		bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "heal: %.7s started again on port %d and healthy: nginx "

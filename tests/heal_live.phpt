@@ -5,7 +5,7 @@ bluegreen
 posix
 --FILE--
 <?php
-require __DIR__ . '/inc/deploy.inc';
+require __DIR__ . '/inc/cli.inc';
 $box = bg_sandbox('heal-live');
 $pids = [];
 bg_cleanup_at_exit($box, $pids);
@@ -13,7 +13,7 @@ $scene = bg_deploy_scene($box);
 $pids[] = $scene['master'];
 $n = fn (string $s) => bg_scene_names($scene, preg_replace('/pid \d+/', 'pid PID', $s));
 [$log, $lines] = bg_log_recorder();
-$r = new BlueGreen\Releaser(bg_deploy_options($scene, ['log' => $log, 'health' => ['path' => '/health', 'timeout' => 3]]));
+$r = new BlueGreen\Releaser(bg_deploy_options($scene, ['log' => $log, 'health' => ['path' => '/health', 'timeout' => 3], 'stop_timeout' => 2]));
 $versions = [];
 
 // What a user sees: nginx's answer (its status when not 200), status()'s live.
@@ -72,17 +72,31 @@ echo 'the next tick logs: ', json_encode(array_map(fn ($l) => $l['level'], array
     fn ($l) => $l['level'] !== 'debug'))), "\n";
 $lines->exchangeArray([]);
 
-echo "== killed again, and its start now fails: the previous release goes live\n";
-file_put_contents("$v2/FAIL_START", "1\n");
-echo 'killed: ', json_encode($kill9($scene['b'])), "\n";
+echo "== the live service hangs (SIGSTOP): it still listens, so it gets health.timeout, then the previous release takes over\n";
+$hung = bg_socket_holders($scene['b']);
+foreach ($hung as $pid) {
+    posix_kill($pid, SIGSTOP);
+}
+echo 'tick(): ', json_encode($r->tick()), "\n";
+$show_log();
+usleep(3200000);
+echo 'tick(): ', json_encode($r->tick()), "\n";
+echo "nginx answers: ", $through(), "\n";
+$status();
+$show_log();
+echo 'the hung processes are gone: ', json_encode(bg_wait_for(fn () => !array_filter($hung, 'bg_pid_alive'), 5)), "\n";
+
+echo "== the live one killed, and its start now fails: the previous release goes live\n";
+file_put_contents("{$scene['root']}/FAIL_START", "1\n");
+echo 'killed: ', json_encode($kill9($scene['a'])), "\n";
 echo 'tick(): ', json_encode($r->tick()), "\n";
 echo "nginx answers: ", $through(), "\n";
 $status();
 $show_log();
 
 echo "== both down: the live one killed, neither can start\n";
-file_put_contents("{$scene['root']}/FAIL_START", "1\n");
-echo 'killed: ', json_encode($kill9($scene['a'])), "\n";
+file_put_contents("$v2/FAIL_START", "1\n");
+echo 'killed: ', json_encode($kill9($scene['b'])), "\n";
 $conf = file_get_contents($scene['conf']);
 echo 'tick(): ', json_encode($r->tick()), "\n";
 $show_log();
@@ -93,6 +107,8 @@ echo "nginx answers: ", $through(), "\n";
 $status();
 echo 'nginx.conf unchanged: ', json_encode(file_get_contents($scene['conf']) === $conf), ', listening: ',
     json_encode(array_values(array_filter([$scene['a'], $scene['b']], fn ($p) => bg_socket_holders($p) !== []))), "\n";
+$cli = bg_cli(['--config', bg_cli_config("$box/bluegreen.php", bg_deploy_options($scene)), 'status'], $box);
+echo 'bluegreen status: ', bg_cli_names($scene, implode("\n", preg_grep('/^(live|health) /', explode("\n", $cli['out']))), ['v2' => $sha]), "\n";
 
 bg_scene_stop($scene);
 ?>
@@ -119,38 +135,55 @@ status(): live v2 on B, healthy true, unhealthy_since null, health_error null
   info: heal: v2 started again on port B and healthy: nginx serves it again (T)
 one tick, within its health.timeout: true
 the next tick logs: []
-== killed again, and its start now fails: the previous release goes live
-killed: true
+== the live service hangs (SIGSTOP): it still listens, so it gets health.timeout, then the previous release takes over
+tick(): null
+  error: health: the live release v2 (release-UTC-SHA) on port B, where nginx upstream "app" points, fails its health check: no response before the timeout; down for N s; it still listens: healed if it still fails in 3 s (health.timeout)
 tick(): null
 nginx answers: version=v1 port=A
 status(): live v1 on A, healthy true, unhealthy_since null, health_error null
-  error: health: the live release v2 (release-UTC-SHA) on port B, where nginx upstream "app" points, fails its health check: connect: Connection refused; down for N s; healing
-  info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)
-  error: heal: cannot start v2 again on port B: start of release-UTC-SHA on port B failed: the start command failed; start command `PHP easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (...)
+  error: health: the live release v2 (release-UTC-SHA) on port B, where nginx upstream "app" points, fails its health check: no response before the timeout; down for N s; healing
+  error: heal: cannot start v2 again on port B: a process still listens on port B; it is left alone; trying the previous release
   info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)
   info: start: app healthy on port A (T)
   info: switch: nginx upstream "app" now points to port A instead of B; reloaded, 1 old worker(s) finishing their requests (T)
   info: drain: the 1 old nginx worker(s) have exited (T)
   info: drain: no connection left on port B (T)
-  info: stop: nothing listens on port B
+  info: stop: SIGTERM to pid PID, the service on port B
+  warning: stop: port B still listening after 2 s; SIGKILL to 3 process(es)
+  info: stop: port B stopped with SIGTERM to the owner of its socket (T)
   info: prune: 1 release(s) kept, 0 removed (T)
   info: heal: v1 live on port A (T)
-== both down: the live one killed, neither can start
+the hung processes are gone: true
+== the live one killed, and its start now fails: the previous release goes live
 killed: true
 tick(): null
+nginx answers: version=v2 port=B
+status(): live v2 on B, healthy true, unhealthy_since null, health_error null
   error: health: the live release v1 (app) on port A, where nginx upstream "app" points, fails its health check: connect: Connection refused; down for N s; healing
   info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)
   error: heal: cannot start v1 again on port A: start of app on port A failed: the start command failed; start command `PHP easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (...)
   info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)
-  error: deploy: v2 failed at start: start of release-UTC-SHA on port B failed: the start command failed; start command `PHP easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (...)
-  error: heal: nothing answers behind nginx on port A: neither the live release nor the previous one could be made to serve; next attempt in 10 s
-  info: check: master moved v1..v2: 1 file changed, 1 insertion(+), 1 deletion(-) (T)
-  info: tick: v2 failed at start before; it is not deployed again until the branch moves (deploy('v2') forces it)
+  info: start: release-UTC-SHA healthy on port B (T)
+  info: switch: nginx upstream "app" now points to port B instead of A; reloaded, 1 old worker(s) finishing their requests (T)
+  info: drain: the 1 old nginx worker(s) have exited (T)
+  info: drain: no connection left on port A (T)
+  info: stop: nothing listens on port A
+  info: prune: 1 release(s) kept, 0 removed (T)
+  info: heal: v2 live on port B (T)
+== both down: the live one killed, neither can start
+killed: true
+tick(): null
+  error: health: the live release v2 (release-UTC-SHA) on port B, where nginx upstream "app" points, fails its health check: connect: Connection refused; down for N s; healing
+  info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)
+  error: heal: cannot start v2 again on port B: start of release-UTC-SHA on port B failed: the start command failed; start command `PHP easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (...)
+  info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)
+  error: deploy: v1 failed at start: start of app on port A failed: the start command failed; start command `PHP easyswoole.php server start -d -mode=dev`: exit status 1; last health check: connect: Connection refused; output (...)
+  error: heal: nothing answers behind nginx on port B: neither the live release nor the previous one could be made to serve; next attempt in 10 s
 -- the next tick, within the backoff
 tick(): null
-  error: health: the live release v1 (app) on port A, where nginx upstream "app" points, fails its health check: connect: Connection refused; down for N s; next heal attempt in 10 s
-  info: check: master moved v1..v2: 1 file changed, 1 insertion(+), 1 deletion(-) (T)
-  info: tick: v2 failed at start before; it is not deployed again until the branch moves (deploy('v2') forces it)
+  error: health: the live release v2 (release-UTC-SHA) on port B, where nginx upstream "app" points, fails its health check: connect: Connection refused; down for N s; next heal attempt in 10 s
 nginx answers: HTTP 502
-status(): live v1 on A, healthy false, unhealthy_since now, health_error "connect: Connection refused"
+status(): live v2 on B, healthy false, unhealthy_since now, health_error "connect: Connection refused"
 nginx.conf unchanged: true, listening: []
+bluegreen status: live        v2 on port B, since WHEN
+health      FAILING: the port nginx points to fails its health check (connect: Connection refused), since WHEN
