@@ -43,6 +43,7 @@ typedef struct {
 	reload_watch watch;     /* the switch's reload */
 	int written;            /* the new config is on disk */
 	int reloaded;           /* nginx was asked to load it */
+	int nginx_gone;         /* no nginx runs after a failed reload */
 } switch_ctx;
 
 /* nginx.test, or `nginx -t -q [-p prefix] -c main_conf`. */
@@ -283,6 +284,7 @@ static int took_after_restart(switch_ctx *c, bg_error *err)
 	int ok;
 
 	if (!now) {
+		c->nginx_gone = bg_proc_state_of(c->master) != BG_PROC_ALIVE;
 		return 0;
 	}
 	c->master = now;
@@ -315,8 +317,14 @@ static void restore(switch_ctx *c)
 		bg_log(c->log, BG_LOG_ERROR, "switch: cannot restore %s: %s", c->opt->nginx.conf, e.msg);
 		return;
 	}
-	/* The master to reload is the one running now, not a gone one. */
-	if (c->reloaded && bg_proc_state_of(c->master) != BG_PROC_ALIVE && (now = restarted_master(c))) {
+	/* The master to reload is the one running now, not a gone one; with
+	 * none, nginx reads the restored file when it is started again. */
+	if (c->reloaded && bg_proc_state_of(c->master) != BG_PROC_ALIVE) {
+		if (c->nginx_gone || !(now = restarted_master(c))) {
+			bg_log(c->log, BG_LOG_WARNING, "switch: %s restored byte for byte; nginx is not running (its "
+				"master pid %d is gone): it reads that file when it starts", c->opt->nginx.conf, (int) c->master);
+			return;
+		}
 		c->master = now;
 	}
 	failed = c->reloaded && reload_verified(c, &w, &e) < 0;

@@ -40,14 +40,15 @@ $report = function (string $label, callable $deploy) use ($scene, $n, $master, $
         $rel = $deploy();
         echo 'deploy(): ', $rel ? trim(file_get_contents("$rel->path/VERSION")) . ' on ' . $n((string) $rel->port) : 'null', "\n";
     } catch (BlueGreen\Exception $e) {
-        echo get_class($e), ': ', $n($e->getMessage()), "\n";
+        echo get_class($e), ': ', $n(preg_replace('/pid \d+/', 'pid PID', $e->getMessage())), "\n";
     }
     $pids[] = $master();
-    echo 'nginx restarted: ', json_encode($master() !== $before), "\n";
+    echo 'another nginx master: ', json_encode($master() !== $before), "\n";
     echo 'nginx answers: ', $n(bg_answer($scene['listen'])), "\n";
     foreach ($lines as $l) {
         if ($l['level'] !== 'info' && $l['level'] !== 'debug') {
-            echo '  ', $l['level'], ': ', $n(preg_replace('/pid \d+/', 'pid PID', $l['message'])), "\n";
+            echo '  ', $l['level'], ': ', $n(preg_replace(['/pid \d+/', '/deploy: [0-9a-f]{7}/'], ['pid PID', 'deploy: SHA'],
+                $l['message'])), "\n";
         }
     }
     $lines->exchangeArray([]);
@@ -78,6 +79,18 @@ bg_app_commit($scene, 'v4');
 $report('restarted between deploys: the next deploy signals the new master', fn () => $r->deploy());
 $status($r);
 
+// nginx stopped by someone during the switch, and not started again: the
+// file is restored for its next start, the new service stopped, the old one
+// untouched; started again, nginx serves the old release.
+file_put_contents("$box/stop.php", '<?php posix_kill((int) file_get_contents($argv[1]), SIGQUIT); usleep(300000);');
+$r = new BlueGreen\Releaser(bg_deploy_options($scene, ['log' => $log, 'nginx' => ['reload' => [PHP_BINARY,
+    "$box/stop.php", "{$scene['ngx']}/nginx.pid"]] + bg_nginx_option($scene['ngx'], $scene['main'], $scene['conf'], 'app')]));
+bg_app_commit($scene, 'v5');
+$report('stopped during the switch and not started again', fn () => $r->deploy());
+$status($r);
+$pids[] = bg_nginx_start($scene['ngx'], $scene['main']);
+echo 'started again, nginx answers: ', $n(bg_answer($scene['listen'])), "\n";
+
 $scene['master'] = $master();
 bg_scene_stop($scene);
 ?>
@@ -92,18 +105,26 @@ bg_rmrf($box);
 --EXPECT--
 == restarted after the config was written, before the releaser signals the old master
 deploy(): v2 on B
-nginx restarted: true
+another nginx master: true
 nginx answers: version=v2 port=B
   warning: switch: nginx was restarted during the switch (master pid PID, now pid PID), and the new master runs the new config: the switch took
 status(): live v2 on B, nginx.conf points to B, listening B
 == the reload restarts nginx: the master the releaser watches exits
 deploy(): v3 on A
-nginx restarted: true
+another nginx master: true
 nginx answers: version=v3 port=A
   warning: switch: nginx was restarted during the switch (master pid PID, now pid PID), and the new master runs the new config: the switch took
 status(): live v3 on A, nginx.conf points to A, listening A
 == restarted between deploys: the next deploy signals the new master
 deploy(): v4 on B
-nginx restarted: false
+another nginx master: false
 nginx answers: version=v4 port=B
 status(): live v4 on B, nginx.conf points to B, listening B
+== stopped during the switch and not started again
+BlueGreen\NginxException: the nginx master (pid PID) exited during the reload
+another nginx master: true
+nginx answers: error: connect 127.0.0.1:L: Connection refused
+  warning: switch: BOX/ngx/servers/upstream.conf restored byte for byte; nginx is not running (its master pid PID is gone): it reads that file when it starts
+  error: deploy: SHA failed at switch: the nginx master (pid PID) exited during the reload
+status(): live v4 on B, nginx.conf points to B, listening B
+started again, nginx answers: version=v4 port=B
