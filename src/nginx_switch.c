@@ -304,9 +304,28 @@ static int took_after_restart(switch_ctx *c, bg_error *err)
 	return 1;
 }
 
+/* Whether the master has a worker started at or after `since`: one that may
+ * run a config loaded since then. */
+static int workers_since(pid_t master, unsigned long long since)
+{
+	bg_pid_list now = { NULL, 0 };
+	bg_error ignored;
+	size_t i;
+	int found = 0;
+
+	if (bg_proc_children(master, &now, &ignored) == 0) {
+		for (i = 0; i < now.n && !found; i++) {
+			found = bg_proc_starttime(now.pids[i]) >= since;
+		}
+	}
+	bg_pid_list_free(&now);
+	return found;
+}
+
 /* Puts the original bytes back, and has nginx load them again if it was
- * asked to load the new ones. */
-static void restore(switch_ctx *c)
+ * asked to load the new ones. 1 when nginx may still run the new config: it
+ * was asked to load it, and loading the restored one failed. */
+static int restore(switch_ctx *c)
 {
 	reload_watch w;
 	bg_error e;
@@ -315,7 +334,7 @@ static void restore(switch_ctx *c)
 
 	if (c->written && bg_write_file_atomic(c->opt->nginx.conf, c->orig, c->orig_len, BG_ERR_NGINX, &e) < 0) {
 		bg_log(c->log, BG_LOG_ERROR, "switch: cannot restore %s: %s", c->opt->nginx.conf, e.msg);
-		return;
+		return c->reloaded;
 	}
 	/* The master to reload is the one running now, not a gone one; with
 	 * none, nginx reads the restored file when it is started again. */
@@ -323,7 +342,7 @@ static void restore(switch_ctx *c)
 		if (c->nginx_gone || !(now = restarted_master(c))) {
 			bg_log(c->log, BG_LOG_WARNING, "switch: %s restored byte for byte; nginx is not running (its "
 				"master pid %d is gone): it reads that file when it starts", c->opt->nginx.conf, (int) c->master);
-			return;
+			return 0;
 		}
 		c->master = now;
 	}
@@ -334,12 +353,13 @@ static void restore(switch_ctx *c)
 	if (failed) {
 		bg_log(c->log, BG_LOG_ERROR, "switch: %s restored, but reloading nginx with it failed: %s",
 			c->opt->nginx.conf, e.msg);
-		return;
+		return workers_since(c->master, c->watch.since);
 	}
 	if (c->written) {
 		bg_log(c->log, BG_LOG_WARNING, "switch: %s restored byte for byte%s", c->opt->nginx.conf,
 			c->reloaded ? " and nginx reloaded with it" : "");
 	}
+	return 0;
 }
 
 /* Reads the config and the master: everything that can fail before a byte
@@ -409,13 +429,13 @@ int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_sw
 	}
 	c.written = 1;
 	if (test_config(&c, err) < 0) {
-		restore(&c);
+		out->unsure = restore(&c);
 		goto cleanup;
 	}
 	c.reloaded = 1;
 	if (reload_verified(&c, &c.watch, err) < 0) {
 		if (!took_after_restart(&c, err)) {
-			restore(&c);
+			out->unsure = restore(&c);
 			goto cleanup;
 		}
 		/* The old master's workers are gone with it: nothing to wait for. */

@@ -209,6 +209,12 @@ static void keep_or_undo_start(bg_pipeline *p, int port)
 	bg_error e;
 
 	if (bg_nginx_active_port(&p->r->opt, &conf_port, &e) == 0 && conf_port != port) {
+		if (p->r->switch_unsure) {
+			bg_log(&p->r->log, BG_LOG_ERROR, "deploy: the switch failed, and nginx may still run the config "
+				"that points to port %d (it could not load the restored one): the new release keeps running "
+				"there, beside the live one on port %d", port, conf_port);
+			return;
+		}
 		undo_start(p, port);
 		return;
 	}
