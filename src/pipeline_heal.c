@@ -144,7 +144,7 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	if (bg_service_healthy(opt, port, &res)) {
 		if (p->st.unhealthy_since) {
 			bg_log(&p->r->log, BG_LOG_INFO, "health: the live release %.7s on port %d answers its health check "
-				"again (failing since %lld s)", p->live.commit, port, (long long) time(NULL) - p->st.unhealthy_since);
+				"again, after failing it for %lld s", p->live.commit, port, (long long) time(NULL) - p->st.unhealthy_since);
 		}
 		healthy_again(p);
 		return;

@@ -33,7 +33,7 @@ $show_log = function () use ($lines, $n, &$versions) {
         if ($l['level'] !== 'debug') {
             $m = preg_replace('/\(\d+(\.\d+)? m?s( in all: [^)]*)?\)/', '(T)', $l['message']);
             $m = preg_replace('/down for \d+ s/', 'down for N s', $m);
-            $m = preg_replace('/failing since \d+ s/', 'failing since N s', $m);
+            $m = preg_replace('/failing it for \d+ s/', 'failing it for N s', $m);
             $m = preg_replace('/output \(.*/s', 'output (...)', str_replace(PHP_BINARY, 'PHP', $m));
             echo '  ', $l['level'], ': ', strtr($n($m), $versions), "\n";
         }
@@ -69,6 +69,15 @@ $r->tick();
 echo 'the next tick logs: ', json_encode(array_map(fn ($l) => $l['level'], array_filter((array) $lines,
     fn ($l) => $l['level'] !== 'debug'))), "\n";
 $lines->exchangeArray([]);
+
+echo "== the live service hangs for a moment (SIGSTOP, SIGCONT): nothing is done but say so\n";
+$hung = bg_socket_holders($scene['b']);
+array_map(fn ($pid) => posix_kill($pid, SIGSTOP), $hung);
+echo 'tick(): ', json_encode($r->tick()), "\n";
+array_map(fn ($pid) => posix_kill($pid, SIGCONT), $hung);
+echo 'tick(): ', json_encode($r->tick()), "\n";
+$status();
+$show_log();
 
 echo "== the live service hangs (SIGSTOP): it still listens, so it gets health.timeout, then the previous release takes over\n";
 $hung = bg_socket_holders($scene['b']);
@@ -132,6 +141,12 @@ status(): live v2 on B, healthy true, unhealthy_since null, health_error null
   info: start: release-UTC-SHA healthy on port B (T)
   info: heal: v2 started again on port B and healthy: nginx serves it again (T)
 the next tick logs: []
+== the live service hangs for a moment (SIGSTOP, SIGCONT): nothing is done but say so
+tick(): null
+tick(): null
+status(): live v2 on B, healthy true, unhealthy_since null, health_error null
+  error: health: the live release v2 (release-UTC-SHA) on port B, where nginx upstream "app" points, fails its health check: no response before the timeout; down for N s; it still listens: healed if it still fails in 3 s (health.timeout)
+  info: health: the live release v2 on port B answers its health check again, after failing it for N s
 == the live service hangs (SIGSTOP): it still listens, so it gets health.timeout, then the previous release takes over
 tick(): null
   error: health: the live release v2 (release-UTC-SHA) on port B, where nginx upstream "app" points, fails its health check: no response before the timeout; down for N s; it still listens: healed if it still fails in 3 s (health.timeout)
