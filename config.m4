@@ -36,7 +36,8 @@ if test "$PHP_BLUEGREEN" != "no"; then
   bluegreen_core="$bluegreen_core src/nginx.c src/nginx_switch.c src/nginx_conf.c"
   dnl the releaser and its pipeline: deploy(), tick(), rollback(), status(), run()
   bluegreen_core="$bluegreen_core src/releaser.c src/json.c src/state.c src/lock.c src/pipeline.c \
-    src/pipeline_recover.c src/pipeline_prune.c src/pipeline_self.c src/pipeline_retry.c src/run_loop.c"
+    src/pipeline_recover.c src/pipeline_prune.c src/pipeline_self.c src/pipeline_retry.c src/pipeline_heal.c \
+    src/run_loop.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

@@ -198,6 +198,26 @@ static void add_retry(zval *arr, const bg_state_retry *r)
 	add_assoc_zval(arr, "retry", &rz);
 }
 
+/* live.healthy: the port nginx points to answers its health check now (null
+ * when nginx's config cannot be read); live.unhealthy_since: since when
+ * tick() has found it failing, and live.health_error what it got. */
+static void add_live_health(zval *arr, const bg_status *st)
+{
+	zval *live = zend_hash_str_find(Z_ARRVAL_P(arr), "live", sizeof("live") - 1);
+	const bg_state *s = &st->state;
+
+	if (!live || Z_TYPE_P(live) != IS_ARRAY) {
+		return;
+	}
+	if (st->live_probed) {
+		add_assoc_bool(live, "healthy", st->live_healthy);
+	} else {
+		add_assoc_null(live, "healthy");
+	}
+	add_opt_long(live, "unhealthy_since", st->live_healthy ? 0 : s->unhealthy_since);
+	add_opt_str(live, "health_error", st->live_healthy ? NULL : s->unhealthy_why);
+}
+
 static void status_array(zval *out, const bg_status *st)
 {
 	const bg_state *s = &st->state;
@@ -206,6 +226,7 @@ static void status_array(zval *out, const bg_status *st)
 
 	array_init(out);
 	add_release(out, "live", &s->live.rel, s->live.set, s->live.since);
+	add_live_health(out, st);
 	add_release(out, "previous", &s->previous.rel, s->previous.set, s->previous.since);
 	add_ports(out, st);
 	add_deploy(out, st);

@@ -25,6 +25,8 @@ typedef struct {
 	pid_t master;
 	bg_pid_list old_workers;   /* still finishing requests sent to `from`:
 	                            * stop `from` only once they are gone */
+	int unsure;                /* a failed switch: nginx may still run the
+	                            * new config (the restored one did not load) */
 } bg_switch;
 
 void bg_switch_free(bg_switch *sw);

@@ -43,6 +43,7 @@ typedef struct {
 	reload_watch watch;     /* the switch's reload */
 	int written;            /* the new config is on disk */
 	int reloaded;           /* nginx was asked to load it */
+	int nginx_gone;         /* no nginx runs after a failed reload */
 } switch_ctx;
 
 /* nginx.test, or `nginx -t -q [-p prefix] -c main_conf`. */
@@ -247,17 +248,110 @@ static int reload_verified(const switch_ctx *c, reload_watch *w, bg_error *err)
 	return reload(c, err) < 0 ? -1 : verify_reload(c, w, err);
 }
 
+/* The master the pid file names now, when it is another one than c->master
+ * (nginx was restarted by someone else): waited for, bounded, since a
+ * restart leaves a moment with no master or the old pid in the file. 0 when
+ * the master we knew still runs, or no nginx runs at all. */
+static pid_t restarted_master(const switch_ctx *c)
+{
+	double deadline = bg_now_ms() + BG_RELOAD_VERIFY_MS;
+	pid_t now = 0;
+	bg_error ignored;
+	bg_pid_list workers = { NULL, 0 };
+
+	while (bg_now_ms() < deadline) {
+		if (bg_nginx_master(c->opt, &now, &ignored) == 0) {
+			if (now == c->master) {
+				return 0;
+			}
+			/* The pid file is written before the workers are forked. */
+			if (bg_proc_children(now, &workers, &ignored) == 0 && workers.n > 0) {
+				bg_pid_list_free(&workers);
+				return now;
+			}
+			bg_pid_list_free(&workers);
+		}
+		bg_sleep_ms(20);
+	}
+	return 0;
+}
+
+/* A reload failed. Decide from what nginx runs, not from what we asked: if
+ * someone else restarted it meanwhile, the new master read the config on
+ * disk when it started, and that is ours once the reload was under way (a
+ * master started after we ran the reload command was started after the
+ * write). One started before is asked to reload, once. 1 when nginx now
+ * runs the new config: the switch took, and nothing may be undone. */
+static int took_after_restart(switch_ctx *c, bg_error *err)
+{
+	pid_t gone = c->master, now = restarted_master(c);
+	unsigned long long asked;
+	reload_watch w;
+	bg_error e;
+	int ok;
+
+	if (!now) {
+		c->nginx_gone = bg_proc_state_of(c->master) != BG_PROC_ALIVE;
+		return 0;
+	}
+	c->master = now;
+	if (c->watch.since == 0 || bg_proc_starttime(now) < c->watch.since) {
+		asked = bg_proc_ticks_now();
+		ok = reload_verified(c, &w, &e) == 0;
+		bg_pid_list_free(&w.before);
+		if (!ok && !((now = restarted_master(c)) && bg_proc_starttime(now) >= asked)) {
+			bg_error_append(err, "; nginx was restarted meanwhile (master pid %d, now pid %d), and "
+				"reloading the new master failed too: %s", (int) gone, (int) c->master, e.msg);
+			return 0;
+		}
+		c->master = now ? now : c->master;
+	}
+	bg_log(c->log, BG_LOG_WARNING, "switch: nginx was restarted during the switch (master pid %d, now pid %d), "
+		"and the new master runs the new config: the switch took", (int) gone, (int) c->master);
+	return 1;
+}
+
+/* Whether the master has a worker started at or after `since`: one that may
+ * run a config loaded since then. */
+static int workers_since(pid_t master, unsigned long long since)
+{
+	bg_pid_list now = { NULL, 0 };
+	bg_error ignored;
+	size_t i;
+	int found = 0;
+
+	if (bg_proc_children(master, &now, &ignored) == 0) {
+		for (i = 0; i < now.n && !found; i++) {
+			found = bg_proc_starttime(now.pids[i]) >= since;
+		}
+	}
+	bg_pid_list_free(&now);
+	return found;
+}
+
 /* Puts the original bytes back, and has nginx load them again if it was
- * asked to load the new ones. */
-static void restore(switch_ctx *c)
+ * asked to load the new ones. 1 when nginx may still run the new config: it
+ * was asked to load it, and loading the restored one failed. */
+static int restore(switch_ctx *c)
 {
 	reload_watch w;
 	bg_error e;
+	pid_t now;
 	int failed;
 
 	if (c->written && bg_write_file_atomic(c->opt->nginx.conf, c->orig, c->orig_len, BG_ERR_NGINX, &e) < 0) {
 		bg_log(c->log, BG_LOG_ERROR, "switch: cannot restore %s: %s", c->opt->nginx.conf, e.msg);
-		return;
+		return c->reloaded;
+	}
+	/* The master to reload is the one running now, not a gone one; with
+	 * none, nginx reads the restored file when it is started again. */
+	if (c->reloaded && bg_proc_state_of(c->master) != BG_PROC_ALIVE) {
+		if (c->nginx_gone || !(now = restarted_master(c))) {
+			bg_log(c->log, BG_LOG_WARNING, "switch: %s restored byte for byte; nginx is not running (its "
+				"master pid %d is gone): it reads that file when it starts", c->opt->nginx.conf, (int) c->master);
+			return 0;
+		}
+		c->master = now;
 	}
 	failed = c->reloaded && reload_verified(c, &w, &e) < 0;
 	if (c->reloaded) {
@@ -266,12 +360,13 @@ static void restore(switch_ctx *c)
 	if (failed) {
 		bg_log(c->log, BG_LOG_ERROR, "switch: %s restored, but reloading nginx with it failed: %s",
 			c->opt->nginx.conf, e.msg);
-		return;
+		return workers_since(c->master, c->watch.since);
 	}
 	if (c->written) {
 		bg_log(c->log, BG_LOG_WARNING, "switch: %s restored byte for byte%s", c->opt->nginx.conf,
 			c->reloaded ? " and nginx reloaded with it" : "");
 	}
+	return 0;
 }
 
 /* Reads the config and the master: everything that can fail before a byte
@@ -340,9 +435,18 @@ int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_sw
 		goto cleanup;
 	}
 	c.written = 1;
-	if (test_config(&c, err) < 0 || (c.reloaded = 1, reload_verified(&c, &c.watch, err)) < 0) {
-		restore(&c);
+	if (test_config(&c, err) < 0) {
+		out->unsure = restore(&c);
 		goto cleanup;
+	}
+	c.reloaded = 1;
+	if (reload_verified(&c, &c.watch, err) < 0) {
+		if (!took_after_restart(&c, err)) {
+			out->unsure = restore(&c);
+			goto cleanup;
+		}
+		/* The old master's workers are gone with it: nothing to wait for. */
+		bg_pid_list_free(&c.watch.before);
 	}
 	log_switched(&c, from, port, t0, c.watch.before.n);
 	out->master = c.master;

@@ -209,6 +209,34 @@ static void undo_start(bg_pipeline *p, int port)
 	}
 }
 
+/* A failed switch restored the config (and reloaded nginx with it) unless
+ * it could not: the config then still names the new port, which nginx runs
+ * or will run at its next start. The service nginx points to is never
+ * stopped: the new release is recorded live, and the old one kept too. */
+static void keep_or_undo_start(bg_pipeline *p, int port)
+{
+	int conf_port = 0;
+	bg_error e;
+
+	if (bg_nginx_active_port(&p->r->opt, &conf_port, &e) == 0 && conf_port != port) {
+		if (p->r->switch_unsure) {
+			bg_log(&p->r->log, BG_LOG_ERROR, "deploy: the switch failed, and nginx may still run the config "
+				"that points to port %d (it could not load the restored one): the new release keeps running "
+				"there, beside the live one on port %d", port, conf_port);
+			return;
+		}
+		undo_start(p, port);
+		return;
+	}
+	bg_log(&p->r->log, BG_LOG_ERROR, "deploy: the switch failed, but %s %s: the new release keeps running on "
+		"port %d and is recorded live, and the old one keeps running on port %d", p->r->opt.nginx.conf,
+		conf_port == port ? "still points to its port (it could not be restored)" : "cannot be read",
+		port, p->live_port);
+	bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
+	bg_state_set_release(&p->st.live, &p->next, now_s());
+	p->st.unhealthy_since = 0;
+}
+
 /* nginx points to the new release: the state says so before anything else. */
 static void went_live(bg_pipeline *p)
 {
@@ -217,6 +245,7 @@ static void went_live(bg_pipeline *p)
 	bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
 	bg_state_set_release(&p->st.live, &p->next, now_s());
 	bg_state_retry_clear(&p->st);
+	p->st.unhealthy_since = 0;      /* the new live release was healthy to get there */
 	if (enter_step(p, "drain", &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot record the state: %s", e.msg);
 	}
@@ -298,7 +327,7 @@ static int still_healthy(bg_pipeline *p, int port, char *why, size_t size)
 	bg_probe_result res;
 
 	memset(&res, 0, sizeof(res));
-	if (bg_service_probe_health(opt, port, &res)) {
+	if (bg_service_healthy(opt, port, &res)) {
 		return 0;
 	}
 	if (res.status) {
@@ -383,7 +412,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		return -1;
 	}
 	if (bg_releaser_switch(r, to, err) < 0) {
-		undo_start(p, to);          /* the config is restored already */
+		keep_or_undo_start(p, to);
 		return fail_step(p, err);
 	}
 	save_slots(&p->st, &was);
@@ -421,6 +450,13 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 	}
 	if (bg_pipeline_begin(&p, r, err) < 0) {
 		goto cleanup;
+	}
+	if (from_tick) {
+		bg_pipeline_heal(&p, &found);
+		if (found) {
+			rc = 0;         /* the previous release went live: enough for one tick */
+			goto cleanup;
+		}
 	}
 	if (!commit) {
 		if (pick_commit(&p, from_tick, sha, &found, err) < 0) {
@@ -470,6 +506,25 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 	}
 }
 
+int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)
+{
+	if (!p->st.previous.set) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "nothing to roll back to: no previous release is recorded "
+			"(%s/.bluegreen/state.json)", p->r->opt.releases_dir);
+	}
+	if (!bg_path_exists(p->st.previous.rel.path)) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "cannot roll back: the previous release %s is gone",
+			p->st.previous.rel.path);
+	}
+	if (bg_release_copy(&p->next, &p->st.previous.rel) < 0) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	p->next.port = 0;
+	begin_deploy_record(p, p->next.commit);
+	bg_release_copy(&p->st.deploy.rel, &p->next);
+	return go_live(p, verb, err);
+}
+
 int bg_releaser_rollback(bg_releaser *r, bg_release *out, bg_error *err)
 {
 	bg_pipeline p;
@@ -479,23 +534,7 @@ int bg_releaser_rollback(bg_releaser *r, bg_release *out, bg_error *err)
 	if (bg_pipeline_begin(&p, r, err) < 0) {
 		goto cleanup;
 	}
-	if (!p.st.previous.set) {
-		bg_error_set(err, BG_ERR_SYSTEM, "nothing to roll back to: no previous release is recorded "
-			"(%s/.bluegreen/state.json)", r->opt.releases_dir);
-		goto cleanup;
-	}
-	if (!bg_path_exists(p.st.previous.rel.path)) {
-		bg_error_set(err, BG_ERR_SYSTEM, "cannot roll back: the previous release %s is gone", p.st.previous.rel.path);
-		goto cleanup;
-	}
-	if (bg_release_copy(&p.next, &p.st.previous.rel) < 0) {
-		bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
-		goto cleanup;
-	}
-	p.next.port = 0;
-	begin_deploy_record(&p, p.next.commit);
-	bg_release_copy(&p.st.deploy.rel, &p.next);
-	if (go_live(&p, "rollback", err) < 0 || bg_release_copy(out, &p.next) < 0) {
+	if (bg_pipeline_to_previous(&p, "rollback", err) < 0 || bg_release_copy(out, &p.next) < 0) {
 		goto cleanup;
 	}
 	rc = 0;
@@ -514,7 +553,12 @@ int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err)
 		return -1;
 	}
 	if (bg_ports_read(&r->opt, &out->ports, &ports_err) == 0) {
+		bg_probe_result res;
+
 		out->have_ports = 1;
+		/* The truth now, not what the last tick saw. */
+		out->live_probed = 1;
+		out->live_healthy = bg_service_healthy(&r->opt, bg_options_other_port(&r->opt, out->ports.idle), &res);
 	} else {
 		memcpy(out->ports_error, ports_err.msg, sizeof(out->ports_error));
 	}

@@ -39,6 +39,8 @@ typedef struct {
 	char ports_error[BG_ERROR_MSG_MAX]; /* why ports could not be read */
 	int lock_holder;          /* pid holding the lock, 0 if none */
 	int deploy_running;       /* state.deploy's releaser is alive */
+	int live_probed;          /* the port nginx points to was probed: */
+	int live_healthy;         /* it answered its health check */
 } bg_status;
 
 int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err);

@@ -46,6 +46,17 @@ void bg_pipeline_retry_later(bg_pipeline *p, const char *commit, const char *why
 /* From tick(): whether a pending retry's backoff still runs (logged at debug
  * level); deploy() with no tick does not wait. */
 int bg_pipeline_retry_waits(bg_pipeline *p);
+/* pipeline.c: the previous release goes live again (start, switch, drain,
+ * stop the one live now, prune), logged as `verb`: rollback() and a heal. */
+int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err);
+
+/* pipeline_heal.c, from tick(): the port nginx points to must answer its
+ * health check. When it does not, the failure is logged (error) and
+ * recorded in the state, and healed: the live release started again on its
+ * port, else the previous release made live. A heal that fails is tried
+ * again after a backoff, and reported at every tick. *switched is 1 when
+ * the previous release went live (the tick deploys nothing more). */
+void bg_pipeline_heal(bg_pipeline *p, int *switched);
 
 /* pipeline_prune.c: removes the oldest release-* directories beyond
  * keep_releases, never the live or previous one. */

@@ -24,17 +24,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A health probe during recovery: the service answers, or not. */
-#define BG_RECOVER_PROBE_MS 2000
-
 static int healthy(const bg_options *opt, int port)
 {
 	bg_probe_result res;
 
-	if (opt->health_path) {
-		return bg_probe_http(opt->host, port, opt->health_path, BG_RECOVER_PROBE_MS, &res);
-	}
-	return bg_probe_tcp(opt->host, port, BG_RECOVER_PROBE_MS, &res);
+	return bg_service_healthy(opt, port, &res);
 }
 
 /* A self-hosted releaser sent the old service its stop and died with it;

@@ -41,7 +41,9 @@ int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)
 {
 	bg_switch sw;
 
+	r->switch_unsure = 0;
 	if (bg_nginx_switch(&r->opt, &r->log, port, &sw, err) < 0) {
+		r->switch_unsure = sw.unsure;
 		return -1;
 	}
 	if (sw.from != sw.to) {

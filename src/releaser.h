@@ -33,6 +33,10 @@ typedef struct {
 	                          * switched away from: stop() waits for them */
 	bg_handoff handed_off;   /* self-hosted: handed over to the next
 	                          * generation (pipeline_self.c) */
+	int switch_unsure;       /* the last switch failed, and nginx may still
+	                          * run its config: its port is not stopped */
+	int heal_failures;       /* heals of the live release that failed in a row */
+	double heal_next_ms;     /* no heal is tried before then (bg_now_ms) */
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);

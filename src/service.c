@@ -9,6 +9,7 @@
 #include "strv.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,23 @@ int bg_port_accepts(const bg_options *opt, int port)
 	bg_probe_result res;
 
 	return bg_probe_tcp(opt->host, port, BG_PROBE_MS, &res);
+}
+
+int bg_service_healthy(const bg_options *opt, int port, bg_probe_result *res)
+{
+	if (opt->health_path) {
+		return bg_probe_http(opt->host, port, opt->health_path, BG_HEALTH_PROBE_MS, res);
+	}
+	return bg_probe_tcp(opt->host, port, BG_HEALTH_PROBE_MS, res);
+}
+
+void bg_health_describe(const bg_options *opt, const bg_probe_result *res, char *buf, size_t size)
+{
+	if (res->status) {
+		snprintf(buf, size, "GET %s answered HTTP %d", opt->health_path, res->status);
+	} else {
+		snprintf(buf, size, "%s", res->error[0] ? res->error : "no answer");
+	}
 }
 
 int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err)

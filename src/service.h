@@ -10,6 +10,8 @@
 #include "probe.h"
 #include "release.h"
 
+#include <stddef.h>
+
 typedef struct {
 	int active;        /* the port nginx points to, when it accepts; 0 if none */
 	int idle;          /* the other port of the pair */
@@ -22,10 +24,15 @@ int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err);
 /* Whether host:port accepts a TCP connection now (a short probe). */
 int bg_port_accepts(const bg_options *opt, int port);
 
-/* One health probe of host:port: GET health.path answers 2xx/3xx (or, with
- * no path, the port accepts a connection). 1 when healthy, else 0 with the
- * answer or the error in *res. */
-int bg_service_probe_health(const bg_options *opt, int port, bg_probe_result *res);
+/* One health check of host:port, bounded by BG_HEALTH_PROBE_MS: GET
+ * health.path answers 2xx/3xx (a TCP connection when health.path is null).
+ * The one probe of health: a start's wait, recovery and tick() all ask it.
+ * 1 when healthy; else 0 with res saying why. */
+#define BG_HEALTH_PROBE_MS 2000
+int bg_service_healthy(const bg_options *opt, int port, bg_probe_result *res);
+
+/* "GET /health answered HTTP 500", "connection refused": why a probe failed. */
+void bg_health_describe(const bg_options *opt, const bg_probe_result *res, char *buf, size_t size);
 
 /* Sets the port in the release's port files, runs `start` in it, detached,
  * and waits until the port is healthy health.successes times in a row. On failure everything it started is
@@ -36,6 +43,11 @@ int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *re
  * the new release must not share its TEMP_DIR. */
 int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
 	const char *live_dir, bg_error *err);
+
+/* Starts the live release again on the port nginx points to, after its
+ * service died: the start of bg_service_start(), where the port is the live
+ * one (nothing listens there any more). Sets rel->port. */
+int bg_service_restart_live(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err);
 
 /* Waits for host:port's connections to drain (unless `drained`), then stops
  * the service that owns its listening socket (or runs `stop` in release_dir,

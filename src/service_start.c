@@ -18,9 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* One health probe may take this long; the whole wait is health.timeout. */
-#define BG_HEALTH_PROBE_MS 2000
-
 /* A daemonizing start command (`start d`) may still be on its way out when
  * the service already answers: it gets this long to exit before it is taken
  * for a service that stays in the foreground. */
@@ -132,14 +129,6 @@ cleanup:
 	return rc;
 }
 
-int bg_service_probe_health(const bg_options *opt, int port, bg_probe_result *res)
-{
-	if (opt->health_path) {
-		return bg_probe_http(opt->host, port, opt->health_path, BG_HEALTH_PROBE_MS, res);
-	}
-	return bg_probe_tcp(opt->host, port, BG_HEALTH_PROBE_MS, res);
-}
-
 /* Notes how the start command ended, if it has. 0 while all is well. */
 static int check_command(start_attempt *a)
 {
@@ -209,7 +198,7 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 			snprintf(why, size, "the start command failed");
 			return -1;
 		}
-		if (bg_service_probe_health(opt, port, &a->last)) {
+		if (bg_service_healthy(opt, port, &a->last)) {
 			if (++run >= opt->health_successes) {
 				return settle_command(a, why, size);
 			}
@@ -316,11 +305,11 @@ static int resolve_start(const bg_options *opt, const bg_logger *log, const bg_r
 	return 0;
 }
 
-/* bg_service_start() with the live release's directory given. Everything
- * that can refuse the release runs before a stale service on the port is
- * stopped: a refused release costs nothing. */
-int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
-	const char *live_dir, bg_error *err)
+/* Everything that can refuse the release runs before a stale service on the
+ * port is stopped: a refused release costs nothing. `restart`: the port is
+ * the live one, whose service died (the caller saw nothing listen there). */
+static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
+	const char *live_dir, int restart, bg_error *err)
 {
 	start_attempt a;
 	char why[256], took[32];
@@ -332,7 +321,7 @@ int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_rele
 	a.child.pid = -1;
 	a.child.pidfd = -1;
 	/* TEMP_DIR is read after the port files are set: it may name the port. */
-	if (bg_check_pair_port(opt, port, err) < 0 || refuse_live_port(opt, port, err) < 0
+	if (bg_check_pair_port(opt, port, err) < 0 || (!restart && refuse_live_port(opt, port, err) < 0)
 		|| set_port_files(opt, rel, port, err) < 0 || resolve_start(opt, log, rel, port, &a.argv, err) < 0
 		|| bg_es_check_temp_dir(opt, log, rel->path, port, rel->commit, live_dir,
 			bg_options_other_port(opt, port), err) < 0
@@ -362,6 +351,18 @@ cleanup:
 	bg_strv_free(a.argv);
 	free(a.output);
 	return rc;
+}
+
+int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
+	const char *live_dir, bg_error *err)
+{
+	return start_on(opt, log, rel, port, live_dir, 0, err);
+}
+
+/* Its own TEMP_DIR is no one else's: live_dir is itself. */
+int bg_service_restart_live(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err)
+{
+	return start_on(opt, log, rel, port, rel->path, 1, err);
 }
 
 int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *rel, int port, bg_error *err)

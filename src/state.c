@@ -189,6 +189,10 @@ static void read_state(const bg_json *root, bg_state *s)
 	}
 	read_retry(bg_json_get(root, "retry"), &s->retry);
 	read_services(bg_json_get(root, "services"), s);
+	if ((v = bg_json_get(root, "unhealthy")) && v->type == BG_JSON_OBJECT) {
+		s->unhealthy_since = get_ll(v, "since");
+		copy_word(s->unhealthy_why, sizeof(s->unhealthy_why), bg_json_get_str(v, "error"));
+	}
 }
 
 int bg_state_load(const bg_options *opt, bg_state *s, bg_error *err)
@@ -315,6 +319,22 @@ static void write_retry(bg_json_writer *w, const bg_state_retry *r)
 	bg_jw_object_end(w);
 }
 
+/* "unhealthy": {"since", "error"} while the live release fails its health check. */
+static void write_unhealthy(bg_json_writer *w, const bg_state *s)
+{
+	bg_jw_key(w, "unhealthy");
+	if (!s->unhealthy_since) {
+		bg_jw_null(w);
+		return;
+	}
+	bg_jw_object_begin(w);
+	bg_jw_key(w, "since");
+	bg_jw_int(w, s->unhealthy_since);
+	bg_jw_key(w, "error");
+	bg_jw_string(w, s->unhealthy_why);
+	bg_jw_object_end(w);
+}
+
 static void write_state(bg_json_writer *w, const bg_state *s)
 {
 	size_t i;
@@ -369,6 +389,7 @@ static void write_state(bg_json_writer *w, const bg_state *s)
 		bg_jw_object_end(w);
 	}
 	bg_jw_array_end(w);
+	write_unhealthy(w, s);
 	bg_jw_object_end(w);
 }
 

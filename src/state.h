@@ -74,6 +74,9 @@ typedef struct {
 	bg_state_retry retry;          /* reason NULL when nothing waits */
 	bg_state_service services[BG_STATE_MAX_SERVICES];  /* oldest first */
 	size_t n_services;
+	long long unhealthy_since;     /* since when the live release fails its
+	                                * health check (tick() found it); 0: healthy */
+	char unhealthy_why[256];       /* what the last check got */
 } bg_state;
 
 /* How many failed commits are remembered. */
