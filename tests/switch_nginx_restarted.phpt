@@ -125,6 +125,6 @@ BlueGreen\NginxException: the nginx master (pid PID) exited during the reload
 another nginx master: true
 nginx answers: error: connect 127.0.0.1:L: Connection refused
   warning: switch: BOX/ngx/servers/upstream.conf restored byte for byte; nginx is not running (its master pid PID is gone): it reads that file when it starts
-  error: deploy: SHA failed at switch: the nginx master (pid PID) exited during the reload
+  error: deploy: SHA failed at switch: the nginx master (pid PID) exited during the reload; nginx is not running, which is not the commit's fault: tick() tries again in 30 s (attempt 1)
 status(): live v4 on B, nginx.conf points to B, listening B
 started again, nginx answers: version=v4 port=B
