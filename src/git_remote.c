@@ -211,12 +211,18 @@ int bg_git_remote_fetch(const bg_git_remote *r, git_repository *repo, const bg_l
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	fo.update_fetchhead = 0;
+	/* git_remote_fetch()'s steps one by one, so that a timeout can say
+	 * which of them the remote stalled in. */
 	bg_git_phase("connect and ref advertisement");
 	if (git_remote_create_anonymous(&remote, repo, r->url) < 0
-		|| git_remote_fetch(remote, &refspecs, &fo, "bluegreen: fetch") < 0) {
+		|| git_remote_connect(remote, GIT_DIRECTION_FETCH, &fo.callbacks, &fo.proxy_opts, NULL) < 0
+		|| (bg_git_phase("negotiation and pack transfer"), git_remote_download(remote, &refspecs, &fo)) < 0
+		|| (bg_git_phase("ref update"), git_remote_update_tips(remote, &fo.callbacks, 0,
+			GIT_REMOTE_DOWNLOAD_TAGS_NONE, "bluegreen: fetch")) < 0) {
 		bg_git_fail(err, "cannot fetch branch %s from %s", r->opt->branch, r->shown);
 		goto cleanup;
 	}
+	git_remote_disconnect(remote);
 	stats = git_remote_stats(remote);
 	ctx.duration_ms = bg_now_ms() - t0;
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
