@@ -68,10 +68,12 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 	const char *commit = failing_commit(p);
 	bg_log_ctx ctx = { p->st.deploy.step, bg_now_ms() - p->step_t0, commit[0] ? commit : NULL, 0 };
 
-	bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.7s failed at %s: %s", commit[0] ? commit : "?",
-		p->st.deploy.step, err->msg);
+	bg_log_with(&p->r->log, err->stopped ? BG_LOG_WARNING : BG_LOG_ERROR, &ctx,
+		"deploy: %.7s failed at %s: %s", commit[0] ? commit : "?", p->st.deploy.step, err->msg);
 	err->logged = 1;
-	bg_state_fail(&p->st, commit, p->st.deploy.step, err->msg);
+	/* Cut short by the operator's SIGTERM: not the commit's fault, so it
+	 * is not marked failed and the next run deploys it. */
+	bg_state_fail(&p->st, err->stopped ? NULL : commit, p->st.deploy.step, err->msg);
 	bg_release_free(&p->st.deploy.rel);
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
 	save_or_log(p);
@@ -335,7 +337,8 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 	if (err.code == BG_ERR_LOCK) {
 		bg_log(&r->log, BG_LOG_DEBUG, "tick: %s", err.msg);
 	} else if (!err.logged) {
-		bg_log(&r->log, BG_LOG_ERROR, "tick: %s error: %s", bg_code_name(err.code), err.msg);
+		bg_log(&r->log, err.stopped ? BG_LOG_WARNING : BG_LOG_ERROR, "tick: %s error: %s",
+			bg_code_name(err.code), err.msg);
 	}
 }
 

@@ -36,6 +36,7 @@ typedef struct {
 	char *output;            /* its output file */
 	long output_from;        /* where this attempt's output starts in it */
 	unsigned long long since;/* process start times from here are its own */
+	int stopped;             /* the stop request (SIGTERM/SIGINT) that ended the wait */
 } start_attempt;
 
 static int refuse_live_port(const bg_options *opt, int port, bg_error *err)
@@ -195,6 +196,11 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 		} else {
 			bg_child_pause(&a->child, pause); /* wakes up early if it exits */
 		}
+		if ((a->stopped = bg_stop_requested())) {
+			snprintf(why, size, "interrupted by %s while waiting for it to be healthy",
+				bg_stop_name(a->stopped));
+			return -1;
+		}
 		pause = pause < 250 ? pause * 1.5 : 250;
 	}
 }
@@ -300,6 +306,7 @@ int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_rele
 	}
 	if (wait_healthy(opt, port, &a, why, sizeof(why)) < 0) {
 		start_failure(opt, rel, port, &a, why, err);
+		err->stopped = a.stopped;
 		undo_start(opt, log, port, &a);
 		goto cleanup;
 	}

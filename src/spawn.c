@@ -291,6 +291,24 @@ void bg_child_wait(bg_child *c, double timeout_ms, bg_exit *ex)
 	}
 }
 
+void bg_child_wait_stoppable(bg_child *c, double timeout_ms, bg_exit *ex)
+{
+	double deadline = bg_now_ms() + timeout_ms;
+
+	for (;;) {
+		double left = deadline - bg_now_ms();
+
+		bg_child_wait(c, left < 50 ? left : 50, ex);
+		if (ex->kind != BG_EXIT_TIMEOUT || left <= 50) {
+			return;
+		}
+		if ((ex->code = bg_stop_requested())) {
+			ex->kind = BG_EXIT_STOPPED;
+			return;
+		}
+	}
+}
+
 void bg_child_kill_group(bg_child *c, double grace_ms, bg_exit *ex)
 {
 	bg_exit leader;
@@ -334,6 +352,9 @@ void bg_exit_describe(const bg_exit *ex, char *buf, unsigned long size)
 		break;
 	case BG_EXIT_TIMEOUT:
 		snprintf(buf, size, "timed out");
+		break;
+	case BG_EXIT_STOPPED:
+		snprintf(buf, size, "interrupted by %s; its process group was killed", bg_stop_name(ex->code));
 		break;
 	}
 }
@@ -417,8 +438,8 @@ void bg_output_header(int fd, const bg_spawn_opts *o)
 	free(cmd);
 }
 
-int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
-	bg_run_result *res, bg_error *err)
+static int run_to_end(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err, int stoppable)
 {
 	bg_spawn_opts o = *opts;
 	bg_child child;
@@ -438,8 +459,12 @@ int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path
 		close(fd);
 		return -1;
 	}
-	bg_child_wait(&child, timeout_ms, &res->exit);
-	if (res->exit.kind == BG_EXIT_TIMEOUT) {
+	if (stoppable) {
+		bg_child_wait_stoppable(&child, timeout_ms, &res->exit);
+	} else {
+		bg_child_wait(&child, timeout_ms, &res->exit);
+	}
+	if (res->exit.kind == BG_EXIT_TIMEOUT || res->exit.kind == BG_EXIT_STOPPED) {
 		bg_exit ignored;
 
 		bg_child_kill_group(&child, BG_KILL_GRACE_MS, &ignored);
@@ -449,4 +474,16 @@ int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path
 	bg_read_tail(fd, from, 15, res->tail, sizeof(res->tail));
 	close(fd);
 	return 0;
+}
+
+int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err)
+{
+	return run_to_end(opts, timeout_ms, output_path, res, err, 0);
+}
+
+int bg_run_stoppable(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err)
+{
+	return run_to_end(opts, timeout_ms, output_path, res, err, 1);
 }
