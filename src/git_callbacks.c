@@ -104,7 +104,7 @@ static int past_deadline(bg_git_session *s)
 static int transfer_progress(const git_indexer_progress *stats, void *payload)
 {
 	(void) stats;
-	bg_git_phase("negotiation and pack transfer");
+	bg_git_phase("negotiation and pack transfer", 1);
 	return past_deadline(payload);
 }
 
@@ -113,7 +113,7 @@ static int sideband_progress(const char *text, int len, void *payload)
 {
 	(void) text;
 	(void) len;
-	bg_git_phase("negotiation and pack transfer");
+	bg_git_phase("negotiation and pack transfer", 1);
 	return past_deadline(payload);
 }
 

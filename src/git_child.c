@@ -2,6 +2,7 @@
 #include "clock.h"
 #include "fs.h"
 #include "git_cache.h"
+#include "spawn.h"
 #include "strv.h"
 
 #include <dirent.h>
@@ -13,17 +14,22 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 /* The child's result, for bg_git_phase(); NULL in the parent. */
 static bg_git_result *in_child;
 
-void bg_git_phase(const char *phase)
+void bg_git_phase(const char *phase, int network)
 {
-	if (in_child) {
-		snprintf(in_child->phase, sizeof(in_child->phase), "%s", phase);
+	if (!in_child) {
+		return;
+	}
+	snprintf(in_child->phase, sizeof(in_child->phase), "%s", phase);
+	if (!network) {
+		in_child->net_since = 0;
+	} else if (!in_child->net_since) {
+		in_child->net_since = bg_now_ms();  /* CLOCK_MONOTONIC: the parent reads the same clock */
 	}
 }
 
@@ -63,6 +69,8 @@ static void replay(const bg_logger *log, const bg_git_result *res)
 	}
 }
 
+static double local_bound_s(const bg_options *opt);
+
 /* The child: every signal blocked but the fatal ones and SIGALRM (its own
  * backstop should the parent vanish without PR_SET_PDEATHSIG firing), so
  * that no handler of the parent's (PHP's, Swoole's) ever runs here; it
@@ -82,7 +90,7 @@ static void child_main(pid_t parent, const bg_options *opt, bg_git_child_fn fn, 
 	sigdelset(&all, SIGABRT);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGALRM, SIG_DFL);
-	alarm((unsigned int) opt->command_timeout + 10);
+	alarm((unsigned int) local_bound_s(opt) + 10);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent) {
 		_exit(1);
@@ -110,14 +118,27 @@ static int child_gone(pid_t pid, int *status)
 
 typedef enum { ENDED, TIMED_OUT, STOPPED } wait_end;
 
-/* Waits until the child exits, the deadline passes or a stop is pending,
- * waking at least every 50 ms to ask. */
-static wait_end wait_child(pid_t pid, int pidfd, double deadline, int *status, int *sig)
+/* The child's local work (opening the cache, the clone, the checkout of a
+ * large tree) is no network wait: it is bounded by command_timeout or this,
+ * whichever is longer, so that a short command_timeout meant for the
+ * network does not cut a checkout. */
+#define BG_GIT_LOCAL_MIN_S 60.0
+
+static double local_bound_s(const bg_options *opt)
+{
+	return opt->command_timeout > BG_GIT_LOCAL_MIN_S ? opt->command_timeout : BG_GIT_LOCAL_MIN_S;
+}
+
+/* Waits until the child exits, a stop is pending, its current run of
+ * network phases has lasted net_ms (*net 1), or the whole has reached
+ * deadline (*net 0); waking at least every 50 ms to ask. */
+static wait_end wait_child(pid_t pid, int pidfd, const bg_git_result *res, double net_ms,
+	double deadline, int *status, int *sig, int *net)
 {
 	double pause = 0.2;
 
 	for (;;) {
-		double left;
+		double now, since, left;
 
 		if (child_gone(pid, status)) {
 			return ENDED;
@@ -125,8 +146,14 @@ static wait_end wait_child(pid_t pid, int pidfd, double deadline, int *status, i
 		if ((*sig = bg_stop_requested())) {
 			return STOPPED;
 		}
-		if ((left = deadline - bg_now_ms()) <= 0) {
+		now = bg_now_ms();
+		since = *(const volatile double *) &res->net_since;
+		if ((*net = since > 0 && now - since >= net_ms) || now >= deadline) {
 			return TIMED_OUT;
+		}
+		left = deadline - now;
+		if (since > 0 && since + net_ms - now < left) {
+			left = since + net_ms - now;
 		}
 		if (left > 50) {
 			left = 50;
@@ -273,8 +300,8 @@ int bg_git_child_run(const bg_options *opt, const bg_logger *log, const char *wh
 	const char *remote, bg_git_child_fn fn, void *arg, bg_git_result **out, bg_error *err)
 {
 	bg_git_result *res;
-	double deadline = bg_now_ms() + opt->command_timeout * 1000;
-	int cache_existed = cache_exists(opt), pidfd, status = 0, sig = 0;
+	double deadline = bg_now_ms() + local_bound_s(opt) * 1000;
+	int cache_existed = cache_exists(opt), pidfd, status = 0, sig = 0, net = 0;
 	pid_t parent = getpid(), pid;
 	wait_end end;
 
@@ -293,8 +320,8 @@ int bg_git_child_run(const bg_options *opt, const bg_logger *log, const char *wh
 	if (pid == 0) {
 		child_main(parent, opt, fn, arg, res);
 	}
-	pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
-	end = wait_child(pid, pidfd, deadline, &status, &sig);
+	pidfd = bg_pidfd_open(pid);
+	end = wait_child(pid, pidfd, res, opt->command_timeout * 1000, deadline, &status, &sig, &net);
 	if (end != ENDED) {
 		kill_child(pid, pidfd);
 	}
@@ -313,9 +340,13 @@ int bg_git_child_run(const bg_options *opt, const bg_logger *log, const char *wh
 	}
 	replay(log, res);
 	undo_child(opt, res, cache_existed);
-	if (end == TIMED_OUT) {
+	if (end == TIMED_OUT && net) {
 		bg_error_set(err, BG_ERR_GIT, "%s %s: timed out after %g s (command_timeout) during %s; "
 			"stopped", what, remote, opt->command_timeout, res->phase);
+	} else if (end == TIMED_OUT) {
+		bg_error_set(err, BG_ERR_GIT, "%s %s: not done within %g s (command_timeout, at least %g s "
+			"for local work) during %s; stopped", what, remote, local_bound_s(opt), BG_GIT_LOCAL_MIN_S,
+			res->phase);
 	} else if (end == STOPPED) {
 		bg_error_set(err, BG_ERR_GIT, "%s %s: interrupted by %s during %s", what, remote,
 			bg_stop_name(sig), res->phase);

@@ -40,6 +40,7 @@ typedef struct {
 	int rc;                   /* what the child's function returned */
 	bg_error err;             /* its error when rc < 0 */
 	char phase[64];           /* what it was doing last (bg_git_phase) */
+	double net_since;         /* bg_now_ms() when its current run of network phases began; 0 in a local one */
 	char sha[41];             /* results: check's head, */
 	int changed;
 	char rel_path[PATH_MAX];  /* a release directory the child made (removed if it is killed) */
@@ -63,7 +64,8 @@ int bg_git_child_run(const bg_options *opt, const bg_logger *log, const char *wh
 void bg_git_result_free(bg_git_result *res);
 
 /* In the child: what it is doing now ("connect and ref advertisement",
- * "pack transfer", "checkout"), named by a timeout. Nothing in the parent. */
-void bg_git_phase(const char *phase);
+ * "negotiation and pack transfer", "checkout"), named by a timeout, and
+ * whether it waits on the remote. Nothing in the parent. */
+void bg_git_phase(const char *phase, int network);
 
 #endif

@@ -167,13 +167,14 @@ int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 	proxy.type = GIT_PROXY_AUTO;
 	/* Detached: listing refs needs no local repository, so a check that
 	 * finds nothing new touches nothing on disk. */
-	bg_git_phase("connect and ref advertisement");
+	bg_git_phase("connect and ref advertisement", 1);
 	if (git_remote_create_detached(&remote, r->url) < 0
 		|| git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, &proxy, NULL) < 0
 		|| git_remote_ls(&refs, &n, remote) < 0) {
 		bg_git_fail(err, "cannot list the branches of %s (branch %s)", r->shown, r->opt->branch);
 		goto cleanup;
 	}
+	bg_git_phase("ref lookup", 0);
 	for (i = 0; i < n; i++) {
 		if (strcmp(refs[i]->name, r->refname) == 0) {
 			git_oid_cpy(head, &refs[i]->oid);
@@ -213,11 +214,11 @@ int bg_git_remote_fetch(const bg_git_remote *r, git_repository *repo, const bg_l
 	fo.update_fetchhead = 0;
 	/* git_remote_fetch()'s steps one by one, so that a timeout can say
 	 * which of them the remote stalled in. */
-	bg_git_phase("connect and ref advertisement");
+	bg_git_phase("connect and ref advertisement", 1);
 	if (git_remote_create_anonymous(&remote, repo, r->url) < 0
 		|| git_remote_connect(remote, GIT_DIRECTION_FETCH, &fo.callbacks, &fo.proxy_opts, NULL) < 0
-		|| (bg_git_phase("negotiation and pack transfer"), git_remote_download(remote, &refspecs, &fo)) < 0
-		|| (bg_git_phase("ref update"), git_remote_update_tips(remote, &fo.callbacks, 0,
+		|| (bg_git_phase("negotiation and pack transfer", 1), git_remote_download(remote, &refspecs, &fo)) < 0
+		|| (bg_git_phase("ref update", 0), git_remote_update_tips(remote, &fo.callbacks, 0,
 			GIT_REMOTE_DOWNLOAD_TAGS_NONE, "bluegreen: fetch")) < 0) {
 		bg_git_fail(err, "cannot fetch branch %s from %s", r->opt->branch, r->shown);
 		goto cleanup;

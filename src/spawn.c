@@ -113,6 +113,11 @@ static int pidfd_of(pid_t pid)
 #endif
 }
 
+int bg_pidfd_open(pid_t pid)
+{
+	return pidfd_of(pid);
+}
+
 /* glibc's sigfillset() leaves out the two real-time signals glibc uses itself
  * (32 and 33); posix_spawn then sets them to SIG_IGN in the child, and exec
  * keeps SIG_IGN. Setting their bits by hand makes posix_spawn reset them to

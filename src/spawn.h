@@ -62,6 +62,10 @@ void bg_child_kill_group(bg_child *child, double grace_ms, bg_exit *ex);
 /* Sleeps at most ms, waking early when the child exits (it is not reaped). */
 void bg_child_pause(const bg_child *child, double ms);
 
+/* A pidfd of pid (close-on-exec), readable once it has exited; -1 where
+ * the kernel, or valgrind, has no pidfd_open: then poll waitpid. */
+int bg_pidfd_open(pid_t pid);
+
 /* Forgets the child without waiting (a service left running). */
 void bg_child_release(bg_child *child);
 

@@ -1,5 +1,5 @@
 --TEST--
-A remote that accepts and never answers, or stalls mid-pack (git://, http://): check(), prepare() and deploy() end within command_timeout with a GitException naming the remote (masked), the phase and the timeout; the lock is free, the cache usable, no release dir left
+A remote that accepts and never answers (git://, http://, ssh://), or stalls mid-pack: check(), prepare() and deploy() end within command_timeout with a GitException naming the remote (masked), the phase and the timeout; the lock is free, the cache usable, no release dir left
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -42,6 +42,7 @@ $releases = fn () => array_values(array_filter(scandir("$box/releases"), fn ($d)
 echo "-- accepts, never answers\n";
 $try('git:// check', fn () => $releaser("git://127.0.0.1:$silent_port/remote.git")->check());
 $try('http:// check', fn () => $releaser("http://deploy:secret@127.0.0.1:$silent_port/remote.git")->check());
+$try('ssh:// check', fn () => $releaser("ssh://git@127.0.0.1:$silent_port/remote.git")->check());
 echo "-- answers the first line of the ref advertisement, then nothing\n";
 $try('http:// check', fn () => $releaser("http://127.0.0.1:$http_port/remote.git")->check());
 
@@ -87,6 +88,8 @@ bg_rmrf($box);
 git:// check: BlueGreen\GitException: check of branch master on git://127.0.0.1:SILENT/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
   within command_timeout + 1 s: true
 http:// check: BlueGreen\GitException: check of branch master on http://deploy:***@127.0.0.1:SILENT/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
+  within command_timeout + 1 s: true
+ssh:// check: BlueGreen\GitException: check of branch master on ssh://git@127.0.0.1:SILENT/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
   within command_timeout + 1 s: true
 -- answers the first line of the ref advertisement, then nothing
 http:// check: BlueGreen\GitException: check of branch master on http://127.0.0.1:HTTP/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
