@@ -311,7 +311,7 @@ int bg_git_child_run(const bg_options *opt, const bg_logger *log, const char *wh
 		return bg_error_sys(err, BG_ERR_GIT, "%s %s: cannot map memory for the git process", what, remote);
 	}
 	memset(res, 0, sizeof(*res));
-	copy_str(res->phase, sizeof(res->phase), "start");
+	copy_str(res->phase, sizeof(res->phase), "setup");
 	pid = fork();
 	if (pid < 0) {
 		munmap(res, sizeof(*res));
