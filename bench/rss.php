@@ -78,7 +78,7 @@ if (array_intersect(['git'], $kinds)) {
 }
 if (array_intersect(['http'], $kinds)) {
     putenv("GIT_PROJECT_ROOT=$box");
-    $servers[] = [bg_start_server([PHP_BINARY, '-n', '-S', "127.0.0.1:$http_port", __DIR__ . '/git_http_router.php'],
+    $servers[] = [bg_start_server([PHP_BINARY, '-n', '-S', "127.0.0.1:$http_port", __DIR__ . '/../tests/fixtures/git_http_router.php'],
         $http_port, "$box/http.pid"), "$box/http.pid"];
     $urls['http'] = "http://127.0.0.1:$http_port/remote.git";
 }
