@@ -1,5 +1,5 @@
 --TEST--
-bin/bluegreen run exits within a second of SIGTERM mid-fetch (a remote that never answers) and mid-build (`sleep 30`): the git process and the build step gone, no release dir left, the commit not marked failed, and the next run deploys it
+bin/bluegreen run exits within a second of SIGTERM mid-fetch (a remote that never answers), mid-build (`sleep 30`) and mid-start (health 500): the git process and the build step gone, no release dir left, the commit not marked failed, and the next run deploys it
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -46,7 +46,7 @@ $stop_in = function (string $label, array $options, callable $ready) use ($box, 
     echo "  its step's processes gone: ", var_export(bg_wait_for(fn () => !array_filter($step, 'bg_pid_alive'), 1), true), "\n";
     foreach (explode("\n", $n(bg_cli_stderr($child))) as $line) {
         if (str_contains($line, 'SIGTERM')) {
-            echo "  $line\n";
+            echo '  ', preg_replace('/; start command .*/', '; ...', $line), "\n";
         }
     }
 };
@@ -71,6 +71,13 @@ echo "v2 deployed: ", var_export(bg_wait_for(fn () => str_contains(bg_cli_stderr
 posix_kill($child['pid'], SIGTERM);
 echo "exit ", var_export(bg_wait_exit($child, 10), true), "\n";
 proc_close($child['proc']);
+
+echo "-- mid-start: v3 answers its health check with 500, so start waits\n";
+$shas['v3'] = bg_app_commit($scene, 'v3', ['HEALTH_STATUS' => "500\n"]);
+$stop_in('start', ['build' => []],
+    fn (int $pid, string $err) => str_contains($err, '[info] start: command') ? bg_socket_holders($scene['a']) : []);
+echo "nothing left on port A: ", var_export(bg_socket_holders($scene['a']) === [], true), ", nginx answers ",
+    $n(bg_answer($scene['listen'])), "\n";
 
 bg_stop_server($silent, "$box/stall.pid");
 bg_scene_stop($scene);
@@ -104,3 +111,11 @@ nginx answers version=v1 port=A
 -- the next run deploys v2
 v2 deployed: true, nginx answers version=v2 port=B
 exit 0
+-- mid-start: v3 answers its health check with 500, so start waits
+start: in progress: true
+  exit 0 within a second: true
+  its step's processes gone: true
+  [info] run: checking master of origin every 1 s until SIGTERM or SIGINT
+  [warning] deploy: v3 failed at start: start of release-UTC-v3 on port A failed: interrupted by SIGTERM while waiting for it to be healthy; ...
+  [info] run: SIGTERM received; stopping
+nothing left on port A: true, nginx answers version=v2 port=B
