@@ -98,11 +98,11 @@ static int make_tree(const bg_git_remote *remote, const git_oid *oid, const char
 	int rc = -1;
 
 	bg_git_phase("clone of the cache", 0);
-	if (clone_cache(remote->opt, dir, &repo, err) == 0
-		&& (bg_git_phase("checkout", 0), 1)
-		&& bg_git_checkout_commit(repo, oid, remote->refname, err) == 0
-		&& set_origin(repo, remote, err) == 0) {
-		rc = 0;
+	if (clone_cache(remote->opt, dir, &repo, err) == 0) {
+		bg_git_phase("checkout", 0);
+		if (bg_git_checkout_commit(repo, oid, remote->refname, err) == 0 && set_origin(repo, remote, err) == 0) {
+			rc = 0;
+		}
 	}
 	git_repository_free(repo);
 	return rc;
