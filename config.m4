@@ -26,7 +26,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
     src/release.c src/spawn.c src/proc.c src/netaddr.c src/probe.c src/sockdiag.c src/url.c"
   dnl git: check() and prepare()
   bluegreen_core="$bluegreen_core src/git.c src/git_util.c src/git_callbacks.c src/known_hosts.c \
-    src/git_remote.c src/git_cache.c src/git_release.c src/git_checkout.c src/git_submodule.c \
+    src/git_remote.c src/git_cache.c src/git_release.c src/git_checkout.c src/git_submodule.c src/git_child.c \
     src/prepare.c src/release_shared.c src/release_build.c"
   dnl services: ports(), start(), stop()
   bluegreen_core="$bluegreen_core src/portfile.c src/service.c src/service_start.c src/service_stop.c"

@@ -12,8 +12,9 @@
  *   what prepare() received over the wire (from its fetch log lines).
  *
  * Wall and CPU times are medians of RUNS runs (default 20 for check, a
- * quarter of that for prepare); CPU is user+system of this process (check,
- * prepare) or of the git children (the seed's commands, git clone).
+ * quarter of that for prepare); CPU is user+system of this process and of
+ * its git child (check, prepare), or of the git children (the seed's
+ * commands, git clone).
  * Everything is made under /tmp/bluegreen-bench and removed at the end.
  */
 if (!extension_loaded('bluegreen')) {
@@ -47,14 +48,20 @@ function rmrf(string $path): void
     }
 }
 
-/** CPU seconds used so far by this process (0) or its reaped children (1). */
+/**
+ * CPU seconds used so far by this process (0), its reaped children (1), or
+ * both (2): check() and prepare() run libgit2 in a forked child, reaped.
+ */
 function cpu(int $who): float
 {
+    if ($who === 2) {
+        return cpu(0) + cpu(1);
+    }
     $u = getrusage($who);
     return $u['ru_utime.tv_sec'] + $u['ru_utime.tv_usec'] / 1e6 + $u['ru_stime.tv_sec'] + $u['ru_stime.tv_usec'] / 1e6;
 }
 
-/** [wall, CPU] seconds of one call of $fn; CPU of this process (0) or of its children (1). */
+/** [wall, CPU] seconds of one call of $fn; CPU as cpu($who) counts it. */
 function timed(int $who, callable $fn): array
 {
     $c = cpu($who);
@@ -106,7 +113,7 @@ $r = new BlueGreen\Releaser([
 // --- check() on an unchanged remote vs the seed's pair -------------------------
 $samples = [];
 for ($i = 0; $i < $runs; $i++) {
-    $samples[] = timed(0, function () use ($r) {
+    $samples[] = timed(2, function () use ($r) {
         if ($r->check() !== null) {
             throw new RuntimeException('the remote was expected unchanged');
         }
@@ -135,7 +142,7 @@ $prepRuns = max(3, intdiv($runs, 4));
 // which would favour whichever side ran second.
 $made = $prep = $clone = [];
 for ($i = 0; $i < $prepRuns; $i++) {
-    $prep[] = timed(0, function () use ($r, $sha, &$made) {
+    $prep[] = timed(2, function () use ($r, $sha, &$made) {
         $made[] = $r->prepare($sha)->path;
     });
     $clone[] = timed(1, function () use ($box, $sha, $i) {

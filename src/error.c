@@ -10,6 +10,7 @@ void bg_error_clear(bg_error *err)
 	err->sys_errno = 0;
 	err->git_klass = 0;
 	err->logged = 0;
+	err->stopped = 0;
 	err->msg[0] = '\0';
 }
 
@@ -19,6 +20,7 @@ int bg_error_vset(bg_error *err, bg_code code, const char *fmt, va_list ap)
 	err->sys_errno = 0;
 	err->git_klass = 0;
 	err->logged = 0;
+	err->stopped = 0;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	return -1;
 }

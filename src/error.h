@@ -29,6 +29,7 @@ typedef struct {
 	int sys_errno;  /* errno at the failure, 0 if none */
 	int git_klass;  /* libgit2 error class, 0 if none */
 	int logged;     /* already reported to the log: callers need not again */
+	int stopped;    /* SIGTERM/SIGINT that cut the operation short (bg_stop_requested), 0 if none */
 	char msg[BG_ERROR_MSG_MAX];
 } bg_error;
 

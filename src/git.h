@@ -23,7 +23,9 @@ int bg_git_branch_name_valid(const char *branch);
  * that lists its refs, and nothing is fetched or written. A moved one is
  * fetched into the cache; *changed is then 1 and new_sha holds its head,
  * and old..new with its diff stat is logged. Fails with BG_ERR_GIT, and
- * then leaves the disk as it was. */
+ * then leaves the disk as it was. The libgit2 work runs in the git child
+ * (git_child.h), bounded by command_timeout and by a stop request; only an
+ * unchanged remote on this machine is listed in-process. */
 int bg_git_check(const bg_options *opt, const bg_logger *log, const char *live_commit,
 	char new_sha[41], int *changed, bg_error *err);
 
@@ -31,7 +33,7 @@ int bg_git_check(const bg_options *opt, const bg_logger *log, const char *live_c
  * exactly commit_spec (a full or unambiguous short sha, else BG_ERR_VALUE)
  * whose origin is the real remote: a hardlinked local clone of the cache,
  * which fetches only when it lacks the commit. Fills out; on failure
- * removes the directory. */
+ * removes the directory. Runs in the git child, as bg_git_check(). */
 int bg_git_release_checkout(const bg_options *opt, const bg_logger *log, const char *commit_spec,
 	bg_release *out, bg_error *err);
 

@@ -1,4 +1,5 @@
 #include "git_callbacks.h"
+#include "git_child.h"
 #include "known_hosts.h"
 #include "log.h"
 #include "url.h"
@@ -103,13 +104,16 @@ static int past_deadline(bg_git_session *s)
 static int transfer_progress(const git_indexer_progress *stats, void *payload)
 {
 	(void) stats;
+	bg_git_phase("negotiation and pack transfer", 1);
 	return past_deadline(payload);
 }
 
+/* The server's "Counting objects..." lines: it is making the pack. */
 static int sideband_progress(const char *text, int len, void *payload)
 {
 	(void) text;
 	(void) len;
+	bg_git_phase("negotiation and pack transfer", 1);
 	return past_deadline(payload);
 }
 

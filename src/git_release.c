@@ -3,12 +3,14 @@
 #include "fs.h"
 #include "git_cache.h"
 #include "git_checkout.h"
+#include "git_child.h"
 #include "git_remote.h"
 #include "git_submodule.h"
 #include "git_util.h"
 #include "strv.h"
 
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,11 +98,13 @@ static int make_tree(const bg_git_remote *remote, const git_oid *oid, const char
 	git_repository *repo = NULL;
 	int rc = -1;
 
-	if (clone_cache(remote->opt, dir, &repo, err) == 0
-		&& bg_git_checkout_commit(repo, oid, remote->refname, err) == 0
-		&& set_origin(repo, remote, err) == 0
-		&& bg_git_submodules_checkout(remote->opt, log, repo, remote->url, err) == 0) {
-		rc = 0;
+	bg_git_phase("clone of the cache", 0);
+	if (clone_cache(remote->opt, dir, &repo, err) == 0) {
+		bg_git_phase("checkout", 0);
+		if (bg_git_checkout_commit(repo, oid, remote->refname, err) == 0 && set_origin(repo, remote, err) == 0
+			&& bg_git_submodules_checkout(remote->opt, log, repo, remote->url, err) == 0) {
+			rc = 0;
+		}
 	}
 	git_repository_free(repo);
 	return rc;
@@ -116,44 +120,84 @@ static void log_clone(const bg_logger *log, const bg_release *out, double t0)
 		out->commit, out->path, took);
 }
 
-int bg_git_release_checkout(const bg_options *opt, const bg_logger *log, const char *commit_spec,
-	bg_release *out, bg_error *err)
+typedef struct {
+	const bg_options *opt;
+	const char *commit_spec;
+} checkout_arg;
+
+/* The checkout itself, in the git child: the commit found in the cache (or
+ * fetched), the release directory made (its path handed back at once, so
+ * that the parent removes it should this child be killed), the tree
+ * written. */
+static int checkout_in_child(void *data, bg_git_result *res, const bg_logger *log, bg_error *err)
 {
+	const checkout_arg *a = data;
+	const bg_options *opt = a->opt;
 	bg_git_remote remote;
+	bg_release out;
 	git_repository *cache = NULL;
 	git_oid oid;
 	double t0 = bg_now_ms();
 	int created = 0, rc = -1;
 
-	bg_release_init(out);
-	if (bg_git_check_sha_spec(commit_spec, err) < 0) {
-		return -1;
-	}
+	bg_release_init(&out);
 	if (bg_git_remote_resolve(opt, &remote, err) < 0) {
 		return -1;
 	}
 	if (bg_git_cache_open(opt, &cache, &created, err) < 0
-		|| resolve_commit(&remote, cache, commit_spec, &oid, log, err) < 0) {
+		|| resolve_commit(&remote, cache, a->commit_spec, &oid, log, err) < 0) {
 		goto cleanup;
 	}
-	git_oid_tostr(out->commit, sizeof(out->commit), &oid);
-	if (bg_release_dir_create(opt->releases_dir, out, err) < 0) {
+	git_oid_tostr(out.commit, sizeof(out.commit), &oid);
+	if (bg_release_dir_create(opt->releases_dir, &out, err) < 0) {
 		goto cleanup;
 	}
-	if (make_tree(&remote, &oid, out->path, log, err) < 0) {
-		bg_rm_rf(out->path);
+	snprintf(res->rel_path, sizeof(res->rel_path), "%s", out.path);
+	if (make_tree(&remote, &oid, out.path, log, err) < 0) {
+		bg_rm_rf(out.path);
+		res->rel_path[0] = '\0';
 		goto cleanup;
 	}
-	log_clone(log, out, t0);
+	memcpy(res->rel_commit, out.commit, sizeof(res->rel_commit));
+	res->rel_created_at = out.created_at;
+	log_clone(log, &out, t0);
 	rc = 0;
 
 cleanup:
 	if (cache) {
 		bg_git_cache_close(opt, cache, rc < 0 && created);
 	}
-	if (rc < 0) {
-		bg_release_free(out);
+	bg_release_free(&out);
+	bg_git_remote_free(&remote);
+	return rc;
+}
+
+int bg_git_release_checkout(const bg_options *opt, const bg_logger *log, const char *commit_spec,
+	bg_release *out, bg_error *err)
+{
+	checkout_arg arg = { opt, commit_spec };
+	bg_git_remote remote;
+	bg_git_result *res = NULL;
+	char *what;
+	int rc;
+
+	bg_release_init(out);
+	if (bg_git_check_sha_spec(commit_spec, err) < 0 || bg_git_remote_resolve(opt, &remote, err) < 0) {
+		return -1;
 	}
+	what = bg_asprintf("prepare of %s from", commit_spec);
+	rc = what ? bg_git_child_run(opt, log, what, remote.shown, checkout_in_child, &arg, &res, err)
+		: bg_error_sys(err, BG_ERR_GIT, "prepare");
+	if (rc == 0) {
+		memcpy(out->commit, res->rel_commit, sizeof(out->commit));
+		out->created_at = res->rel_created_at;
+		if (!(out->path = strdup(res->rel_path))) {
+			bg_rm_rf(res->rel_path);
+			rc = bg_error_sys(err, BG_ERR_SYSTEM, "prepare");
+		}
+	}
+	bg_git_result_free(res);
+	free(what);
 	bg_git_remote_free(&remote);
 	return rc;
 }

@@ -1,5 +1,6 @@
 #include "git_remote.h"
 #include "git_callbacks.h"
+#include "git_child.h"
 #include "git_util.h"
 #include "strv.h"
 #include "url.h"
@@ -14,29 +15,87 @@ static int is_remote_name(const char *s)
 	return bg_url_kind_of(s) == BG_URL_LOCAL && s[0] != '/' && s[0] != '.' && s[0] != '~';
 }
 
-/* The URL of remote `name` in root's repository. */
+/* Whether config key `name` is url.<base>.insteadof; *base then points
+ * into it, *len its length. Section and variable names come lowercased. */
+static int insteadof_key(const char *name, const char **base, size_t *len)
+{
+	static const char tail[] = ".insteadof";
+	size_t n = strlen(name), t = sizeof(tail) - 1;
+
+	if (n <= 4 + t || strncmp(name, "url.", 4) != 0 || strcmp(name + n - t, tail) != 0) {
+		return 0;
+	}
+	*base = name + 4;
+	*len = n - 4 - t;
+	return 1;
+}
+
+/* url with git's url.<base>.insteadOf applied: the longest matching
+ * prefix is replaced by its base. Done here over a plain iterator because
+ * libgit2's own (in git_remote_lookup) matches config keys with a regex
+ * whose match data Debian 12's libgit2 1.5.1 leaks on every miss. */
+static char *apply_insteadof(git_config *cfg, const char *url)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	char *best = NULL;
+	size_t best_len = 0;
+
+	if (git_config_iterator_new(&it, cfg) < 0) {
+		git_error_clear();
+		return strdup(url);
+	}
+	while (git_config_next(&e, it) == 0) {
+		const char *base;
+		size_t base_len, n = e->value ? strlen(e->value) : 0;
+
+		if (n > best_len && insteadof_key(e->name, &base, &base_len) && strncmp(url, e->value, n) == 0) {
+			free(best);
+			best = bg_asprintf("%.*s%s", (int) base_len, base, url + n);
+			best_len = n;
+		}
+	}
+	git_error_clear();
+	git_config_iterator_free(it);
+	return best ? best : strdup(url);
+}
+
+/* The URL of remote `name` in root's repository, read from its config
+ * (remote.<name>.url, then insteadOf) without git_remote_lookup, which
+ * leaks (see apply_insteadof): this runs on every tick. */
 static int url_of_name(const bg_options *opt, char **url, bg_error *err)
 {
 	git_repository *repo = NULL;
-	git_remote *remote = NULL;
+	git_config *cfg = NULL;
+	const char *raw = NULL;
+	char *key = bg_asprintf("remote.%s.url", opt->remote);
 	int rc = -1;
 
+	if (!key) {
+		return bg_error_sys(err, BG_ERR_GIT, "remote \"%s\"", opt->remote);
+	}
 	if (git_repository_open(&repo, opt->root) < 0) {
 		bg_git_fail(err, "remote \"%s\" names a remote of root, but root %s is not a git checkout",
 			opt->remote, opt->root);
 		goto cleanup;
 	}
-	if (git_remote_lookup(&remote, repo, opt->remote) < 0 || !git_remote_url(remote)) {
-		bg_git_fail(err, "remote \"%s\" is not configured in %s (give `remote` as a URL or path instead)",
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		bg_git_fail(err, "cannot read the config of %s", opt->root);
+		goto cleanup;
+	}
+	if (git_config_get_string(&raw, cfg, key) < 0 || !*raw) {
+		git_error_clear();
+		bg_error_set(err, BG_ERR_GIT, "remote \"%s\" is not configured in %s (give `remote` as a URL or path instead)",
 			opt->remote, opt->root);
 		goto cleanup;
 	}
-	*url = strdup(git_remote_url(remote));
+	*url = apply_insteadof(cfg, raw);
 	rc = *url ? 0 : bg_error_sys(err, BG_ERR_GIT, "remote \"%s\"", opt->remote);
 
 cleanup:
-	git_remote_free(remote);
+	git_config_free(cfg);
 	git_repository_free(repo);
+	free(key);
 	return rc;
 }
 
@@ -108,12 +167,14 @@ int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 	proxy.type = GIT_PROXY_AUTO;
 	/* Detached: listing refs needs no local repository, so a check that
 	 * finds nothing new touches nothing on disk. */
+	bg_git_phase("connect and ref advertisement", 1);
 	if (git_remote_create_detached(&remote, r->url) < 0
 		|| git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, &proxy, NULL) < 0
 		|| git_remote_ls(&refs, &n, remote) < 0) {
 		bg_git_fail(err, "cannot list the branches of %s (branch %s)", r->shown, r->opt->branch);
 		goto cleanup;
 	}
+	bg_git_phase("ref lookup", 0);
 	for (i = 0; i < n; i++) {
 		if (strcmp(refs[i]->name, r->refname) == 0) {
 			git_oid_cpy(head, &refs[i]->oid);
@@ -151,11 +212,18 @@ int bg_git_remote_fetch(const bg_git_remote *r, git_repository *repo, const bg_l
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	fo.update_fetchhead = 0;
+	/* git_remote_fetch()'s steps one by one, so that a timeout can say
+	 * which of them the remote stalled in. */
+	bg_git_phase("connect and ref advertisement", 1);
 	if (git_remote_create_anonymous(&remote, repo, r->url) < 0
-		|| git_remote_fetch(remote, &refspecs, &fo, "bluegreen: fetch") < 0) {
+		|| git_remote_connect(remote, GIT_DIRECTION_FETCH, &fo.callbacks, &fo.proxy_opts, NULL) < 0
+		|| (bg_git_phase("negotiation and pack transfer", 1), git_remote_download(remote, &refspecs, &fo)) < 0
+		|| (bg_git_phase("ref update", 0), git_remote_update_tips(remote, &fo.callbacks, 0,
+			GIT_REMOTE_DOWNLOAD_TAGS_NONE, "bluegreen: fetch")) < 0) {
 		bg_git_fail(err, "cannot fetch branch %s from %s", r->opt->branch, r->shown);
 		goto cleanup;
 	}
+	git_remote_disconnect(remote);
 	stats = git_remote_stats(remote);
 	ctx.duration_ms = bg_now_ms() - t0;
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);

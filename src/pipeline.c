@@ -73,7 +73,13 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 	bg_log_ctx ctx = { p->st.deploy.step, bg_now_ms() - p->step_t0, commit[0] ? commit : NULL, 0 };
 	char why[128];
 
-	if (bg_pipeline_environment_failed(p, err, why, sizeof(why))) {
+	if (err->stopped) {
+		/* Cut short by the operator's SIGTERM: not the commit's fault, so it
+		 * is not marked failed and the next run deploys it. */
+		bg_log_with(&p->r->log, BG_LOG_WARNING, &ctx, "deploy: %.7s failed at %s: %s", commit[0] ? commit : "?",
+			p->st.deploy.step, err->msg);
+		bg_state_fail(&p->st, NULL, p->st.deploy.step, err->msg);
+	} else if (bg_pipeline_environment_failed(p, err, why, sizeof(why))) {
 		bg_pipeline_retry_later(p, commit, why, err);
 	} else {
 		bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.7s failed at %s: %s", commit[0] ? commit : "?",
@@ -502,7 +508,8 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 	if (err.code == BG_ERR_LOCK) {
 		bg_log(&r->log, BG_LOG_DEBUG, "tick: %s", err.msg);
 	} else if (!err.logged) {
-		bg_log(&r->log, BG_LOG_ERROR, "tick: %s error: %s", bg_code_name(err.code), err.msg);
+		bg_log(&r->log, err.stopped ? BG_LOG_WARNING : BG_LOG_ERROR, "tick: %s error: %s",
+			bg_code_name(err.code), err.msg);
 	}
 }
 

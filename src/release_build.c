@@ -49,6 +49,7 @@ static void fail_step(const bg_options *opt, const bg_release *rel, int n, int c
 	}
 	bg_error_set(err, BG_ERR_BUILD, "build step %d/%d `%s` did not succeed in %s: %s; its last lines:\n%s\n"
 		"(all its output: %s)", n, count, cmd, rel->path, how, *res->tail ? res->tail : "(none)", output);
+	err->stopped = res->exit.kind == BG_EXIT_STOPPED ? res->exit.code : 0;
 	/* The output may quote a URL with its credentials (composer does). */
 	bg_url_mask_error(err);
 }
@@ -66,7 +67,7 @@ static int run_step(const bg_options *opt, const bg_release *rel, const bg_logge
 		bg_error_sys(err, BG_ERR_BUILD, "build step %d", n);
 		goto cleanup;
 	}
-	if (bg_run(&so, opt->command_timeout * 1000, output, &res, err) < 0) {
+	if (bg_run_stoppable(&so, opt->command_timeout * 1000, output, &res, err) < 0) {
 		bg_url_mask_error(err);
 		goto cleanup;
 	}

@@ -69,15 +69,21 @@ void bg_releaser_wait_old_workers_until(bg_releaser *r, int port, double deadlin
 	bg_log_ctx ctx = { "drain", -1, NULL, port };
 	double t0 = bg_now_ms();
 	char took[32];
-	int left;
+	int left, sig = 0;
 
 	if (sw->from != port || sw->old_workers.n == 0) {
 		return;
 	}
-	left = bg_proc_wait_gone(&sw->old_workers, deadline > t0 ? deadline - t0 : 0);
+	/* In slices, so that a stop request (SIGTERM) cuts the drain short. */
+	while ((left = bg_proc_wait_gone(&sw->old_workers, 50)) > 0
+		&& bg_now_ms() < deadline && !(sig = bg_stop_requested())) {
+	}
 	ctx.duration_ms = bg_now_ms() - t0;
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	if (left) {
+	if (left && sig) {
+		bg_log_with(&r->log, BG_LOG_WARNING, &ctx, "drain: %s received; %d old nginx worker(s) still "
+			"running after %s, going on", bg_stop_name(sig), left, took);
+	} else if (left) {
 		bg_log_with(&r->log, BG_LOG_WARNING, &ctx, "drain: %d old nginx worker(s) still running after %s "
 			"(drain_timeout); going on", left, took);
 	} else {

@@ -33,6 +33,7 @@ typedef struct {
 	char *output;            /* its output file */
 	long output_from;        /* where this attempt's output starts in it */
 	unsigned long long since;/* process start times from here are its own */
+	int stopped;             /* the stop request (SIGTERM/SIGINT) that ended the wait */
 } start_attempt;
 
 static int refuse_live_port(const bg_options *opt, int port, bg_error *err)
@@ -228,6 +229,11 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 		if (run == 0) {
 			pause = pause < 250 ? pause * 1.5 : 250;
 		}
+		if ((a->stopped = bg_stop_requested())) {
+			snprintf(why, size, "interrupted by %s while waiting for it to be healthy",
+				bg_stop_name(a->stopped));
+			return -1;
+		}
 	}
 }
 
@@ -332,6 +338,7 @@ static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel
 	}
 	if (wait_healthy(opt, port, &a, why, sizeof(why)) < 0) {
 		start_failure(opt, rel, port, &a, why, err);
+		err->stopped = a.stopped;
 		undo_start(opt, log, port, &a);
 		goto cleanup;
 	}

@@ -35,11 +35,18 @@ void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int por
 	bg_log_ctx ctx = { "drain", -1, NULL, port };
 	char took[32];
 	bg_error err;
-	int count = 0;
+	int count = 0, sig = 0;
 
-	while (bg_proc_established(opt->host, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline) {
-		bg_sleep_ms(pause < deadline - bg_now_ms() ? pause : deadline - bg_now_ms());
+	/* A stop request cuts the drain short: the switch is done, and the
+	 * deploy finishes (the old service stopped) rather than waits. */
+	while (bg_proc_established(opt->host, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline
+		&& !(sig = bg_sleep_unless_stopped(pause < deadline - bg_now_ms() ? pause : deadline - bg_now_ms()))) {
 		pause = pause < 200 ? pause * 2 : 200;
+	}
+	if (sig && count > 0) {
+		bg_log_with(log, BG_LOG_WARNING, &ctx, "drain: %s received; %d connection(s) still open on port %d, "
+			"stopping it now", bg_stop_name(sig), count, port);
+		return;
 	}
 	ctx.duration_ms = bg_now_ms() - t0;
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);

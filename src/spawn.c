@@ -120,6 +120,11 @@ static int pidfd_of(pid_t pid)
 #endif
 }
 
+int bg_pidfd_open(pid_t pid)
+{
+	return pidfd_of(pid);
+}
+
 /* glibc's sigfillset() leaves out the two real-time signals glibc uses itself
  * (32 and 33); posix_spawn then sets them to SIG_IGN in the child, and exec
  * keeps SIG_IGN. Setting their bits by hand makes posix_spawn reset them to
@@ -298,6 +303,24 @@ void bg_child_wait(bg_child *c, double timeout_ms, bg_exit *ex)
 	}
 }
 
+void bg_child_wait_stoppable(bg_child *c, double timeout_ms, bg_exit *ex)
+{
+	double deadline = bg_now_ms() + timeout_ms;
+
+	for (;;) {
+		double left = deadline - bg_now_ms();
+
+		bg_child_wait(c, left < 50 ? left : 50, ex);
+		if (ex->kind != BG_EXIT_TIMEOUT || left <= 50) {
+			return;
+		}
+		if ((ex->code = bg_stop_requested())) {
+			ex->kind = BG_EXIT_STOPPED;
+			return;
+		}
+	}
+}
+
 void bg_child_kill_group(bg_child *c, double grace_ms, bg_exit *ex)
 {
 	bg_exit leader;
@@ -341,6 +364,9 @@ void bg_exit_describe(const bg_exit *ex, char *buf, unsigned long size)
 		break;
 	case BG_EXIT_TIMEOUT:
 		snprintf(buf, size, "timed out");
+		break;
+	case BG_EXIT_STOPPED:
+		snprintf(buf, size, "interrupted by %s; its process group was killed", bg_stop_name(ex->code));
 		break;
 	}
 }
@@ -494,8 +520,8 @@ void bg_run_log_left(const bg_logger *log, const char *what, const bg_run_result
 	}
 }
 
-int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
-	bg_run_result *res, bg_error *err)
+static int run_to_end(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err, int stoppable)
 {
 	bg_spawn_opts o = *opts;
 	bg_child child;
@@ -524,8 +550,12 @@ int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path
 		free(env);
 		return -1;
 	}
-	bg_child_wait(&child, timeout_ms, &res->exit);
-	if (res->exit.kind == BG_EXIT_TIMEOUT) {
+	if (stoppable) {
+		bg_child_wait_stoppable(&child, timeout_ms, &res->exit);
+	} else {
+		bg_child_wait(&child, timeout_ms, &res->exit);
+	}
+	if (res->exit.kind == BG_EXIT_TIMEOUT || res->exit.kind == BG_EXIT_STOPPED) {
 		bg_exit ignored;
 
 		bg_child_kill_group(&child, BG_KILL_GRACE_MS, &ignored);
@@ -539,4 +569,16 @@ int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path
 	close(fd);
 	free(env);
 	return 0;
+}
+
+int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err)
+{
+	return run_to_end(opts, timeout_ms, output_path, res, err, 0);
+}
+
+int bg_run_stoppable(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err)
+{
+	return run_to_end(opts, timeout_ms, output_path, res, err, 1);
 }

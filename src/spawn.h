@@ -35,7 +35,8 @@ typedef enum {
 	BG_EXIT_CODE,          /* exited: code is the exit status */
 	BG_EXIT_SIGNAL,        /* killed: code is the signal */
 	BG_EXIT_UNKNOWN,       /* gone, but reaped by someone else (ECHILD) */
-	BG_EXIT_TIMEOUT        /* still running when the wait ended */
+	BG_EXIT_TIMEOUT,       /* still running when the wait ended */
+	BG_EXIT_STOPPED        /* still running when a stop was requested: code is the signal */
 } bg_exit_kind;
 
 typedef struct {
@@ -50,6 +51,10 @@ int bg_spawn(const bg_spawn_opts *opts, bg_child *child, bg_error *err);
  * so that no event loop (Swoole's) gets to reap it first. */
 void bg_child_wait(bg_child *child, double timeout_ms, bg_exit *ex);
 
+/* bg_child_wait that also ends, with BG_EXIT_STOPPED, within 50 ms of a
+ * stop request (bg_stop_requested). */
+void bg_child_wait_stoppable(bg_child *child, double timeout_ms, bg_exit *ex);
+
 /* Stops the child's process group (or session): SIGTERM, up to grace_ms for
  * the leader to exit, then SIGKILL to the group. Fills ex with how the leader
  * ended. */
@@ -57,6 +62,10 @@ void bg_child_kill_group(bg_child *child, double grace_ms, bg_exit *ex);
 
 /* Sleeps at most ms, waking early when the child exits (it is not reaped). */
 void bg_child_pause(const bg_child *child, double ms);
+
+/* A pidfd of pid (close-on-exec), readable once it has exited; -1 where
+ * the kernel, or valgrind, has no pidfd_open: then poll waitpid. */
+int bg_pidfd_open(pid_t pid);
 
 /* Forgets the child without waiting (a service left running). */
 void bg_child_release(bg_child *child);
@@ -92,6 +101,12 @@ int bg_run(const bg_spawn_opts *opts, double timeout_ms, const char *output_path
 
 /* A warning naming what the command (`what`) left running, if anything. */
 void bg_run_log_left(const bg_logger *log, const char *what, const bg_run_result *res);
+/* bg_run that a stop request (bg_stop_requested) also ends, within 50 ms,
+ * as a timeout does (res->exit BG_EXIT_STOPPED, its group stopped): for
+ * the steps a stopping releaser undoes (build steps), never for those it
+ * must finish (nginx's test and reload). */
+int bg_run_stoppable(const bg_spawn_opts *opts, double timeout_ms, const char *output_path,
+	bg_run_result *res, bg_error *err);
 
 /* Writes "==> <UTC time> $ <command>   (in <cwd>)" to fd: one line before each
  * command, so that an output file shared by several commands reads as a log. */

@@ -88,7 +88,7 @@ BlueGreen\GitException: cannot list the branches of git://127.0.0.1:%d/remote.gi
 BlueGreen\GitException: cannot list the branches of BOX/empty (branch master): could not find repository from 'BOX/empty'
   disk unchanged
 -- a remote name root does not have
-BlueGreen\GitException: remote "upstream" is not configured in BOX/releases/app (give `remote` as a URL or path instead): remote 'upstream' does not exist
+BlueGreen\GitException: remote "upstream" is not configured in BOX/releases/app (give `remote` as a URL or path instead)
   disk unchanged
 -- root is not a checkout
 BlueGreen\GitException: cannot read the live commit (root): cannot read the HEAD of BOX/releases/app: could not find repository from 'BOX/releases/app'
