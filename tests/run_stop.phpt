@@ -91,13 +91,13 @@ bg_nginx_stop((int) @file_get_contents("$box/ngx/nginx.pid"));
 bg_kill_dir($box);
 bg_rmrf($box);
 ?>
---EXPECT--
+--EXPECTF--
 -- mid-fetch: the remote accepts and never answers
 fetch: in progress: true
   exit 0 within a second: true
   its step's processes gone: true
   [info] run: checking master of git://127.0.0.1:SILENT/remote.git every 1 s until SIGTERM or SIGINT
-  [warning] tick: git error: check of branch master on git://127.0.0.1:SILENT/remote.git: interrupted by SIGTERM during connect and ref advertisement
+  [warning] tick: git error: check of branch master on git://127.0.0.1:SILENT/remote.git: interrupted by SIGTERM during %s
   [info] run: SIGTERM received; stopping
 -- mid-build: v2's build step is `sleep 30`
 build: in progress: true
