@@ -11,7 +11,8 @@
  * /srv/app/bluegreen-standalone.php with the options file beside it
  * (easyswoole/bluegreen.php, copied to /srv/app/bluegreen.php; the path can
  * be given in BLUEGREEN_CONFIG). Outside the service EASYSWOOLE_ROOT is not
- * defined: the options' `root` is then the first checkout, or BLUEGREEN_ROOT.
+ * defined: the options' `root` is then BLUEGREEN_ROOT (the unit sets it to
+ * the first checkout), else the directory the options file is in.
  *
  * Log lines go where the options' `log` says; a wrong option stops it here
  * with the reason and exit status 1, and systemd does not restart it for a

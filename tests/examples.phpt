@@ -1,5 +1,5 @@
 --TEST--
-examples/: every PHP file lints; the options file makes a Releaser in a sandbox; the EasySwoole wiring and standalone.php tick; the nginx configs pass nginx -t; the systemd unit verifies
+examples/: every PHP file lints; the nginx configs pass nginx -t as given under a prefix; the options file makes a Releaser with no path edited; the EasySwoole wiring ticks, and refuses a missing argument by name; standalone.php ticks; the systemd unit verifies
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -27,57 +27,44 @@ foreach ($files as $file) {
     echo $n($file), ': ', $res['exit'] === 0 ? 'ok' : $n($res['output']), "\n";
 }
 
-echo "-- the nginx configs, as they would be installed, pass nginx -t\n";
-// The seed's layout: nginx.conf, servers/es-release.conf and mime.types in
-// one directory; its absolute paths moved into the sandbox, nothing else changed.
+echo "-- the nginx configs, copied as README.md says, pass nginx -t with nothing changed\n";
+// The layout of the three steps: BOX plays /srv/app, nginx's prefix BOX/nginx.
 $ngx = "$box/nginx";
-@mkdir("$ngx/servers", 0755, true);
+@mkdir("$ngx/conf/servers", 0755, true);
 @mkdir("$ngx/logs", 0755, true);
-@mkdir("$ngx/tmp", 0755, true);
-$paths = ['/run/nginx.pid' => "$ngx/nginx.pid", '/var/log/nginx/' => "$ngx/logs/"];
-$main = strtr(file_get_contents("$ex/easyswoole/nginx.conf"), $paths);
-// Debian's nginx keeps request bodies and proxy buffers under /var/lib/nginx.
-$temp = '';
-foreach (['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as $t) {
-    $temp .= "    {$t}_temp_path $ngx/tmp/$t;\n";
-}
-$main = preg_replace('/^http \{\n/m', "http {\n$temp", $main, 1);
-file_put_contents("$ngx/nginx.conf", $main);
-file_put_contents("$ngx/servers/es-release.conf", strtr(file_get_contents("$ex/easyswoole/es-release.conf"), $paths));
-copy('/etc/nginx/mime.types', "$ngx/mime.types");
-foreach (["$ngx/nginx.conf", "$ngx/servers/es-release.conf"] as $conf) {
+copy("$ex/easyswoole/nginx.conf", "$ngx/conf/nginx.conf");
+copy("$ex/easyswoole/es-release.conf", "$ngx/conf/servers/es-release.conf");
+foreach (["$ngx/conf/nginx.conf", "$ngx/conf/servers/es-release.conf"] as $conf) {
     $directives = preg_replace('/#.*$/m', '', file_get_contents($conf));
-    preg_match_all('#(?<![\w.$])/(?:run|var|usr|etc|srv|tmp)/\S*#', str_replace($box, 'BOX', $directives), $m);
-    echo basename($conf), ': no path outside the sandbox: ', var_export($m[0] === [], true), "\n";
+    preg_match_all('#(?<![\w.$])/(?:run|var|usr|etc|srv|tmp)/\S*#', $directives, $m);
+    echo basename($conf), ': no absolute path: ', var_export($m[0] === [], true),
+        ', no mime.types: ', var_export(!str_contains($directives, 'mime.types'), true),
+        ', listens on: ', preg_match_all('/^\s*listen\s+([^;]+);/m', $directives, $l) ? implode(' ', $l[1]) : 'nothing', "\n";
 }
 echo 'es-release.conf proxies to the upstream: ',
     var_export(str_contains(file_get_contents("$ex/easyswoole/es-release.conf"), 'proxy_pass http://easyswoole.relase.com;'), true), "\n";
-$res = bg_run([bg_nginx_binary(), '-t', '-q', '-p', "$ngx/", '-c', "$ngx/nginx.conf"], $box);
+$res = bg_run([bg_nginx_binary(), '-t', '-q', '-p', "$ngx/", '-c', 'conf/nginx.conf'], $box);
 echo 'nginx -t: exit ', $res['exit'], $res['output'] === '' ? '' : ': ' . $n($res['output']), "\n";
 
-echo "-- easyswoole/bluegreen.php with real paths: the fixture app and that nginx.conf\n";
+echo "-- easyswoole/bluegreen.php at the root of the first release, paths from its place: the fixture app and that nginx\n";
 $first = bg_app_copy("$box/releases/first");
-putenv("BLUEGREEN_ROOT=$first");
-putenv("BLUEGREEN_NGINX_CONF=$ngx/nginx.conf");
-putenv("BLUEGREEN_NGINX_MAIN_CONF=$ngx/nginx.conf");
-$options = require "$ex/easyswoole/bluegreen.php";
-echo 'an array: ', var_export(is_array($options), true), "\n";
+copy("$ex/easyswoole/bluegreen.php", "$first/bluegreen.php");
+$options = (static fn () => require "$first/bluegreen.php")();
+echo 'an array: ', var_export(is_array($options), true), ', port_files: ', json_encode($options['port_files']), "\n";
 $r = new BlueGreen\Releaser($options);
 ob_start();
 var_dump($r);
 $dump = ob_get_clean();
-foreach (['root', 'releases_dir', 'conf', 'main_conf', 'upstream', 'log'] as $key) {
+foreach (['root', 'releases_dir', 'conf', 'prefix', 'main_conf', 'upstream', 'log'] as $key) {
     preg_match('/\["' . $key . '"\]=>\n\s*string\(\d+\) "([^"]*)"/', $dump, $m);
     echo "$key: ", $n($m[1] ?? 'not shown'), "\n";
 }
 $ports = $r->ports();
 echo 'ports(): nginx points to 9501, idle ', $ports['idle'], "\n";
-putenv('BLUEGREEN_ROOT');
 
 echo "-- the EasySwoole wiring: EasySwooleEvent registers Release, whose run() ticks, then sleeps 30 s\n";
 // As the service would run it: the options file at the project's root, root
 // from EASYSWOOLE_ROOT; EasySwoole and Swoole stood in for.
-copy("$ex/easyswoole/bluegreen.php", "$first/bluegreen.php");
 define('EASYSWOOLE_ROOT', $first);
 require __DIR__ . '/fixtures/easyswoole_stubs.php';
 require "$ex/easyswoole/App/Release/Release.php";
@@ -97,12 +84,26 @@ try {
 }
 $log = "$box/releases/bluegreen.log";
 echo 'tick() logged to releases_dir/bluegreen.log: ', var_export(str_contains((string) @file_get_contents($log), ' tick: '), true), "\n";
+// The seed's registration, a name and no options file: refused by name.
+try {
+    new App\Release\Release('bluegreen');
+    echo "new Release('bluegreen'): accepted\n";
+} catch (Throwable $e) {
+    echo "new Release('bluegreen'): ", get_class($e), ': ', $e->getMessage(), "\n";
+}
+// An options file that is not there: said once, run() returns, the service serves on.
+$c = new EasySwoole\Component\Process\Config();
+$c->setArg("$first/missing.php");
+$errlog = "$box/php-error.log";
+ini_set('error_log', $errlog);
+(new App\Release\Release($c))->__start();
+echo 'a missing options file: ', $n(trim(preg_replace('/^\[[^]]*\] /m', '', (string) @file_get_contents($errlog)))), "\n";
+ini_restore('error_log');
 
 echo "-- standalone.php: run() until SIGTERM\n";
 @unlink($log);
 $child = bg_spawn([PHP_BINARY, '-n', '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$ex/standalone.php"],
-    $box, null, ['BLUEGREEN_CONFIG' => "$ex/easyswoole/bluegreen.php", 'BLUEGREEN_ROOT' => $first,
-        'BLUEGREEN_NGINX_CONF' => "$ngx/nginx.conf", 'BLUEGREEN_NGINX_MAIN_CONF' => "$ngx/nginx.conf"] + getenv());
+    $box, null, ['BLUEGREEN_CONFIG' => "$ex/easyswoole/bluegreen.php", 'BLUEGREEN_ROOT' => $first] + getenv());
 $ticked = bg_wait_for(fn () => str_contains((string) @file_get_contents($log), ' tick: '), 20);
 echo 'ticked: ', var_export($ticked, true), "\n";
 proc_terminate($child['proc'], 15); // SIGTERM; no posix needed (make test runs with -n)
@@ -141,22 +142,24 @@ bg_rmrf(bg_sandbox_path('examples'));
 EX/demo/demo.php: ok
 EX/demo/load.php: ok
 EX/demo/releaser.php: ok
+EX/easyswoole/App/HttpController/Health.php: ok
 EX/easyswoole/App/Release/Release.php: ok
 EX/easyswoole/EasySwooleEvent.php: ok
 EX/easyswoole/bluegreen.php: ok
 EX/easyswoole/dev.php: ok
 EX/standalone.php: ok
--- the nginx configs, as they would be installed, pass nginx -t
-nginx.conf: no path outside the sandbox: true
-es-release.conf: no path outside the sandbox: true
+-- the nginx configs, copied as README.md says, pass nginx -t with nothing changed
+nginx.conf: no absolute path: true, no mime.types: true, listens on: nothing
+es-release.conf: no absolute path: true, no mime.types: true, listens on: 127.0.0.1:8080
 es-release.conf proxies to the upstream: true
 nginx -t: exit 0
--- easyswoole/bluegreen.php with real paths: the fixture app and that nginx.conf
-an array: true
+-- easyswoole/bluegreen.php at the root of the first release, paths from its place: the fixture app and that nginx
+an array: true, port_files: []
 root: BOX/releases/first
 releases_dir: BOX/releases
-conf: BOX/nginx/nginx.conf
-main_conf: BOX/nginx/nginx.conf
+conf: BOX/nginx/conf/nginx.conf
+prefix: BOX/nginx
+main_conf: BOX/nginx/conf/nginx.conf
 upstream: easyswoole.relase.com
 log: BOX/releases/bluegreen.log
 ports(): nginx points to 9501, idle 9502
@@ -164,6 +167,8 @@ ports(): nginx points to 9501, idle 9502
 1 process: App\Release\Release, name bluegreen, group bluegreen, coroutine true, arg BOX/releases/first/bluegreen.php
 slept after a tick: 30 s
 tick() logged to releases_dir/bluegreen.log: true
+new Release('bluegreen'): InvalidArgumentException: App\Release\Release needs the options file as its argument, got null: register it as new Release($config) with $config->setArg(EASYSWOOLE_ROOT . '/bluegreen.php') (see EasySwooleEvent.php in bluegreen's examples)
+a missing options file: bluegreen: not deploying: options file BOX/releases/first/missing.php not found (the argument of new Release($config))
 -- standalone.php: run() until SIGTERM
 ticked: true
 exit on SIGTERM: 0, no output

@@ -2,7 +2,8 @@
 /*
  * EasySwoole's EasySwooleEvent.php (the 3.4+ template) with the seed's
  * process registration: the only change to the project besides
- * App/Release/Release.php, bluegreen.php and the port line in dev.php.
+ * App/Release/Release.php, App/HttpController/Health.php, bluegreen.php and
+ * the port line in dev.php.
  */
 
 namespace EasySwoole\EasySwoole;

@@ -3,10 +3,10 @@
  * EasySwoole's dev.php (the 3.6+ template), as bluegreen needs it.
  *
  * PORT: read from BLUEGREEN_PORT, which bluegreen sets for the start command
- * (and for `stop`); the literal when started by hand. bluegreen also sets
- * that literal to the release's port (option `port_files`: every number of
- * the pair in this file, comments included), so either way works. Write the
- * port nowhere else here.
+ * (and for `stop`); the literal when started by hand (the first release).
+ * So bluegreen.php sets `port_files => []`: no release's dev.php is rewritten,
+ * and each stays exactly as git checked it out. (With a plain `'PORT' => 9501`
+ * instead, `port_files => ['dev.php']` sets the number per release.)
  *
  * TEMP_DIR: leave it null (ROOT/Temp), so that each release has its own.
  * The pid file ({mode}.pid, pid.pid before 3.6), the bridge socket and the

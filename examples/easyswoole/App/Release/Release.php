@@ -4,8 +4,9 @@
  * same go() + while (true) + Coroutine::sleep(30) loop, around one call.
  *
  * Registered in EasySwooleEvent::mainServerCreate (EasySwooleEvent.php beside
- * this directory), with the options file as its argument. Every release runs
- * one; the lock under releases_dir/.bluegreen/ lets one deploy at a time.
+ * this directory) as new Release($config), $config's arg being the options
+ * file: the one way, as README.md shows it. Every release runs one; the lock
+ * under releases_dir/.bluegreen/ lets one deploy at a time.
  */
 
 namespace App\Release;
@@ -19,9 +20,32 @@ class Release extends AbstractProcess
     /** Seconds between two polls of the branch, as in the seed. */
     private const INTERVAL = 30;
 
+    /**
+     * new Release($config), $config an EasySwoole\Component\Process\Config
+     * whose arg is the options file. Registered without it (the seed's
+     * `new Relase('Es-relase')`: a name, no arg), the service does not start:
+     * this says what to pass, where the process would only have failed later
+     * on an empty path.
+     */
+    public function __construct(...$args)
+    {
+        parent::__construct(...$args);
+        $file = $this->getConfig()->getArg();
+        if (!is_string($file) || $file === '') {
+            throw new \InvalidArgumentException(static::class . ' needs the options file as its argument, got '
+                . get_debug_type($file) . ': register it as new Release($config) with '
+                . "\$config->setArg(EASYSWOOLE_ROOT . '/bluegreen.php') (see EasySwooleEvent.php in bluegreen's examples)");
+        }
+    }
+
     /** @param string $arg the options file (bluegreen.php at the project's root) */
     protected function run($arg)
     {
+        if (!is_file($arg)) {
+            // require would end this process with a fatal error, over and over.
+            error_log("bluegreen: not deploying: options file $arg not found (the argument of new Release(\$config))");
+            return;
+        }
         try {
             $releaser = new Releaser(require $arg);
         } catch (\Throwable $e) {
