@@ -198,6 +198,10 @@ static zend_result read_relpaths(zval *zv, const char *key, char ***out)
 		}
 		bg_strv_push(&paths, p);
 	} ZEND_HASH_FOREACH_END();
+	if (!paths && !(paths = calloc(1, sizeof(char *)))) {
+		/* [] given must stay an empty list: NULL means "the default" (<mode>.php). */
+		return fail_value("Option \"%s\": out of memory", key);
+	}
 	bg_strv_free(*out);
 	*out = paths;
 	return SUCCESS;

@@ -336,11 +336,7 @@ static int still_healthy(bg_pipeline *p, int port, char *why, size_t size)
 	if (bg_service_healthy(opt, port, &res)) {
 		return 0;
 	}
-	if (res.status) {
-		snprintf(why, size, "GET %s answered HTTP %d", opt->health_path, res.status);
-	} else {
-		snprintf(why, size, "%s", res.error[0] ? res.error : "no answer");
-	}
+	bg_health_describe(opt, &res, why, size);
 	return -1;
 }
 

@@ -46,7 +46,11 @@ int bg_service_healthy(const bg_options *opt, int port, bg_probe_result *res)
 
 void bg_health_describe(const bg_options *opt, const bg_probe_result *res, char *buf, size_t size)
 {
-	if (res->status) {
+	if (res->status == 404) {
+		/* A stock EasySwoole app has no /health: say what to change. */
+		snprintf(buf, size, "GET %s answered HTTP 404 (the release has no route for %s: add one, or set "
+			"the option health.path to a path it answers, e.g. '/')", opt->health_path, opt->health_path);
+	} else if (res->status) {
 		snprintf(buf, size, "GET %s answered HTTP %d", opt->health_path, res->status);
 	} else {
 		snprintf(buf, size, "%s", res->error[0] ? res->error : "no answer");

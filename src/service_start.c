@@ -264,7 +264,7 @@ static void undo_start(const bg_options *opt, const bg_logger *log, int port, st
 static void start_failure(const bg_options *opt, const bg_release *rel, int port, const start_attempt *a,
 	const char *why, bg_error *err)
 {
-	char cmd_state[256], tail[1536];
+	char cmd_state[256], tail[1536], last[512] = "none";
 	char *cmd = bg_strv_join(a->argv);
 	int fd = open(a->output, O_RDONLY | O_CLOEXEC);
 
@@ -280,11 +280,10 @@ static void start_failure(const bg_options *opt, const bg_release *rel, int port
 	}
 	bg_error_set(err, BG_ERR_START, "start of %s on port %d failed: %s; start command `%s`: %s; ",
 		bg_layout_basename(rel->path), port, why, cmd ? cmd : "?", cmd_state);
-	if (a->last.status) {
-		bg_error_append(err, "last health check: GET %s answered HTTP %d", opt->health_path, a->last.status);
-	} else {
-		bg_error_append(err, "last health check: %s", a->last.error[0] ? a->last.error : "none");
+	if (a->last.status || a->last.error[0]) {
+		bg_health_describe(opt, &a->last, last, sizeof(last));
 	}
+	bg_error_append(err, "last health check: %s", last);
 	bg_error_append(err, "; output (%s):\n%s", a->output, tail[0] ? tail : "(none)");
 	free(cmd);
 }

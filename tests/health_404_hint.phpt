@@ -2,8 +2,6 @@
 A health check answered 404 (a stock EasySwoole app has no /health): the start's error names the path asked and the option that changes it
 --EXTENSIONS--
 bluegreen
---XFAIL--
-the message says "GET /health answered HTTP 404" but not how to change the path: src/service_start.c start_failure (and bg_health_describe in src/service.c) to add the hint
 --FILE--
 <?php
 require __DIR__ . '/inc/deploy.inc';

@@ -2,8 +2,6 @@
 port_files => [] (dev.php reading BLUEGREEN_PORT, as examples/easyswoole does): no file of the release is rewritten, its tracked files stay as git checked them out
 --EXTENSIONS--
 bluegreen
---XFAIL--
-options.c reads an empty port_files list as not given (read_relpaths leaves NULL), and the defaults then add <mode>.php: dev.php is rewritten
 --FILE--
 <?php
 require __DIR__ . '/inc/deploy.inc';
