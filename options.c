@@ -11,9 +11,9 @@
 #include "main/php_globals.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "src/strv.h"
-#include "src/git.h"
-#include "src/fs.h"
+#include "base/strv.h"
+#include "git/git.h"
+#include "base/fs.h"
 
 #include <arpa/inet.h>
 #include <limits.h>

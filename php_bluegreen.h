@@ -7,11 +7,11 @@
 #define PHP_BLUEGREEN_H
 
 #include "php.h"
-#include "src/error.h"
-#include "src/options.h"
-#include "src/log.h"
-#include "src/release.h"
-#include "src/releaser.h"
+#include "base/error.h"
+#include "base/options.h"
+#include "base/log.h"
+#include "layout/release.h"
+#include "pipeline/releaser.h"
 
 extern zend_module_entry bluegreen_module_entry;
 #define phpext_bluegreen_ptr &bluegreen_module_entry

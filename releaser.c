@@ -6,10 +6,10 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "src/git.h"
-#include "src/prepare.h"
-#include "src/service.h"
-#include "src/url.h"
+#include "git/git.h"
+#include "release/prepare.h"
+#include "service/service.h"
+#include "git/url.h"
 
 static zend_object_handlers releaser_handlers;
 

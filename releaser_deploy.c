@@ -7,7 +7,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "src/pipeline.h"
+#include "pipeline/pipeline.h"
 
 /* A released Release or null. */
 static void return_release(zval *return_value, bg_release *rel, int deployed)

@@ -38,6 +38,38 @@ if grep -rlE '#include *["<](php|zend|Zend/)' src/; then
 	exit 1
 fi
 
+# The core's folders and the arrows between them (README, Layout): a folder
+# includes only its own headers and those of the folders below it, each
+# named from src/ ("base/error.h").
+declare -A allowed=(
+	[base]="base"
+	[sys]="base sys"
+	[layout]="base sys layout"
+	[git]="base sys layout git"
+	[app]="base sys app"
+	[nginx]="base sys nginx"
+	[release]="base sys layout git app release"
+	[service]="base sys layout app nginx service"
+	[pipeline]="base sys layout git app release nginx service pipeline"
+)
+bad=$(for f in $(find src -name "*.[ch]" | sort); do
+	from=${f#src/}
+	from=${from%%/*}
+	[ -n "${allowed[$from]:-}" ] || { echo "$f: not in a folder tests/run.sh knows"; continue; }
+	grep -n '^#include "' "$f" | while IFS= read -r line; do
+		to=$(printf '%s' "$line" | sed -n 's/^[0-9]*:#include "\([a-z_]*\)\/[a-z_]*\.h".*/\1/p')
+		case " ${allowed[$from]} " in
+		*" ${to:-?} "*) ;;
+		*) echo "$f:$line";;
+		esac
+	done
+done)
+if [ -n "$bad" ]; then
+	printf '%s\n' "$bad" >&2
+	echo "tests/run.sh: the includes above break src/'s layout (README, Layout: which folder may include which, as \"folder/file.h\")" >&2
+	exit 1
+fi
+
 # run-tests.php writes, then deletes, <test>.sh beside each test: a test
 # named like one of our scripts would delete it.
 for script in $(git ls-files 'tests/*.sh' 2>/dev/null || echo tests/run.sh tests/fuzz.sh); do
@@ -63,7 +95,7 @@ phpt_split "$@"
 # follow: the tests' own preg_* calls run without it there.
 # valgrind's default (--leak-check=summary) prints nothing for a leak, and a
 # test passes: every definitely lost block is shown, and is an error (PHP's
-# own still-reachable caches are not). The git child (src/git_child.c) is a
+# own still-reachable caches are not). The git child (src/git/git_child.c) is a
 # fork that ends with _exit, freeing nothing on purpose: its memory goes with
 # it, and only the process that lives on must not lose any.
 for arg in "${phpt_args[@]}"; do

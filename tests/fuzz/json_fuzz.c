@@ -16,7 +16,7 @@
  *     document that parses and that the writer reproduces byte for byte.
  * The checks use their own UTF-8 decoder and a POSIX regex for numbers, not
  * the module's code. */
-#include "../../src/json.h"
+#include "base/json.h"
 
 #include <regex.h>
 #include <stdint.h>

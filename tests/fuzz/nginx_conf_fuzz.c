@@ -9,7 +9,7 @@
  *   - the rewrite differs from the input only in those port digits;
  *   - the rewrite, parsed again, has the same entries, now at the new port,
  *     and rewriting it once more changes nothing. */
-#include "../../src/nginx_conf.h"
+#include "nginx/nginx_conf.h"
 
 #include <stdint.h>
 #include <stdio.h>
