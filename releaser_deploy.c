@@ -1,5 +1,5 @@
 /* BlueGreen\Releaser's pipeline methods: deploy(), tick(), rollback(),
- * status() and run(). Each calls one core function (src/pipeline.h). */
+ * status() and run(). Each calls one core function (src/pipeline/pipeline.h). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

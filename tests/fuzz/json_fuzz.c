@@ -1,4 +1,4 @@
-/* libFuzzer target for src/json.c; tests/fuzz.sh builds and runs it.
+/* libFuzzer target for src/base/json.c; tests/fuzz.sh builds and runs it.
  *
  * Each input is used three ways, and the properties checked are:
  *   - as a document: a failure is an error with the caller's code and a

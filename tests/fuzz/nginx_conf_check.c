@@ -1,4 +1,4 @@
-/* Exact-behaviour checks of src/nginx_conf.c, run by tests/fuzz.sh before the
+/* Exact-behaviour checks of src/nginx/nginx_conf.c, run by tests/fuzz.sh before the
  * fuzzer. Plain C: each case is a function; a failed expectation prints what
  * differs and marks the case failed. Ends with "nginx_conf: N passed, N failed". */
 #include "nginx/nginx_conf.h"

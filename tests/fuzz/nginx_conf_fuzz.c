@@ -1,4 +1,4 @@
-/* libFuzzer target for src/nginx_conf.c; tests/fuzz.sh builds and runs it.
+/* libFuzzer target for src/nginx/nginx_conf.c; tests/fuzz.sh builds and runs it.
  *
  * The whole input is the config, so the seed corpus is made of real files.
  * Each input is tried with a few fixed (upstream, host, ports, new port)
