@@ -170,7 +170,7 @@ cleanup:
 static void log_check(const bg_logger *log, const bg_options *opt, const git_oid *from,
 	const git_oid *to, const char *stat, double t0)
 {
-	char a[BG_SHORT_SHA + 1], b[BG_SHORT_SHA + 1], sha[GIT_OID_HEXSZ + 1], took[32];
+	char a[BG_SHORT_SHA_LEN + 1], b[BG_SHORT_SHA_LEN + 1], sha[GIT_OID_HEXSZ + 1], took[32];
 	bg_log_ctx ctx = { "check", bg_now_ms() - t0, sha, 0 };
 
 	bg_git_short(from, a);

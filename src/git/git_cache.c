@@ -1,4 +1,5 @@
 #include "git/git_cache.h"
+#include "layout/layout.h"
 #include "base/fs.h"
 #include "git/git_util.h"
 #include "base/strv.h"
@@ -9,7 +10,7 @@
 
 char *bg_git_cache_path(const bg_options *opt)
 {
-	return bg_asprintf("%s/.bluegreen/cache.git", opt->releases_dir);
+	return bg_layout_cache_path(opt);
 }
 
 static int cache_create(const bg_options *opt, const char *path, git_repository **repo, bg_error *err)
@@ -84,7 +85,7 @@ void bg_git_cache_close(const bg_options *opt, git_repository *repo, int created
 	git_repository_free(repo);
 	if (created) {
 		char *path = bg_git_cache_path(opt);
-		char *dir = bg_asprintf("%s/.bluegreen", opt->releases_dir);
+		char *dir = bg_layout_own_dir(opt);
 
 		if (path) {
 			bg_rm_rf(path);

@@ -1,5 +1,5 @@
 /* bluegreen core: the cache — one bare repository per releases_dir,
- * releases_dir/.bluegreen/cache.git, that fetches the branch incrementally.
+ * the cache repository (layout.h: bg_layout_cache_path), that fetches the branch incrementally.
  * Every release is a local clone of it whose objects are hardlinks, so no
  * release downloads anything the cache already has. */
 #ifndef BG_GIT_CACHE_H
@@ -10,7 +10,7 @@
 
 #include <git2.h>
 
-/* releases_dir/.bluegreen/cache.git, malloc'd. */
+/* Where the cache is (bg_layout_cache_path), malloc'd. */
 char *bg_git_cache_path(const bg_options *opt);
 
 /* Opens the cache, creating it on first use (*created then 1), with HEAD

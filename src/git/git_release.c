@@ -1,5 +1,6 @@
 /* bg_git_release_checkout(): a release's working tree, made from the cache. */
 #include "git/git.h"
+#include "layout/layout.h"
 #include "base/fs.h"
 #include "git/git_cache.h"
 #include "git/git_checkout.h"
@@ -116,8 +117,8 @@ static void log_clone(const bg_logger *log, const bg_release *out, double t0)
 	char took[32];
 
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "prepare: cloned %.7s into %s, objects hardlinked from the cache (%s)",
-		out->commit, out->path, took);
+	bg_log_with(log, BG_LOG_INFO, &ctx, "prepare: cloned %.*s into %s, objects hardlinked from the cache (%s)",
+		BG_SHORT_SHA_LEN, out->commit, out->path, took);
 }
 
 typedef struct {
@@ -149,7 +150,7 @@ static int checkout_in_child(void *data, bg_git_result *res, const bg_logger *lo
 		goto cleanup;
 	}
 	git_oid_tostr(out.commit, sizeof(out.commit), &oid);
-	if (bg_release_dir_create(opt->releases_dir, &out, err) < 0) {
+	if (bg_layout_release_create(opt->releases_dir, &out, err) < 0) {
 		goto cleanup;
 	}
 	snprintf(res->rel_path, sizeof(res->rel_path), "%s", out.path);

@@ -1,4 +1,5 @@
 #include "git/git_submodule.h"
+#include "layout/layout.h"
 #include "base/clock.h"
 #include "base/fs.h"
 #include "git/git_checkout.h"
@@ -66,8 +67,8 @@ char *bg_git_submodule_url(const char *base, const char *url)
 	return out;
 }
 
-/* releases_dir/.bluegreen/submodules/<last part of the URL>-<hash of the
- * whole URL>.git: one cache per URL, recognizable by a person. */
+/* The cache of a submodule's URL (layout.h): named by the last part of the
+ * URL and a hash of the whole URL, one per URL, recognizable by a person. */
 static char *cache_path(const bg_options *opt, const char *url)
 {
 	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
@@ -89,8 +90,7 @@ static char *cache_path(const bg_options *opt, const char *url)
 		n -= 4;
 	}
 	name[n] = '\0';
-	return bg_asprintf("%s/.bluegreen/submodules/%s-%016llx.git", opt->releases_dir, n ? name : "repo",
-		(unsigned long long) h);
+	return bg_layout_submodule_cache_path(opt, n ? name : "repo", (unsigned long long) h);
 }
 
 /* The submodule's cache, made on first use (*created then 1). */

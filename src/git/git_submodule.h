@@ -1,6 +1,6 @@
 /* bluegreen core: a release's git submodules, checked out recursively at
  * the commits their superproject records. Each submodule URL has a bare
- * cache of its own, releases_dir/.bluegreen/submodules/<name>-<hash>.git,
+ * cache of its own, bg_layout_submodule_cache_path(),
  * which fetches (through bg_git_remote_fetch, as the release's cache does)
  * only when it lacks the recorded commit, and only what it lacks; the
  * submodule's tree is a local clone of it with hardlinked objects. */

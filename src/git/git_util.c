@@ -23,9 +23,9 @@ int bg_git_fail(bg_error *err, const char *fmt, ...)
 	return -1;
 }
 
-void bg_git_short(const git_oid *oid, char out[BG_SHORT_SHA + 1])
+void bg_git_short(const git_oid *oid, char out[BG_SHORT_SHA_LEN + 1])
 {
-	git_oid_tostr(out, BG_SHORT_SHA + 1, oid);
+	git_oid_tostr(out, BG_SHORT_SHA_LEN + 1, oid);
 }
 
 int bg_git_sha_spec_valid(const char *spec)

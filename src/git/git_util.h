@@ -3,6 +3,7 @@
 #define BG_GIT_UTIL_H
 
 #include "base/error.h"
+#include "layout/release.h"
 
 #include <git2.h>
 
@@ -10,9 +11,8 @@
  * libgit2's last error (if any), every URL in it masked. Returns -1. */
 int bg_git_fail(bg_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The 7-digit abbreviation that names a commit in log lines. */
-#define BG_SHORT_SHA 7
-void bg_git_short(const git_oid *oid, char out[BG_SHORT_SHA + 1]);
+/* The abbreviation that names a commit in log lines and release names. */
+void bg_git_short(const git_oid *oid, char out[BG_SHORT_SHA_LEN + 1]);
 
 /* Whether spec is 4 to 40 hex digits: a full or abbreviated sha. */
 int bg_git_sha_spec_valid(const char *spec);

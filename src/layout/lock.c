@@ -1,4 +1,5 @@
 #include "layout/lock.h"
+#include "layout/layout.h"
 #include "base/clock.h"
 #include "base/fs.h"
 #include "sys/proc.h"
@@ -30,10 +31,10 @@ static int lock_sys_error(bg_error *err, const char *what, const char *path)
 
 static char *lock_path(const bg_options *opt, bg_error *err)
 {
-	char *dir = bg_asprintf("%s/.bluegreen", opt->releases_dir), *path = NULL;
+	char *dir = bg_layout_own_dir(opt), *path = NULL;
 
 	if (dir && bg_mkdir_p(dir, 0755, BG_ERR_SYSTEM, err) == 0) {
-		path = bg_asprintf("%s/lock", dir);
+		path = bg_layout_lock_path(opt);
 	} else if (dir) {
 		errno = err->sys_errno;
 		lock_sys_error(err, "cannot make the directory of", dir);
@@ -61,7 +62,7 @@ static int alive(pid_t pid)
 	return pid > 0 && bg_proc_state_of(pid) == BG_PROC_ALIVE;
 }
 
-/* Who holds the lock fd is open on: the pid /proc/locks names (the kernel's
+/* Who holds the lock fd is open on: the pid the kernel's lock table names (its
  * own record, there as soon as the lock is taken), else the pid the holder
  * wrote into the file; 0 when neither names a live process. */
 static pid_t holder_of(int fd)
@@ -96,7 +97,7 @@ static int take(int fd, const char *path, bg_error *err)
 		}
 		if (tries == BG_LOCK_TRIES) {
 			return bg_error_set(err, BG_ERR_LOCK, "another deploy is running: %s is held, but its holder "
-				"could not be read (neither /proc/locks nor the pid in the file names a live process)", path);
+				"could not be read (neither " BG_PROC_LOCKS " nor the pid in the file names a live process)", path);
 		}
 		bg_sleep_ms(1);
 	}
@@ -123,7 +124,7 @@ int bg_lock_take(const bg_options *opt, bg_lock *lock, bg_error *err)
 	}
 	len = snprintf(pid, sizeof(pid), "%d\n", (int) getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t) len, 0) != len) {
-		/* The lock holds all the same; /proc/locks names its holder. */
+		/* The lock holds all the same; the kernel's lock table names its holder. */
 	}
 	free(path);
 	lock->fd = fd;
@@ -144,7 +145,7 @@ void bg_lock_release(bg_lock *lock)
 
 int bg_lock_holder(const bg_options *opt)
 {
-	char *path = bg_asprintf("%s/.bluegreen/lock", opt->releases_dir);
+	char *path = bg_layout_lock_path(opt);
 	struct stat st;
 	pid_t pid = -1;
 	int fd;
@@ -157,7 +158,7 @@ int bg_lock_holder(const bg_options *opt)
 	if (fd < 0) {
 		return 0;
 	}
-	/* /proc/locks answers without taking the lock, which a deploy starting
+	/* The kernel's lock table answers without taking the lock, which a deploy starting
 	 * now would find held; the shared lock is the way when it cannot. */
 	if (fstat(fd, &st) == 0) {
 		pid = bg_proc_flock_holder(st.st_dev, st.st_ino);

@@ -1,10 +1,10 @@
 /* bluegreen core: one deploy at a time per releases_dir.
  *
- * An flock on releases_dir/.bluegreen/lock, which the kernel releases when
+ * An flock on bg_layout_lock_path(), which the kernel releases when
  * the holder dies, however it dies: no stale lock to clean up by hand. Who
- * holds it is read from /proc/locks (the kernel's record, there from the
- * moment it is taken); the holder also writes its pid into the file, read
- * when /proc/locks names no live process. */
+ * holds it is read from the kernel's lock table (bg_proc_flock_holder, there
+ * from the moment it is taken); the holder also writes its pid into the
+ * file, read when the kernel's table names no live process. */
 #ifndef BG_LOCK_H
 #define BG_LOCK_H
 

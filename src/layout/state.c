@@ -1,4 +1,5 @@
 #include "layout/state.h"
+#include "layout/layout.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "base/strv.h"
@@ -40,7 +41,7 @@ void bg_state_free(bg_state *s)
 
 static char *state_path(const bg_options *opt)
 {
-	return bg_asprintf("%s/.bluegreen/state.json", opt->releases_dir);
+	return bg_layout_state_path(opt);
 }
 
 /* --- reading ---------------------------------------------------------------- */
@@ -402,7 +403,7 @@ int bg_state_save(const bg_options *opt, const bg_state *s, bg_error *err)
 
 	bg_jw_init(&w);
 	write_state(&w, s);
-	if (!path || !(dir = bg_asprintf("%s/.bluegreen", opt->releases_dir)) || bg_jw_finish(&w, &doc, &len) < 0) {
+	if (!path || !(dir = bg_layout_own_dir(opt)) || bg_jw_finish(&w, &doc, &len) < 0) {
 		bg_error_set(err, BG_ERR_SYSTEM, "out of memory writing the state");
 		goto cleanup;
 	}

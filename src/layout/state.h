@@ -1,5 +1,5 @@
 /* bluegreen core: what the releaser knows between runs, in
- * releases_dir/.bluegreen/state.json.
+ * state.json (bg_layout_state_path).
  *
  * Written atomically (bg_write_file_atomic) at every step of a deploy, so that
  * a releaser killed at any moment leaves a file that says where it was: the

@@ -87,19 +87,10 @@ static char *pid_file(const bg_options *opt, bg_error *err)
  * pid that now belongs to something else). */
 static int is_nginx(pid_t pid)
 {
-	char path[64], comm[32];
-	FILE *f;
-	int yes = 0;
+	char comm[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int) pid);
-	if (bg_proc_state_of(pid) != BG_PROC_ALIVE || !(f = fopen(path, "re"))) {
-		return 0;
-	}
-	if (fgets(comm, sizeof(comm), f)) {
-		yes = strncmp(comm, "nginx", 5) == 0;
-	}
-	fclose(f);
-	return yes;
+	return bg_proc_state_of(pid) == BG_PROC_ALIVE && bg_proc_comm(pid, comm, sizeof(comm)) == 0
+		&& strncmp(comm, "nginx", 5) == 0;
 }
 
 int bg_nginx_master(const bg_options *opt, pid_t *master, bg_error *err)

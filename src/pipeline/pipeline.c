@@ -76,13 +76,15 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 	if (err->stopped) {
 		/* Cut short by the operator's SIGTERM: not the commit's fault, so it
 		 * is not marked failed and the next run deploys it. */
-		bg_log_with(&p->r->log, BG_LOG_WARNING, &ctx, "deploy: %.7s failed at %s: %s", commit[0] ? commit : "?",
+		bg_log_with(&p->r->log, BG_LOG_WARNING, &ctx, "deploy: %.*s failed at %s: %s",
+			BG_SHORT_SHA_LEN, commit[0] ? commit : "?",
 			p->st.deploy.step, err->msg);
 		bg_state_fail(&p->st, NULL, p->st.deploy.step, err->msg);
 	} else if (bg_pipeline_environment_failed(p, err, why, sizeof(why))) {
 		bg_pipeline_retry_later(p, commit, why, err);
 	} else {
-		bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.7s failed at %s: %s", commit[0] ? commit : "?",
+		bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.*s failed at %s: %s",
+			BG_SHORT_SHA_LEN, commit[0] ? commit : "?",
 			p->st.deploy.step, err->msg);
 		bg_state_fail(&p->st, commit, p->st.deploy.step, err->msg);
 		bg_state_retry_clear(&p->st);
@@ -166,8 +168,8 @@ static int pick_commit(bg_pipeline *p, int from_tick, char sha[41], int *found, 
 	}
 	memcpy(p->st.checked_head, changed ? sha : p->live.commit, 41);
 	if (changed && from_tick && (failed = bg_state_failed(&p->st, sha))) {
-		bg_log(&p->r->log, BG_LOG_INFO, "tick: %.7s failed at %s before; it is not deployed again until "
-			"the branch moves (deploy('%s') forces it)", sha, failed->step, sha);
+		bg_log(&p->r->log, BG_LOG_INFO, "tick: %.*s failed at %s before; it is not deployed again until "
+			"the branch moves (deploy('%s') forces it)", BG_SHORT_SHA_LEN, sha, failed->step, sha);
 		changed = 0;
 	}
 	*found = changed;
@@ -291,8 +293,8 @@ static void finish(bg_pipeline *p, const char *verb)
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
 	save_or_log(p);
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "%s: %.7s live on port %d (%s in all: %s)", verb,
-		p->next.commit, p->next.port, took, p->timings);
+	bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "%s: %.*s live on port %d (%s in all: %s)", verb,
+		BG_SHORT_SHA_LEN, p->next.commit, p->next.port, took, p->timings);
 }
 
 /* The state's live and previous releases before a switch, to put back. */
@@ -517,7 +519,7 @@ int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)
 {
 	if (!p->st.previous.set) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "nothing to roll back to: no previous release is recorded "
-			"(%s/.bluegreen/state.json)", p->r->opt.releases_dir);
+			"(%s/" BG_LAYOUT_STATE_FILE ")", p->r->opt.releases_dir);
 	}
 	if (!bg_path_exists(p->st.previous.rel.path)) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "cannot roll back: the previous release %s is gone",

@@ -107,8 +107,8 @@ static int record_unhealthy(bg_pipeline *p, int port, const char *why, int liste
 	snprintf(p->st.unhealthy_why, sizeof(p->st.unhealthy_why), "%.255s", why);
 	save_or_log(p);
 	heal = heal_now(p, listening, now - p->st.unhealthy_since, next, sizeof(next));
-	bg_log(&p->r->log, BG_LOG_ERROR, "health: the live release %.7s (%s) on port %d, where nginx upstream \"%s\" "
-		"points, fails its health check: %s; down for %lld s; %s", p->live.commit,
+	bg_log(&p->r->log, BG_LOG_ERROR, "health: the live release %.*s (%s) on port %d, where nginx upstream \"%s\" "
+		"points, fails its health check: %s; down for %lld s; %s", BG_SHORT_SHA_LEN, p->live.commit,
 		bg_layout_basename(p->live.path), port, opt->nginx.upstream, why, now - p->st.unhealthy_since, next);
 	return heal;
 }
@@ -143,8 +143,8 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	*switched = 0;
 	if (bg_service_healthy(opt, port, &res)) {
 		if (p->st.unhealthy_since) {
-			bg_log(&p->r->log, BG_LOG_INFO, "health: the live release %.7s on port %d answers its health check "
-				"again, after failing it for %lld s", p->live.commit, port, (long long) time(NULL) - p->st.unhealthy_since);
+			bg_log(&p->r->log, BG_LOG_INFO, "health: the live release %.*s on port %d answers its health check "
+				"again, after failing it for %lld s", BG_SHORT_SHA_LEN, p->live.commit, port, (long long) time(NULL) - p->st.unhealthy_since);
 		}
 		healthy_again(p);
 		return;
@@ -159,13 +159,13 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	if (restart_live(p, port, listening, &e) == 0) {
 		ctx.duration_ms = bg_now_ms() - t0;
 		bg_format_duration(took, sizeof(took), ctx.duration_ms);
-		bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "heal: %.7s started again on port %d and healthy: nginx "
-			"serves it again (%s)", p->live.commit, port, took);
+		bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "heal: %.*s started again on port %d and healthy: nginx "
+			"serves it again (%s)", BG_SHORT_SHA_LEN, p->live.commit, port, took);
 		healthy_again(p);
 		return;
 	}
-	bg_log(&p->r->log, BG_LOG_ERROR, "heal: cannot start %.7s again on port %d: %s; trying the previous release",
-		p->live.commit, port, e.msg);
+	bg_log(&p->r->log, BG_LOG_ERROR, "heal: cannot start %.*s again on port %d: %s; trying the previous release",
+		BG_SHORT_SHA_LEN, p->live.commit, port, e.msg);
 	bg_error_clear(&e);
 	if (bg_pipeline_to_previous(p, "heal", &e) == 0) {
 		*switched = 1;

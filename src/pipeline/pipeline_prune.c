@@ -18,7 +18,7 @@ static int remove_release(const bg_options *opt, const char *path)
 	if (bg_rm_rf(path) < 0) {
 		return -1;
 	}
-	if ((log = bg_asprintf("%s/.bluegreen/logs/%s.log", opt->releases_dir, bg_layout_basename(path)))) {
+	if ((log = bg_layout_log_path(opt, path))) {
 		unlink(log);
 		free(log);
 	}

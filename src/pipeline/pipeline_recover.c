@@ -14,9 +14,6 @@
 #include "service/service_internal.h"
 #include "base/strv.h"
 
-#include <ctype.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +203,6 @@ static void stop_other_port(bg_pipeline *p, int live, double drain_deadline)
 
 /* --- what the interrupted deploy left behind ------------------------------------ */
 
-/* Whether /proc/PID/fdinfo/N says the descriptor was opened for writing. */
 /* Processes never taken for leftovers: this one and its ancestors (a
  * releaser inside a service), and the owners of the live port's socket. */
 static void spared(const bg_pipeline *p, int live, bg_pid_list *out)
@@ -235,33 +231,31 @@ static void spared(const bg_pipeline *p, int live, bg_pid_list *out)
  * other survives a process title written over the environment. */
 static void find_leftovers(const bg_pipeline *p, const char *release, int live, bg_pid_list *found)
 {
-	bg_pid_list spare = { NULL, 0 };
+	bg_pid_list spare = { NULL, 0 }, all = { NULL, 0 };
 	char *tag = bg_asprintf("BLUEGREEN_RELEASE=%s", release), *log;
 	struct stat st;
-	struct dirent *e;
 	bg_error ignored;
 	int have_log = 0;
-	DIR *d;
+	size_t i;
 
 	if ((log = bg_layout_output_log(&p->r->opt, release, BG_ERR_SYSTEM, &ignored))) {
 		have_log = stat(log, &st) == 0;
 		free(log);
 	}
 	spared(p, live, &spare);
-	if (tag && (d = opendir("/proc"))) {
-		while ((e = readdir(d))) {
-			pid_t pid = (pid_t) atoi(e->d_name);
+	if (tag && bg_proc_all(&all, &ignored) == 0) {
+		for (i = 0; i < all.n; i++) {
+			pid_t pid = all.pids[i];
 
-			if (!isdigit((unsigned char) e->d_name[0]) || bg_pid_list_has(&spare, pid)
-				|| bg_proc_state_of(pid) != BG_PROC_ALIVE) {
+			if (bg_pid_list_has(&spare, pid) || bg_proc_state_of(pid) != BG_PROC_ALIVE) {
 				continue;
 			}
 			if (bg_proc_environ_has(pid, tag) || (have_log && bg_proc_writes_file(pid, st.st_dev, st.st_ino))) {
 				bg_pid_list_add(found, pid);
 			}
 		}
-		closedir(d);
 	}
+	bg_pid_list_free(&all);
 	bg_pid_list_free(&spare);
 	free(tag);
 }
@@ -273,18 +267,9 @@ static void describe_pids(const bg_pid_list *pids, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (i = 0; i < pids->n && len < size; i++) {
-		char path[64], comm[64] = "?";
-		int fd;
-		ssize_t n;
+		char comm[64] = "?";
 
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int) pids->pids[i]);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-			if ((n = read(fd, comm, sizeof(comm) - 1)) > 0) {
-				comm[n] = '\0';
-				comm[strcspn(comm, "\n")] = '\0';
-			}
-			close(fd);
-		}
+		bg_proc_comm(pids->pids[i], comm, sizeof(comm));
 		len += (size_t) snprintf(buf + len, size - len, "%s%s (pid %d)", i ? ", " : "", comm, (int) pids->pids[i]);
 	}
 }
@@ -311,18 +296,14 @@ static void stop_leftovers(bg_pipeline *p, const char *release, int live)
  * (its name starts with its UTC creation time) for `commit` ("" for any). */
 static int made_since(const char *path, long long since, const char *commit)
 {
-	const char *name = bg_layout_basename(path);
-	char stamp[32];
-	time_t t = (time_t) since;
-	struct tm tm;
+	bg_release_name name;
+	char stamp[16];
 
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-	/* release-20261125T010203-abc1234[-N] */
-	if (strlen(name) < 31 || strncmp(name + 8, stamp, 15) < 0) {
+	bg_layout_stamp(since, stamp);
+	if (bg_layout_parse_release_name(path, &name) < 0 || strcmp(name.stamp, stamp) < 0) {
 		return 0;
 	}
-	return !commit[0] || strncmp(name + 24, commit, 7) == 0;
+	return !commit[0] || strncmp(name.sha, commit, BG_SHORT_SHA_LEN) == 0;
 }
 
 /* The release directories of the interrupted deploy: the one it recorded;
@@ -398,8 +379,8 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 		return finish_pending_stop(p) ? bg_state_save(opt, &p->st, err) : 0;
 	}
 	finish_pending_stop(p);
-	bg_log(&p->r->log, BG_LOG_WARNING, "recover: the deploy of %.7s by pid %d was interrupted at step %s; "
-		"reconciling", d->rel.commit[0] ? d->rel.commit : "?", d->pid, d->step);
+	bg_log(&p->r->log, BG_LOG_WARNING, "recover: the deploy of %.*s by pid %d was interrupted at step %s; "
+		"reconciling", BG_SHORT_SHA_LEN, d->rel.commit[0] ? d->rel.commit : "?", d->pid, d->step);
 	reload_nginx(p, &nginx_before);
 	/* One deadline for the whole drain: nginx's old processes, the last
 	 * switch's workers, the old port's connections. */
@@ -416,6 +397,7 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 	record_interruption(p, went_live);
 	bg_release_free(&d->rel);
 	memset(d, 0, sizeof(*d));
-	bg_log(&p->r->log, BG_LOG_INFO, "recover: live is %.7s on port %d", p->st.live.set ? p->st.live.rel.commit : "root", live);
+	bg_log(&p->r->log, BG_LOG_INFO, "recover: live is %.*s on port %d", BG_SHORT_SHA_LEN,
+		p->st.live.set ? p->st.live.rel.commit : "root", live);
 	return bg_state_save(opt, &p->st, err);
 }

@@ -92,8 +92,8 @@ void bg_pipeline_retry_later(bg_pipeline *p, const char *commit, const char *why
 	/* The last error says what happened; the failed commits stay as they were. */
 	bg_state_fail(&p->st, NULL, step, err->msg);
 	memcpy(p->st.last_error.commit, p->st.retry.commit, sizeof(p->st.retry.commit));
-	bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.7s failed at %s: %s; %s, which is not the commit's "
-		"fault: tick() tries again in %lld s (attempt %d)", commit[0] ? commit : "?", step, err->msg, why,
+	bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.*s failed at %s: %s; %s, which is not the commit's "
+		"fault: tick() tries again in %lld s (attempt %d)", BG_SHORT_SHA_LEN, commit[0] ? commit : "?", step, err->msg, why,
 		wait, p->st.retry.attempts);
 }
 
@@ -105,7 +105,7 @@ int bg_pipeline_retry_waits(bg_pipeline *p)
 	if (!r->reason || r->after <= now) {
 		return 0;
 	}
-	bg_log(&p->r->log, BG_LOG_DEBUG, "tick: the deploy of %.7s waits %lld s more before it is tried again (%s)",
-		r->commit[0] ? r->commit : "?", r->after - now, r->reason);
+	bg_log(&p->r->log, BG_LOG_DEBUG, "tick: the deploy of %.*s waits %lld s more before it is tried again (%s)",
+		BG_SHORT_SHA_LEN, r->commit[0] ? r->commit : "?", r->after - now, r->reason);
 	return 1;
 }

@@ -11,7 +11,6 @@
 #include "sys/spawn.h"
 #include "base/strv.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -58,46 +57,25 @@ static void close_own_copies(const bg_options *opt, int port)
 {
 	bg_inode_list inodes = { NULL, 0 };
 	bg_error ignored;
-	DIR *d;
-	struct dirent *e;
-	int null = -1;
+	int *fds = NULL, null = -1;
+	size_t n = 0, i;
 
-	if (bg_proc_listen_inodes(opt->host, port, &inodes, &ignored) < 0 || !(d = opendir("/proc/self/fd"))) {
-		bg_inode_list_free(&inodes);
-		return;
+	if (bg_proc_listen_inodes(opt->host, port, &inodes, &ignored) == 0) {
+		bg_proc_own_socket_fds(&inodes, &fds, &n);
 	}
-	while ((e = readdir(d))) {
-		char link[300], target[64];
-		unsigned long inode;
-		ssize_t n;
-		size_t i;
-		int fd = atoi(e->d_name);
-
-		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
-		if ((n = readlink(link, target, sizeof(target) - 1)) <= 0) {
-			continue;
+	for (i = 0; i < n; i++) {
+		if (null < 0) {
+			null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		}
-		target[n] = '\0';
-		if (sscanf(target, "socket:[%lu]", &inode) != 1) {
-			continue;
-		}
-		for (i = 0; i < inodes.n; i++) {
-			if (inode != inodes.inodes[i]) {
-				continue;
-			}
-			if (null < 0) {
-				null = open("/dev/null", O_RDWR | O_CLOEXEC);
-			}
-			/* dup3 keeps it close-on-exec whatever it was: it is nothing now. */
-			if (null < 0 || dup3(null, fd, O_CLOEXEC) < 0) {
-				close(fd);
-			}
+		/* dup3 keeps it close-on-exec whatever it was: it is nothing now. */
+		if (null < 0 || dup3(null, fds[i], O_CLOEXEC) < 0) {
+			close(fds[i]);
 		}
 	}
-	closedir(d);
 	if (null >= 0) {
 		close(null);
 	}
+	free(fds);
 	bg_inode_list_free(&inodes);
 }
 
@@ -180,9 +158,9 @@ void bg_pipeline_hand_off(bg_pipeline *p, int port, const char *release_dir)
 	/* Now, not by the next generation, which prunes only when it deploys:
 	 * the old release is the previous one, which prune keeps. */
 	bg_pipeline_prune(p);
-	bg_log(&p->r->log, BG_LOG_INFO, "deploy: %.7s is live on port %d; this releaser runs inside the service "
+	bg_log(&p->r->log, BG_LOG_INFO, "deploy: %.*s is live on port %d; this releaser runs inside the service "
 		"on port %d, which it now stops: the next generation's releaser confirms the stop (%s)",
-		p->next.commit, p->next.port, port, p->timings);
+		BG_SHORT_SHA_LEN, p->next.commit, p->next.port, port, p->timings);
 	h->done = 1;
 	h->port = port;
 	h->since = p->st.stop_pending_since;

@@ -13,7 +13,7 @@
  * release has a composer.json — each through bg_run (no shell, stdin
  * /dev/null, no inherited descriptor, command_timeout on its whole process
  * group) with BLUEGREEN_COMMIT and BLUEGREEN_RELEASE set. Their output goes
- * to releases_dir/.bluegreen/logs/<release>.log. The first step that does
+ * to the release's log (bg_layout_output_log). The first step that does
  * not exit 0 fails with BG_ERR_BUILD: the command, how it ended, and the
  * last lines it printed. */
 int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logger *log,

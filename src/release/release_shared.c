@@ -1,4 +1,5 @@
 #include "release/release_shared.h"
+#include "layout/layout.h"
 #include "base/fs.h"
 #include "base/strv.h"
 
@@ -96,7 +97,7 @@ static int link_one(const bg_options *opt, const bg_release *release, const char
 	size_t len = strlen(spec);
 	int is_dir = spec[len - 1] == '/';
 	char *rel = strndup(spec, len - (size_t) is_dir);
-	char *target = rel ? bg_asprintf("%s/shared/%s", opt->releases_dir, rel) : NULL;
+	char *target = rel ? bg_layout_shared_path(opt, rel) : NULL;
 	int rc = -1;
 
 	if (!target) {

@@ -4,6 +4,7 @@
 #include "nginx/nginx.h"
 #include "app/portfile.h"
 #include "sys/probe.h"
+#include "layout/layout.h"
 #include "layout/state.h"
 #include "sys/proc.h"
 #include "base/strv.h"
@@ -103,11 +104,17 @@ static int newest_first(const struct dirent **a, const struct dirent **b)
 
 static int is_release_dir(const struct dirent *e)
 {
-	return strncmp(e->d_name, "release-", 8) == 0;
+	return bg_layout_is_release(e->d_name);
 }
 
-/* A release's name starts with its creation time to the second. */
-#define BG_RELEASE_STAMP_LEN (sizeof("release-20261125T010203") - 1)
+/* Whether two releases were made in the same second (their names say). */
+static int same_second(const char *a, const char *b)
+{
+	bg_release_name x, y;
+
+	return bg_layout_parse_release_name(a, &x) == 0 && bg_layout_parse_release_name(b, &y) == 0
+		&& strcmp(x.stamp, y.stamp) == 0;
+}
 
 static int later(const struct timespec *a, const struct timespec *b)
 {
@@ -127,7 +134,7 @@ char *bg_release_dir_for_port(const bg_options *opt, int port, const char *excep
 	for (i = 0; i < n; i++) {
 		char *dir;
 
-		if (best >= 0 && strncmp(list[i]->d_name, list[best]->d_name, BG_RELEASE_STAMP_LEN) != 0) {
+		if (best >= 0 && !same_second(list[i]->d_name, list[best]->d_name)) {
 			break;              /* an older second: the best is found */
 		}
 		dir = bg_asprintf("%s/%s", opt->releases_dir, list[i]->d_name);
@@ -191,8 +198,8 @@ int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *er
 }
 
 /* Where our processes run, canonical: root (the first release, cloned by
- * hand), and in releases_dir only what bluegreen made there: release-*,
- * shared/ and .bluegreen/. Not the rest of releases_dir, which defaults to
+ * hand), and in releases_dir only what bluegreen made there (releases,
+ * shared/, bluegreen's own directory: bg_layout_is_own_entry). Not the rest of releases_dir, which defaults to
  * root's parent and may hold other apps. */
 typedef struct {
 	char *root;
@@ -225,8 +232,7 @@ static int canonical_is_ours(const char *real, void *data)
 	}
 	below = real + n + (real[n] == '/');   /* the entry of releases_dir it is in */
 	name = strcspn(below, "/");
-	return (name > 8 && strncmp(below, "release-", 8) == 0) || (name == 10 && memcmp(below, ".bluegreen", 10) == 0)
-		|| (name == 6 && memcmp(below, "shared", 6) == 0);
+	return bg_layout_is_own_entry(below, name);
 }
 
 /* Whether path (relative ones from cwd) resolves to a place of ours. */
@@ -309,7 +315,7 @@ int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size)
 	} else if (release && path_is_ours(&d, NULL, release)) {
 		snprintf(proof, size, "its environment names the release %s", release);
 	} else if (state_records(opt, pid)) {
-		snprintf(proof, size, "bluegreen started it (.bluegreen/state.json records it)");
+		snprintf(proof, size, "bluegreen started it (" BG_LAYOUT_STATE_FILE " records it)");
 	} else if (bg_proc_writes_where(pid, canonical_is_ours, &d, written, sizeof(written))) {
 		snprintf(proof, size, "it writes %s", written);
 	} else {
@@ -331,8 +337,8 @@ static int refuse_stranger(const bg_options *opt, int port, pid_t pid, bg_error 
 	bg_proc_describe(pid, who, sizeof(who));
 	bg_error_set(err, BG_ERR_START, "port %d is held by %s (in %s), which is not one of bluegreen's releases: "
 		"neither its working directory, executable, script, environment nor open files lead to root (%s) or "
-		"to what bluegreen made in releases_dir (%s/release-*, shared, .bluegreen), nor does .bluegreen/state.json "
-		"record it; refusing to stop it. "
+		"to what bluegreen made in releases_dir (%s/" BG_LAYOUT_RELEASE_PREFIX "*, " BG_LAYOUT_SHARED_DIR ", "
+		BG_LAYOUT_OWN_DIR "), nor does " BG_LAYOUT_STATE_FILE " record it; refusing to stop it. "
 		"Stop it yourself, or give bluegreen ports of its own (option \"ports\")",
 		port, who, cwd ? cwd : "?", opt->root, opt->releases_dir);
 	free(cwd);

@@ -14,8 +14,8 @@ int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_erro
 /* Whether pid is proven to be bluegreen's to stop, and how (`proof`): an
  * ancestor of this releaser (a releaser inside the service); its working
  * directory, executable, or script (resolved against its cwd) under
- * root or what bluegreen made in releases_dir (release-*, shared/,
- * .bluegreen/); BLUEGREEN_RELEASE, which every command we start gets, naming
+ * root or what bluegreen made in releases_dir (bg_layout_is_own_entry);
+ * BLUEGREEN_RELEASE, which every command we start gets, naming
  * a directory there; state.json recording it as a service we started; or a
  * file there it holds open for writing (EasySwoole's daemon changes to /
  * and sets a process title, but keeps Log/swoole.log open). The one proof
@@ -27,7 +27,7 @@ int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size);
 int bg_port_owners_ours(const bg_options *opt, int port, bg_pid_list *owners, bg_pid_list *roots,
 	bg_error *err);
 
-/* Whether a socket listens on host:port (from /proc/net/tcp*, no connect). */
+/* Whether a socket listens on host:port (from the kernel's socket table, no connect). */
 int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error *err);
 
 /* Waits, at most ms, polling, for nothing to listen on host:port any more;

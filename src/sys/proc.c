@@ -140,6 +140,37 @@ static int each_pid(int (*fn)(pid_t pid, void *data), void *data, bg_error *err)
 	return 0;
 }
 
+static int add_any(pid_t pid, void *data)
+{
+	return bg_pid_list_add(data, pid);
+}
+
+int bg_proc_all(bg_pid_list *out, bg_error *err)
+{
+	return each_pid(add_any, out, err);
+}
+
+int bg_proc_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64], comm[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int) pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		return -1;
+	}
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	if (n <= 0) {
+		return -1;
+	}
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	snprintf(buf, size, "%s", comm);
+	return 0;
+}
+
 struct children_scan {
 	pid_t parent;
 	bg_pid_list *out;
@@ -393,6 +424,38 @@ static int is_one_of_sockets(const char *fd_path, const char *target, void *data
 
 	(void) fd_path;
 	return sscanf(target, "socket:[%lu]", &inode) == 1 && inode_list_has(data, inode);
+}
+
+struct own_sockets {
+	const bg_inode_list *inodes;
+	int *fds;
+	size_t n;
+};
+
+static int add_own_socket(const char *fd_path, const char *target, void *data)
+{
+	struct own_sockets *s = data;
+	int *grown;
+
+	if (!is_one_of_sockets(fd_path, target, (void *) s->inodes)) {
+		return 0;
+	}
+	if (!(grown = realloc(s->fds, (s->n + 1) * sizeof(*s->fds)))) {
+		return -1;
+	}
+	s->fds = grown;
+	s->fds[s->n++] = atoi(strrchr(fd_path, '/') + 1);
+	return 0;
+}
+
+int bg_proc_own_socket_fds(const bg_inode_list *inodes, int **fds, size_t *n)
+{
+	struct own_sockets s = { inodes, NULL, 0 };
+	int rc = each_fd(getpid(), add_own_socket, &s);
+
+	*fds = s.fds;
+	*n = s.n;
+	return rc < 0 ? -1 : 0;
 }
 
 int bg_proc_holds_socket(pid_t pid, const bg_inode_list *inodes)

@@ -41,6 +41,13 @@ int bg_pid_list_add(bg_pid_list *l, pid_t pid);
 /* The live children of parent (scanning /proc/[0-9]+/stat). */
 int bg_proc_children(pid_t parent, bg_pid_list *out, bg_error *err);
 
+/* Every process there is, live or not yet reaped. */
+int bg_proc_all(bg_pid_list *out, bg_error *err);
+
+/* The kernel's name for pid ("nginx", "php8.2": its comm) into buf; -1,
+ * buf untouched, when it cannot be read. */
+int bg_proc_comm(pid_t pid, char *buf, size_t size);
+
 /* TCP sockets on `port`, from /proc/net/tcp and tcp6: the inodes of the
  * sockets listening on host:port (or on the wildcard address), and how many
  * connections to host:port are ESTABLISHED. host is an IP literal or
@@ -56,6 +63,10 @@ int bg_proc_established(const char *host, int port, int *count, bg_error *err);
 
 /* The inodes of every listening TCP socket, on any address and port. */
 int bg_proc_all_listen_inodes(bg_inode_list *out, bg_error *err);
+
+/* The descriptors of this process that are one of the sockets, into a
+ * malloc'd array (NULL when none); -1 when out of memory. */
+int bg_proc_own_socket_fds(const bg_inode_list *inodes, int **fds, size_t *n);
 
 /* Whether pid holds any of the sockets open. */
 int bg_proc_holds_socket(pid_t pid, const bg_inode_list *inodes);
@@ -108,6 +119,9 @@ int bg_proc_writes_file(pid_t pid, dev_t dev, ino_t ino);
  * the holder writes into the file afterwards, it is never missing. 0 when no
  * flock on it is listed, -1 when /proc/locks cannot be read. */
 pid_t bg_proc_flock_holder(dev_t dev, ino_t ino);
+
+/* Where bg_proc_flock_holder reads, for messages that name it. */
+#define BG_PROC_LOCKS "/proc/locks"
 
 /* The clock-tick count now, in bg_proc_starttime units. */
 unsigned long long bg_proc_ticks_now(void);
