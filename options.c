@@ -11,9 +11,6 @@
 #include "main/php_globals.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "base/strv.h"
-#include "git/git.h"
-#include "base/fs.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -105,22 +102,19 @@ static zend_result read_string(zval *zv, const char *key, char **out)
  * symlinked nginx config is written through, not replaced). */
 static zend_result read_path(zval *zv, const char *key, char **out)
 {
-	char cwd[PATH_MAX];
+	char cwd[PATH_MAX], *abs;
 
 	if (read_string(zv, key, out) == FAILURE) {
 		return FAILURE;
 	}
-	if ((*out)[0] != '/') {
-		char *abs;
-
-		if (!getcwd(cwd, sizeof(cwd))) {
-			return fail_value("Option \"%s\": cannot resolve relative path \"%s\"", key, *out);
-		}
-		abs = bg_asprintf("%s/%s", cwd, *out);
-		free(*out);
-		*out = abs;
+	if ((*out)[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
+		return fail_value("Option \"%s\": cannot resolve relative path \"%s\"", key, *out);
 	}
-	bg_path_normalize(*out);
+	if (!(abs = bg_options_path(cwd, *out))) {
+		return fail_value("Option \"%s\": out of memory", key);
+	}
+	free(*out);
+	*out = abs;
 	return SUCCESS;
 }
 
@@ -292,7 +286,7 @@ static zend_result read_branch(zval *zv, char **out)
 	if (read_string(zv, "branch", out) == FAILURE) {
 		return FAILURE;
 	}
-	if (!bg_git_branch_name_valid(*out)) {
+	if (!bg_releaser_branch_valid(*out)) {
 		return fail_value("Option \"branch\" must be a valid branch name, \"%s\" given", *out);
 	}
 	return SUCCESS;

@@ -7,10 +7,7 @@
 #define PHP_BLUEGREEN_H
 
 #include "php.h"
-#include "base/error.h"
-#include "base/options.h"
-#include "base/log.h"
-#include "layout/release.h"
+/* The one core header the glue includes (tests/run.sh checks). */
 #include "pipeline/releaser.h"
 
 extern zend_module_entry bluegreen_module_entry;

@@ -6,10 +6,6 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "git/git.h"
-#include "release/prepare.h"
-#include "service/service.h"
-#include "git/url.h"
 
 static zend_object_handlers releaser_handlers;
 
@@ -107,7 +103,7 @@ static void add_secret(zval *arr, const char *key, const char *s)
 /* A URL with its user information masked. */
 static void add_url(zval *arr, const char *key, const char *url)
 {
-	char *masked = url ? bg_url_mask_dup(url) : NULL;
+	char *masked = url ? bg_releaser_mask_url(url) : NULL;
 
 	add_str(arr, key, masked ? masked : (url ? "***" : NULL));
 	free(masked);
@@ -259,7 +255,7 @@ ZEND_METHOD(BlueGreen_Releaser, prepare)
 	ZEND_PARSE_PARAMETERS_END();
 
 	bg_error_clear(&err);
-	if (bg_prepare(&r->core.opt, &r->core.log, commit, &release, &err) < 0) {
+	if (bg_releaser_prepare(&r->core, commit, &release, &err) < 0) {
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}
@@ -289,7 +285,7 @@ ZEND_METHOD(BlueGreen_Releaser, ports)
 	ZEND_PARSE_PARAMETERS_NONE();
 
 	bg_error_clear(&err);
-	if (bg_ports_read(&r->core.opt, &ports, &err) < 0) {
+	if (bg_releaser_ports(&r->core, &ports, &err) < 0) {
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}
@@ -324,7 +320,7 @@ ZEND_METHOD(BlueGreen_Releaser, start)
 		RETURN_THROWS();
 	}
 	bg_error_clear(&err);
-	if (bg_service_start(&r->core.opt, &r->core.log, &rel, (int) port, &err) < 0) {
+	if (bg_releaser_start(&r->core, &rel, (int) port, &err) < 0) {
 		bg_release_free(&rel);
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();

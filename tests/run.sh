@@ -30,6 +30,16 @@ if [ ! -f Makefile ] || [ config.m4 -nt Makefile ] || ! grep -q -- "-Werror" Mak
 	./configure --with-bluegreen CFLAGS="$cflags" >/tmp/bluegreen-configure.log 2>&1 \
 		|| { tail -n 20 /tmp/bluegreen-configure.log >&2; exit 1; }
 fi
+# A header moved or removed would stop make ("No rule to make target"): an
+# object whose recorded dependencies name a file that is gone is built again.
+while IFS= read -r -d '' dep; do
+	for f in $(sed 's/\\$//; s/^[^:]*://' "$dep"); do
+		if [ ! -e "$f" ]; then
+			rm -f "$dep" "${dep%.dep}.lo"
+			break
+		fi
+	done
+done < <(find . -name '*.dep' -not -path './.git/*' -print0)
 make -s -j"$(nproc)" >/dev/null
 
 # The core must stay independent of PHP.
@@ -92,6 +102,17 @@ done)
 if [ -n "$bad" ]; then
 	printf '%s\n' "$bad" >&2
 	echo "tests/run.sh: the includes above break src/'s layout (README, Layout: which folder may include which, as \"folder/file.h\")" >&2
+	exit 1
+fi
+
+# The glue (the top-level *.c and *.h) enters the core by one door:
+# src/pipeline/releaser.h declares every operation the PHP face offers.
+folders=$(IFS='|'; echo "${!allowed[*]}")
+bad=$(git ls-files ':(glob)*.c' ':(glob)*.h' | xargs grep -nE "#include *\"(src/|($folders)/)" \
+	| grep -v '#include "pipeline/releaser.h"' || true)
+if [ -n "$bad" ]; then
+	printf '%s\n' "$bad" >&2
+	echo "tests/run.sh: the PHP glue includes no core header but src/pipeline/releaser.h (lines above): declare the call there" >&2
 	exit 1
 fi
 

@@ -1,5 +1,6 @@
 #include "base/options.h"
 #include "base/strv.h"
+#include "base/fs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -149,4 +150,14 @@ int bg_options_other_port(const bg_options *opt, int port)
 		return opt->ports[0];
 	}
 	return 0;
+}
+
+char *bg_options_path(const char *cwd, const char *path)
+{
+	char *abs = path[0] == '/' ? strdup(path) : bg_asprintf("%s/%s", cwd, path);
+
+	if (abs) {
+		bg_path_normalize(abs);
+	}
+	return abs;
 }

@@ -6,6 +6,7 @@
 #define BG_OPTIONS_H
 
 #include "base/error.h"
+#include "base/strv.h"   /* the vectors options are made of */
 
 typedef struct {
 	char *conf;       /* file holding the upstream block */
@@ -66,6 +67,11 @@ void bg_options_free(bg_options *opt);
 /* Checks the paths: root and releases_dir are directories, the nginx files
  * exist. Fails with BG_ERR_CONFIG naming the option and the path. */
 int bg_options_check(const bg_options *opt, bg_error *err);
+
+/* A path option made absolute against cwd (when relative) and normalized
+ * ("//", "/./", "dir/.." collapsed; symlinks kept), malloc'd; NULL when out
+ * of memory. */
+char *bg_options_path(const char *cwd, const char *path);
 
 /* The other port of the pair, or 0 if port is not one of them. */
 int bg_options_other_port(const bg_options *opt, int port);

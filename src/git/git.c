@@ -288,3 +288,24 @@ int bg_git_check(const bg_options *opt, const bg_logger *log, const char *live_c
 	bg_git_remote_free(&remote);
 	return rc;
 }
+
+void bg_git_global_init(void)
+{
+	git_libgit2_init();
+}
+
+void bg_git_global_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
+
+void bg_git_library_info(bg_git_library *out)
+{
+	int major, minor, rev, features = git_libgit2_features();
+
+	git_libgit2_version(&major, &minor, &rev);
+	snprintf(out->version, sizeof(out->version), "%d.%d.%d", major, minor, rev);
+	out->https = (features & GIT_FEATURE_HTTPS) != 0;
+	out->ssh = (features & GIT_FEATURE_SSH) != 0;
+	out->threads = (features & GIT_FEATURE_THREADS) != 0;
+}

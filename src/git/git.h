@@ -18,6 +18,17 @@ int bg_git_check_sha_spec(const char *spec, bg_error *err);
 /* Whether `branch` can name refs/heads/<branch>. */
 int bg_git_branch_name_valid(const char *branch);
 
+/* libgit2's global state, once per process around every other call. */
+void bg_git_global_init(void);
+void bg_git_global_shutdown(void);
+
+/* The libgit2 the extension runs on, for phpinfo(). */
+typedef struct {
+	char version[32];
+	int https, ssh, threads;
+} bg_git_library;
+void bg_git_library_info(bg_git_library *out);
+
 /* Whether `branch` of the remote has moved away from live_commit (a full
  * sha; NULL: the HEAD of root). An unchanged remote costs one connection
  * that lists its refs, and nothing is fetched or written. A moved one is

@@ -1,8 +1,15 @@
 /* The deploy, step by step, as the seed did it — check, prepare (clone and
  * build), start on the idle port, switch nginx, drain, stop the old service —
- * with each step recorded before it runs and undone when it fails. */
+ * with each step recorded before it runs and undone when it fails, so that a
+ * push goes live with no failed request, and a release that fails any step
+ * never takes traffic while the live one keeps serving.
+ *
+ * One deploy at a time per releases_dir (layout/lock.h); every step is
+ * written to the state file before it runs (layout/state.h), so that a
+ * releaser killed at any step is reconciled by the next one
+ * (pipeline_recover.c). */
+#include "pipeline/releaser.h"
 #include "pipeline/pipeline.h"
-#include "pipeline/pipeline_internal.h"
 #include "base/clock.h"
 #include "base/fs.h"
 #include "layout/layout.h"

@@ -4,7 +4,7 @@
  * its health check, says so at error level when it fails, records it for
  * status(), and heals — the live release started again on its port, else
  * the previous release made live, as rollback() does. */
-#include "pipeline/pipeline_internal.h"
+#include "pipeline/pipeline.h"
 #include "base/clock.h"
 #include "layout/layout.h"
 #include "service/service.h"

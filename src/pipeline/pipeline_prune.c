@@ -1,6 +1,6 @@
 /* Pruning: keep_releases release directories, the oldest removed first,
  * never the live or the previous one (a rollback needs it). */
-#include "pipeline/pipeline_internal.h"
+#include "pipeline/pipeline.h"
 #include "base/clock.h"
 #include "base/fs.h"
 #include "layout/layout.h"

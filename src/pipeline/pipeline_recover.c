@@ -2,7 +2,7 @@
  * machine): the state says which step it was at; nginx's config and what
  * answers say what is true. Runs under the lock, so the releaser that wrote
  * the deploy record is gone. */
-#include "pipeline/pipeline_internal.h"
+#include "pipeline/pipeline.h"
 #include "base/clock.h"
 #include "base/fs.h"
 #include "git/git.h"

@@ -4,7 +4,7 @@
  * tries it again once a backoff has passed, doubling with each failure in a
  * row up to BG_RETRY_MAX_S. A failure of the release itself (build, start,
  * health, nginx -t rejecting the config) still marks the commit failed. */
-#include "pipeline/pipeline_internal.h"
+#include "pipeline/pipeline.h"
 #include "base/clock.h"
 #include "nginx/nginx.h"
 

@@ -4,7 +4,7 @@
  * state says the new release is live and the old port's stop is pending; this
  * process lets go of the old port's listening socket; the stop is sent; and
  * the next generation's releaser confirms it (pipeline_recover.c). */
-#include "pipeline/pipeline_internal.h"
+#include "pipeline/pipeline.h"
 #include "layout/layout.h"
 #include "sys/proc.h"
 #include "service/service_internal.h"

@@ -1,9 +1,12 @@
 #include "pipeline/releaser.h"
+#include "pipeline/pipeline.h"
 #include "base/clock.h"
 #include "sys/proc.h"
 #include "service/service.h"
 #include "git/git.h"
+#include "git/url.h"
 #include "layout/state.h"
+#include "release/prepare.h"
 
 #include <string.h>
 
@@ -35,6 +38,46 @@ int bg_releaser_check(bg_releaser *r, char sha[41], int *changed, bg_error *err)
 	rc = bg_git_check(&r->opt, &r->log, st.live.set ? st.live.rel.commit : NULL, sha, changed, err);
 	bg_state_free(&st);
 	return rc;
+}
+
+int bg_releaser_prepare(bg_releaser *r, const char *commit, bg_release *out, bg_error *err)
+{
+	return bg_prepare(&r->opt, &r->log, commit, out, err);
+}
+
+int bg_releaser_ports(bg_releaser *r, bg_ports *out, bg_error *err)
+{
+	return bg_ports_read(&r->opt, out, err);
+}
+
+int bg_releaser_start(bg_releaser *r, bg_release *rel, int port, bg_error *err)
+{
+	return bg_service_start(&r->opt, &r->log, rel, port, err);
+}
+
+void bg_releaser_global_init(void)
+{
+	bg_git_global_init();
+}
+
+void bg_releaser_global_shutdown(void)
+{
+	bg_git_global_shutdown();
+}
+
+void bg_releaser_library_info(bg_releaser_library *out)
+{
+	bg_git_library_info(out);
+}
+
+int bg_releaser_branch_valid(const char *name)
+{
+	return bg_git_branch_name_valid(name);
+}
+
+char *bg_releaser_mask_url(const char *url)
+{
+	return bg_url_mask_dup(url);
 }
 
 int bg_releaser_switch(bg_releaser *r, int port, bg_error *err)

@@ -1,7 +1,7 @@
 /* run(): the seed's `while (true)` loop for a standalone process (the seed
  * itself advises running the job outside the service): a tick, then a wait
  * that SIGTERM or SIGINT ends at once. */
-#include "pipeline/pipeline.h"
+#include "pipeline/releaser.h"
 
 #include <errno.h>
 #include <signal.h>
