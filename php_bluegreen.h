@@ -51,6 +51,10 @@ void php_bluegreen_releaser_init(zend_class_entry *ce);
  * ValueError, ConfigException) and returns FAILURE with opt freed. */
 zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *options);
 
+/* options.c: the options as resolved, defaults included, into the array
+ * info (var_dump), credentials masked. */
+void php_bluegreen_options_dump(const php_bluegreen_releaser *r, zval *info);
+
 /* logger.c: the PHP sinks for the core's log lines. */
 void php_bluegreen_logger_init(php_bluegreen_releaser *r);
 

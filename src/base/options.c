@@ -19,11 +19,6 @@ void bg_options_init(bg_options *opt)
 	 * caught, and a start (~0.1 s for an EasySwoole app) grows by 0.4 s. */
 	opt->health_successes = 3;
 	opt->health_interval = 0.2;
-	opt->drain_timeout = 30;
-	opt->stop_timeout = 30;
-	opt->command_timeout = 600;
-	opt->keep_releases = 5;
-	opt->retry_backoff = 30;
 	opt->git.check_host = 1;
 }
 

@@ -60,7 +60,8 @@ typedef struct {
 	char *php_binary;     /* what `php` means in a default command */
 } bg_options;
 
-/* Fills the defaults that need no knowledge of PHP (ports, host, timeouts...). */
+/* Fills the defaults of the groups (ports, health, git.check_host); the
+ * top-level options' defaults are in the glue's options table (options.c). */
 void bg_options_init(bg_options *opt);
 void bg_options_free(bg_options *opt);
 
