@@ -10,7 +10,6 @@
 #include "php_bluegreen.h"
 #include "bluegreen_arginfo.h"
 
-#include <git2.h>
 
 zend_class_entry *bluegreen_ce_Releaser;
 zend_class_entry *bluegreen_ce_Release;
@@ -61,32 +60,29 @@ PHP_MINIT_FUNCTION(bluegreen)
 	bluegreen_ce_Releaser = register_class_BlueGreen_Releaser();
 	php_bluegreen_releaser_init(bluegreen_ce_Releaser);
 
-	git_libgit2_init();
+	bg_releaser_global_init();
 	return SUCCESS;
 }
 
 PHP_MSHUTDOWN_FUNCTION(bluegreen)
 {
-	git_libgit2_shutdown();
+	bg_releaser_global_shutdown();
 	return SUCCESS;
 }
 
 PHP_MINFO_FUNCTION(bluegreen)
 {
-	char version[32];
-	int major, minor, rev;
-	int features = git_libgit2_features();
+	bg_releaser_library lib;
 
-	git_libgit2_version(&major, &minor, &rev);
-	snprintf(version, sizeof(version), "%d.%d.%d", major, minor, rev);
+	bg_releaser_library_info(&lib);
 
 	php_info_print_table_start();
 	php_info_print_table_row(2, "bluegreen support", "enabled");
 	php_info_print_table_row(2, "bluegreen version", PHP_BLUEGREEN_VERSION);
-	php_info_print_table_row(2, "libgit2 version", version);
-	php_info_print_table_row(2, "libgit2 HTTPS", (features & GIT_FEATURE_HTTPS) ? "yes" : "no");
-	php_info_print_table_row(2, "libgit2 SSH", (features & GIT_FEATURE_SSH) ? "yes" : "no");
-	php_info_print_table_row(2, "libgit2 threads", (features & GIT_FEATURE_THREADS) ? "yes" : "no");
+	php_info_print_table_row(2, "libgit2 version", lib.version);
+	php_info_print_table_row(2, "libgit2 HTTPS", lib.https ? "yes" : "no");
+	php_info_print_table_row(2, "libgit2 SSH", lib.ssh ? "yes" : "no");
+	php_info_print_table_row(2, "libgit2 threads", lib.threads ? "yes" : "no");
 	php_info_print_table_end();
 }
 

@@ -22,25 +22,45 @@ if test "$PHP_BLUEGREEN" != "no"; then
 
   dnl The core: no Zend header below src/. PHP's configure defines _GNU_SOURCE
   dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
-  bluegreen_core="src/error.c src/strv.c src/log.c src/clock.c src/options.c src/fs.c src/layout.c \
-    src/release.c src/spawn.c src/proc.c src/netaddr.c src/probe.c src/sockdiag.c src/url.c"
+  dnl One folder per role (README, Layout); every include names its folder,
+  dnl from src/: #include "base/error.h".
+  dnl base: errors, logging, time, strings, files, options, JSON
+  bluegreen_core="src/base/error.c src/base/strv.c src/base/log.c src/base/clock.c src/base/options.c \
+    src/base/fs.c src/base/json.c"
+  dnl sys: commands, processes, sockets (every /proc and sock_diag read), probes
+  bluegreen_core="$bluegreen_core src/sys/spawn.c src/sys/proc.c src/sys/netaddr.c src/sys/probe.c \
+    src/sys/sockdiag.c"
+  dnl layout: what lives under releases_dir (paths, releases, state.json, the lock)
+  bluegreen_core="$bluegreen_core src/layout/layout.c src/layout/release.c src/layout/state.c src/layout/lock.c"
   dnl git: check() and prepare()
-  bluegreen_core="$bluegreen_core src/git.c src/git_util.c src/git_callbacks.c src/known_hosts.c \
-    src/git_remote.c src/git_cache.c src/git_release.c src/git_checkout.c src/git_submodule.c src/git_child.c \
-    src/prepare.c src/release_shared.c src/release_build.c"
-  dnl services: ports(), start(), stop()
-  bluegreen_core="$bluegreen_core src/portfile.c src/service.c src/service_start.c src/service_stop.c"
-  dnl EasySwoole: the start command of a release, its TEMP_DIR
-  bluegreen_core="$bluegreen_core src/easyswoole.c src/easyswoole_temp.c src/composer.c"
+  bluegreen_core="$bluegreen_core src/git/git.c src/git/git_util.c src/git/git_callbacks.c \
+    src/git/known_hosts.c src/git/url.c src/git/git_remote.c src/git/git_cache.c src/git/git_release.c \
+    src/git/git_checkout.c src/git/git_submodule.c src/git/git_child.c"
+  dnl app: EasySwoole, the start command of a release, its TEMP_DIR; port files
+  bluegreen_core="$bluegreen_core src/app/easyswoole.c src/app/easyswoole_temp.c src/app/composer.c \
+    src/app/portfile.c"
+  dnl release: prepare() builds a release directory
+  bluegreen_core="$bluegreen_core src/release/prepare.c src/release/release_shared.c src/release/release_build.c"
   dnl nginx: switchTo()
-  bluegreen_core="$bluegreen_core src/nginx.c src/nginx_switch.c src/nginx_conf.c"
-  dnl the releaser and its pipeline: deploy(), tick(), rollback(), status(), run()
-  bluegreen_core="$bluegreen_core src/releaser.c src/json.c src/state.c src/lock.c src/pipeline.c \
-    src/pipeline_recover.c src/pipeline_prune.c src/pipeline_self.c src/pipeline_retry.c src/pipeline_heal.c \
-    src/run_loop.c"
+  bluegreen_core="$bluegreen_core src/nginx/nginx.c src/nginx/nginx_switch.c src/nginx/nginx_conf.c"
+  dnl service: ports(), start(), stop()
+  bluegreen_core="$bluegreen_core src/service/service.c src/service/service_start.c src/service/service_stop.c"
+  dnl pipeline: the releaser, deploy(), tick(), rollback(), status(), run()
+  bluegreen_core="$bluegreen_core src/pipeline/releaser.c src/pipeline/pipeline.c \
+    src/pipeline/pipeline_recover.c src/pipeline/pipeline_prune.c src/pipeline/pipeline_self.c \
+    src/pipeline/pipeline_retry.c src/pipeline/pipeline_heal.c src/pipeline/run_loop.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
-  PHP_ADD_BUILD_DIR([$ext_builddir/src])
+  PHP_ADD_INCLUDE([$ext_srcdir/src])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/base])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/sys])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/layout])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/git])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/app])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/release])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/nginx])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/service])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/pipeline])
   PHP_SUBST([BLUEGREEN_SHARED_LIBADD])
 fi

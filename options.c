@@ -2,7 +2,9 @@
  *
  * Wrong types throw TypeError, bad values ValueError, and unknown keys
  * ValueError, each naming the key ("nginx.conf" for nested ones); missing
- * files and directories are the core's ConfigException (bg_options_check). */
+ * files and directories are the core's ConfigException (bg_options_check).
+ * Every top-level option is one row of `option_rows`: its key, type, field,
+ * default, reader and var_dump, and a doc line. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -11,9 +13,6 @@
 #include "main/php_globals.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "src/strv.h"
-#include "src/git.h"
-#include "src/fs.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -21,12 +20,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {
-	"root", "remote", "branch", "releases_dir", "ports", "host", "port_files",
-	"shared", "build", "start", "stop", "health", "nginx", "drain_timeout",
-	"stop_timeout", "command_timeout", "keep_releases", "log", "git", "mode",
-	"allow_shared_temp_dir", "retry_backoff", NULL
-};
+/* The top-level options are the rows of `option_rows` (below); the groups'
+ * keys are these. */
 static const char *const health_keys[] = { "path", "timeout", "successes", "interval", NULL };
 static const char *const nginx_keys[] = {
 	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
@@ -54,7 +49,10 @@ static zend_result fail_value(const char *fmt, ...)
 	return FAILURE;
 }
 
-/* Every key of `ht` must be one of `allowed`: a typo must not be ignored. */
+static bool is_option(zend_string *key);
+
+/* Every key of `ht` must be one of `allowed` (NULL: a row of the options
+ * table): a typo must not be ignored. */
 static zend_result check_keys(HashTable *ht, const char *const *allowed, const char *group)
 {
 	zend_string *key;
@@ -67,6 +65,12 @@ static zend_result check_keys(HashTable *ht, const char *const *allowed, const c
 			return group
 				? fail_value("Unknown option \"%s." ZEND_ULONG_FMT "\"", group, idx)
 				: fail_value("Unknown option " ZEND_ULONG_FMT ": options are a string-keyed array", idx);
+		}
+		if (!allowed) {
+			if (is_option(key)) {
+				continue;
+			}
+			return fail_value("Unknown option \"%s\"", ZSTR_VAL(key));
 		}
 		for (k = allowed; *k; k++) {
 			if (zend_string_equals_cstr(key, *k, strlen(*k))) {
@@ -105,22 +109,19 @@ static zend_result read_string(zval *zv, const char *key, char **out)
  * symlinked nginx config is written through, not replaced). */
 static zend_result read_path(zval *zv, const char *key, char **out)
 {
-	char cwd[PATH_MAX];
+	char cwd[PATH_MAX], *abs;
 
 	if (read_string(zv, key, out) == FAILURE) {
 		return FAILURE;
 	}
-	if ((*out)[0] != '/') {
-		char *abs;
-
-		if (!getcwd(cwd, sizeof(cwd))) {
-			return fail_value("Option \"%s\": cannot resolve relative path \"%s\"", key, *out);
-		}
-		abs = bg_asprintf("%s/%s", cwd, *out);
-		free(*out);
-		*out = abs;
+	if ((*out)[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
+		return fail_value("Option \"%s\": cannot resolve relative path \"%s\"", key, *out);
 	}
-	bg_path_normalize(*out);
+	if (!(abs = bg_options_path(cwd, *out))) {
+		return fail_value("Option \"%s\": out of memory", key);
+	}
+	free(*out);
+	*out = abs;
 	return SUCCESS;
 }
 
@@ -296,7 +297,7 @@ static zend_result read_branch(zval *zv, char **out)
 	if (read_string(zv, "branch", out) == FAILURE) {
 		return FAILURE;
 	}
-	if (!bg_git_branch_name_valid(*out)) {
+	if (!bg_releaser_branch_valid(*out)) {
 		return fail_value("Option \"branch\" must be a valid branch name, \"%s\" given", *out);
 	}
 	return SUCCESS;
@@ -530,6 +531,8 @@ static zend_result read_argv_or_null(zval *zv, const char *key, char ***out)
 	return read_argv(zv, key, out);
 }
 
+/* The defaults that depend on other options or on PHP: root, releases_dir,
+ * php_binary, port_files (the table's defaults are applied first). */
 static zend_result read_defaults(bg_options *opt)
 {
 	zval *const_root = zend_get_constant_str("EASYSWOOLE_ROOT", sizeof("EASYSWOOLE_ROOT") - 1);
@@ -557,21 +560,9 @@ static zend_result read_defaults(bg_options *opt)
 			slash[1] = '\0';
 		}
 	}
-	if (!opt->remote) {
-		opt->remote = strdup("origin");
-	}
-	if (!opt->branch) {
-		opt->branch = strdup("master");
-	}
-	if (!opt->host) {
-		opt->host = strdup("127.0.0.1");
-	}
 	/* `php` in EasySwoole's start command (chosen per release when `start`
 	 * is null) is the PHP running us. */
 	opt->php_binary = strdup(PG(php_binary) && *PG(php_binary) ? PG(php_binary) : "php");
-	if (!opt->mode) {
-		opt->mode = strdup("dev");
-	}
 	if (!opt->port_files) {
 		char *mode_file = bg_asprintf("%s.php", opt->mode);
 
@@ -581,34 +572,376 @@ static zend_result read_defaults(bg_options *opt)
 	return SUCCESS;
 }
 
+/* --- the options table ------------------------------------------------------ */
+
+/* An argv or path list as a PHP array, or null. */
+static void strv_zval(zval *out, char *const *v)
+{
+	size_t i;
+
+	if (!v) {
+		ZVAL_NULL(out);
+		return;
+	}
+	array_init(out);
+	for (i = 0; v[i]; i++) {
+		add_next_index_string(out, v[i]);
+	}
+}
+
+static void add_strv(zval *arr, const char *key, char *const *v)
+{
+	zval list;
+
+	strv_zval(&list, v);
+	add_assoc_zval(arr, key, &list);
+}
+
+/* A list that is empty when unset. */
+static void add_list(zval *arr, const char *key, char *const *v)
+{
+	zval list;
+
+	if (v) {
+		strv_zval(&list, v);
+	} else {
+		array_init(&list);
+	}
+	add_assoc_zval(arr, key, &list);
+}
+
+static void add_str(zval *arr, const char *key, const char *s)
+{
+	if (s) {
+		add_assoc_string(arr, key, (char *) s);
+	} else {
+		add_assoc_null(arr, key);
+	}
+}
+
+/* A credential is shown as set or not, never as itself. */
+static void add_secret(zval *arr, const char *key, const char *s)
+{
+	add_str(arr, key, s ? "***" : NULL);
+}
+
+/* A URL with its user information masked. */
+static void add_url(zval *arr, const char *key, const char *url)
+{
+	char *masked = url ? bg_releaser_mask_url(url) : NULL;
+
+	add_str(arr, key, masked ? masked : (url ? "***" : NULL));
+	free(masked);
+}
+
+static void add_git(zval *arr, const bg_git_options *g)
+{
+	zval git;
+
+	array_init(&git);
+	add_str(&git, "username", g->username);
+	add_secret(&git, "password", g->password);
+	add_str(&git, "key", g->key);
+	add_str(&git, "pubkey", g->pubkey);
+	add_secret(&git, "passphrase", g->passphrase);
+	add_str(&git, "known_hosts", g->known_hosts);
+	add_assoc_bool(&git, "check_host", g->check_host);
+	add_assoc_zval(arr, "git", &git);
+}
+
+static void add_build(zval *arr, const bg_options *opt)
+{
+	zval steps, step;
+	size_t i;
+
+	if (!opt->build_set) {
+		add_assoc_null(arr, "build");
+		return;
+	}
+	array_init(&steps);
+	for (i = 0; opt->build && opt->build[i]; i++) {
+		strv_zval(&step, opt->build[i]);
+		add_next_index_zval(&steps, &step);
+	}
+	add_assoc_zval(arr, "build", &steps);
+}
+
+/* How a row is read, defaulted and shown, when it has no function of its own. */
+typedef enum {
+	OPT_STRING,        /* char *: non-empty, no NUL */
+	OPT_DIR,           /* char *: a directory, resolved */
+	OPT_SECONDS,       /* double: > 0 */
+	OPT_SECONDS_ZERO,  /* double: >= 0 */
+	OPT_LONG,          /* long (its reader checks the range) */
+	OPT_BOOL,          /* int */
+	OPT_RELPATHS,      /* char **: relative paths, [] when unset */
+	OPT_ARGV,          /* char **: an argv, null for the default */
+	OPT_GROUP,         /* read and shown by its own functions */
+} option_type;
+
+typedef struct {
+	const char *key;
+	option_type type;
+	size_t offset;     /* its field in bg_options (not for OPT_GROUP) */
+	const char *def;   /* its default, as text; NULL: none, or derived (read_defaults) */
+	zend_result (*read)(php_bluegreen_releaser *r, zval *v, const char *key);  /* NULL: by type */
+	void (*dump)(zval *info, const php_bluegreen_releaser *r, const char *key); /* NULL: by type */
+	const char *doc;
+} option_row;
+
+#define FIELD(f) offsetof(bg_options, f)
+#define OPT(r, off) ((char *) &(r)->core.opt + (off))
+
+static zend_result read_branch_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_branch(v, &r->core.opt.branch);
+}
+
+static zend_result read_ports_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_ports(v, r->core.opt.ports);
+}
+
+static zend_result read_host_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_host(v, &r->core.opt.host);
+}
+
+static zend_result read_mode_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_mode(v, &r->core.opt.mode);
+}
+
+static zend_result read_build_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_build(v, &r->core.opt);
+}
+
+static zend_result read_health_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_health(v, &r->core.opt);
+}
+
+static zend_result read_nginx_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_nginx(v, &r->core.opt.nginx);
+}
+
+static zend_result read_keep_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_keep(v, &r->core.opt.keep_releases);
+}
+
+static zend_result read_log_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_log(v, r);
+}
+
+static zend_result read_git_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_git(v, &r->core.opt.git);
+}
+
+static void dump_remote(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	add_url(info, key, r->core.opt.remote);
+}
+
+static void dump_git(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	add_git(info, &r->core.opt.git);
+}
+
+static void dump_ports(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	zval ports;
+
+	array_init(&ports);
+	add_next_index_long(&ports, r->core.opt.ports[0]);
+	add_next_index_long(&ports, r->core.opt.ports[1]);
+	add_assoc_zval(info, key, &ports);
+}
+
+static void dump_build(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	add_build(info, &r->core.opt);
+}
+
+static void dump_health(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	const bg_options *o = &r->core.opt;
+	zval health;
+
+	array_init(&health);
+	add_str(&health, "path", o->health_path);
+	add_assoc_double(&health, "timeout", o->health_timeout);
+	add_assoc_long(&health, "successes", o->health_successes);
+	add_assoc_double(&health, "interval", o->health_interval);
+	add_assoc_zval(info, key, &health);
+}
+
+static void dump_nginx(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	const bg_nginx_options *n = &r->core.opt.nginx;
+	zval nginx;
+
+	array_init(&nginx);
+	add_str(&nginx, "conf", n->conf);
+	add_str(&nginx, "upstream", n->upstream);
+	add_str(&nginx, "binary", n->binary);
+	add_str(&nginx, "prefix", n->prefix);
+	add_str(&nginx, "main_conf", n->main_conf);
+	add_str(&nginx, "pid", n->pid);
+	add_strv(&nginx, "reload", n->reload);
+	add_strv(&nginx, "test", n->test);
+	add_assoc_zval(info, key, &nginx);
+}
+
+static void dump_log(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
+		zval callable;
+
+		ZVAL_COPY(&callable, &r->log_callable);
+		add_assoc_zval(info, key, &callable);
+	} else {
+		add_str(info, key, r->core.opt.log_file);
+	}
+}
+
+/* Every top-level option, in the order var_dump shows them. Adding one: a
+ * row here, its field in bg_options (src/base/options.h), its line in the
+ * README's Options table, and a test. The groups (git, health, nginx) read
+ * their own keys, listed above. */
+static const option_row option_rows[] = {
+	{ "root", OPT_DIR, FIELD(root), NULL, NULL, NULL,
+		"the checkout live now; default EASYSWOOLE_ROOT, else the current directory" },
+	{ "remote", OPT_STRING, FIELD(remote), "origin", NULL, dump_remote,
+		"remote name or URL (shown with its credentials masked)" },
+	{ "branch", OPT_STRING, FIELD(branch), "master", read_branch_row, NULL, "the branch deployed" },
+	{ "git", OPT_GROUP, 0, NULL, read_git_row, dump_git, "credentials and SSH host key checks" },
+	{ "releases_dir", OPT_DIR, FIELD(releases_dir), NULL, NULL, NULL,
+		"where releases are made; default root's parent" },
+	{ "ports", OPT_GROUP, 0, NULL, read_ports_row, dump_ports, "the pair of ports; default [9501, 9502]" },
+	{ "host", OPT_STRING, FIELD(host), "127.0.0.1", read_host_row, NULL, "the services' address" },
+	{ "mode", OPT_STRING, FIELD(mode), "dev", read_mode_row, NULL, "EasySwoole's run mode (<mode>.php)" },
+	{ "port_files", OPT_RELPATHS, FIELD(port_files), NULL, NULL, NULL,
+		"files holding the port; default [\"<mode>.php\"]" },
+	{ "shared", OPT_RELPATHS, FIELD(shared), NULL, NULL, NULL, "paths linked from releases_dir/shared" },
+	{ "build", OPT_GROUP, 0, NULL, read_build_row, dump_build,
+		"argv list; null: composer install when composer.json exists" },
+	{ "start", OPT_ARGV, FIELD(start), NULL, NULL, NULL, "argv; null: from the EasySwoole version" },
+	{ "stop", OPT_ARGV, FIELD(stop), NULL, NULL, NULL, "argv; null: SIGTERM to the port's owner" },
+	{ "allow_shared_temp_dir", OPT_BOOL, FIELD(allow_shared_temp_dir), NULL, NULL, NULL,
+		"let releases share one TEMP_DIR" },
+	{ "health", OPT_GROUP, 0, NULL, read_health_row, dump_health, "path, timeout, successes, interval" },
+	{ "nginx", OPT_GROUP, 0, NULL, read_nginx_row, dump_nginx, "conf and upstream (required), commands" },
+	{ "drain_timeout", OPT_SECONDS_ZERO, FIELD(drain_timeout), "30", NULL, NULL,
+		"seconds for in-flight requests after the switch" },
+	{ "stop_timeout", OPT_SECONDS, FIELD(stop_timeout), "30", NULL, NULL, "seconds from SIGTERM to SIGKILL" },
+	{ "command_timeout", OPT_SECONDS, FIELD(command_timeout), "600", NULL, NULL,
+		"seconds for a build step, a command, a git operation" },
+	{ "retry_backoff", OPT_SECONDS_ZERO, FIELD(retry_backoff), "30", NULL, NULL,
+		"seconds before tick() retries a deploy the environment failed" },
+	{ "keep_releases", OPT_LONG, FIELD(keep_releases), "5", read_keep_row, NULL, "releases kept on disk" },
+	{ "log", OPT_GROUP, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
+};
+
+#define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))
+
+static const option_row *find_option(zend_string *key)
+{
+	size_t i;
+
+	for (i = 0; i < N_OPTIONS; i++) {
+		if (zend_string_equals_cstr(key, option_rows[i].key, strlen(option_rows[i].key))) {
+			return &option_rows[i];
+		}
+	}
+	return NULL;
+}
+
+static bool is_option(zend_string *key)
+{
+	return find_option(key) != NULL;
+}
+
+static zend_result read_row(php_bluegreen_releaser *r, const option_row *o, zval *v)
+{
+	void *field = OPT(r, o->offset);
+
+	if (o->read) {
+		return o->read(r, v, o->key);
+	}
+	switch (o->type) {
+	case OPT_STRING: return read_string(v, o->key, field);
+	case OPT_DIR: return read_dir(v, o->key, field);
+	case OPT_SECONDS: return read_seconds(v, o->key, field, false);
+	case OPT_SECONDS_ZERO: return read_seconds(v, o->key, field, true);
+	case OPT_BOOL: return read_bool(v, o->key, field);
+	case OPT_RELPATHS: return read_relpaths(v, o->key, field);
+	case OPT_ARGV: return read_argv_or_null(v, o->key, field);
+	case OPT_LONG:
+	case OPT_GROUP:
+		break;
+	}
+	return SUCCESS; /* unreachable: such rows have a reader */
+}
+
+/* The table's defaults: the numbers before the array is read (it overrides
+ * them), the strings after, where the array gave none. */
+static void table_defaults(bg_options *opt, bool numbers)
+{
+	size_t i;
+
+	for (i = 0; i < N_OPTIONS; i++) {
+		const option_row *o = &option_rows[i];
+		char *field = (char *) opt + o->offset;
+
+		if (!o->def) {
+			continue;
+		}
+		if (numbers && (o->type == OPT_SECONDS || o->type == OPT_SECONDS_ZERO)) {
+			*(double *) field = strtod(o->def, NULL);
+		} else if (numbers && o->type == OPT_LONG) {
+			*(long *) field = strtol(o->def, NULL, 10);
+		} else if (!numbers && o->type == OPT_STRING && !*(char **) field) {
+			*(char **) field = strdup(o->def);
+		}
+	}
+}
+
+void php_bluegreen_options_dump(const php_bluegreen_releaser *r, zval *info)
+{
+	size_t i;
+
+	for (i = 0; i < N_OPTIONS; i++) {
+		const option_row *o = &option_rows[i];
+		const char *field = (const char *) &r->core.opt + o->offset;
+
+		if (o->dump) {
+			o->dump(info, r, o->key);
+			continue;
+		}
+		switch (o->type) {
+		case OPT_STRING:
+		case OPT_DIR: add_str(info, o->key, *(char *const *) field); break;
+		case OPT_SECONDS:
+		case OPT_SECONDS_ZERO: add_assoc_double(info, o->key, *(const double *) field); break;
+		case OPT_LONG: add_assoc_long(info, o->key, *(const long *) field); break;
+		case OPT_BOOL: add_assoc_bool(info, o->key, *(const int *) field); break;
+		case OPT_RELPATHS: add_list(info, o->key, *(char **const *) field); break;
+		case OPT_ARGV: add_strv(info, o->key, *(char **const *) field); break;
+		case OPT_GROUP: break;
+		}
+	}
+}
+
 static zend_result read_one(php_bluegreen_releaser *r, zend_string *key, zval *v)
 {
-	bg_options *opt = &r->core.opt;
-	const char *k = ZSTR_VAL(key);
+	const option_row *o = find_option(key);
 
-	if (zend_string_equals_literal(key, "root")) return read_dir(v, k, &opt->root);
-	if (zend_string_equals_literal(key, "remote")) return read_string(v, k, &opt->remote);
-	if (zend_string_equals_literal(key, "branch")) return read_branch(v, &opt->branch);
-	if (zend_string_equals_literal(key, "releases_dir")) return read_dir(v, k, &opt->releases_dir);
-	if (zend_string_equals_literal(key, "ports")) return read_ports(v, opt->ports);
-	if (zend_string_equals_literal(key, "host")) return read_host(v, &opt->host);
-	if (zend_string_equals_literal(key, "port_files")) return read_relpaths(v, k, &opt->port_files);
-	if (zend_string_equals_literal(key, "shared")) return read_relpaths(v, k, &opt->shared);
-	if (zend_string_equals_literal(key, "build")) return read_build(v, opt);
-	if (zend_string_equals_literal(key, "start")) return read_argv_or_null(v, k, &opt->start);
-	if (zend_string_equals_literal(key, "stop")) return read_argv_or_null(v, k, &opt->stop);
-	if (zend_string_equals_literal(key, "health")) return read_health(v, opt);
-	if (zend_string_equals_literal(key, "nginx")) return read_nginx(v, &opt->nginx);
-	if (zend_string_equals_literal(key, "drain_timeout")) return read_seconds(v, k, &opt->drain_timeout, true);
-	if (zend_string_equals_literal(key, "stop_timeout")) return read_seconds(v, k, &opt->stop_timeout, false);
-	if (zend_string_equals_literal(key, "command_timeout")) return read_seconds(v, k, &opt->command_timeout, false);
-	if (zend_string_equals_literal(key, "keep_releases")) return read_keep(v, &opt->keep_releases);
-	if (zend_string_equals_literal(key, "retry_backoff")) return read_seconds(v, k, &opt->retry_backoff, true);
-	if (zend_string_equals_literal(key, "log")) return read_log(v, r);
-	if (zend_string_equals_literal(key, "git")) return read_git(v, &opt->git);
-	if (zend_string_equals_literal(key, "mode")) return read_mode(v, &opt->mode);
-	if (zend_string_equals_literal(key, "allow_shared_temp_dir")) return read_bool(v, k, &opt->allow_shared_temp_dir);
-	return SUCCESS; /* unreachable: check_keys ran first */
+	return o ? read_row(r, o, v) : SUCCESS; /* NULL unreachable: check_keys ran first */
 }
 
 zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *options)
@@ -617,9 +950,10 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 	zval *v;
 	bg_error err;
 
-	if (check_keys(options, top_keys, NULL) == FAILURE) {
+	if (check_keys(options, NULL, NULL) == FAILURE) {
 		goto fail;
 	}
+	table_defaults(&r->core.opt, true);
 	if (!zend_hash_str_exists(options, "nginx", 5)) {
 		fail_value("Option \"nginx\" is required: ['conf' => file holding the upstream, 'upstream' => its name]");
 		goto fail;
@@ -629,6 +963,7 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 			goto fail;
 		}
 	} ZEND_HASH_FOREACH_END();
+	table_defaults(&r->core.opt, false);
 	if (read_defaults(&r->core.opt) == FAILURE) {
 		goto fail;
 	}

@@ -7,11 +7,8 @@
 #define PHP_BLUEGREEN_H
 
 #include "php.h"
-#include "src/error.h"
-#include "src/options.h"
-#include "src/log.h"
-#include "src/release.h"
-#include "src/releaser.h"
+/* The one core header the glue includes (tests/run.sh checks). */
+#include "pipeline/releaser.h"
 
 extern zend_module_entry bluegreen_module_entry;
 #define phpext_bluegreen_ptr &bluegreen_module_entry
@@ -53,6 +50,10 @@ void php_bluegreen_releaser_init(zend_class_entry *ce);
 /* options.c: reads the constructor's array into opt, or throws (TypeError,
  * ValueError, ConfigException) and returns FAILURE with opt freed. */
 zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *options);
+
+/* options.c: the options as resolved, defaults included, into the array
+ * info (var_dump), credentials masked. */
+void php_bluegreen_options_dump(const php_bluegreen_releaser *r, zval *info);
 
 /* logger.c: the PHP sinks for the core's log lines. */
 void php_bluegreen_logger_init(php_bluegreen_releaser *r);

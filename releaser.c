@@ -6,10 +6,6 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "src/git.h"
-#include "src/prepare.h"
-#include "src/service.h"
-#include "src/url.h"
 
 static zend_object_handlers releaser_handlers;
 
@@ -53,154 +49,17 @@ static HashTable *releaser_get_gc(zend_object *obj, zval **table, int *n)
 	return zend_std_get_properties(obj);
 }
 
-/* An argv or path list as a PHP array, or null. */
-static void strv_zval(zval *out, char *const *v)
-{
-	size_t i;
-
-	if (!v) {
-		ZVAL_NULL(out);
-		return;
-	}
-	array_init(out);
-	for (i = 0; v[i]; i++) {
-		add_next_index_string(out, v[i]);
-	}
-}
-
-static void add_strv(zval *arr, const char *key, char *const *v)
-{
-	zval list;
-
-	strv_zval(&list, v);
-	add_assoc_zval(arr, key, &list);
-}
-
-/* A list that is empty when unset. */
-static void add_list(zval *arr, const char *key, char *const *v)
-{
-	zval list;
-
-	if (v) {
-		strv_zval(&list, v);
-	} else {
-		array_init(&list);
-	}
-	add_assoc_zval(arr, key, &list);
-}
-
-static void add_str(zval *arr, const char *key, const char *s)
-{
-	if (s) {
-		add_assoc_string(arr, key, (char *) s);
-	} else {
-		add_assoc_null(arr, key);
-	}
-}
-
-/* A credential is shown as set or not, never as itself. */
-static void add_secret(zval *arr, const char *key, const char *s)
-{
-	add_str(arr, key, s ? "***" : NULL);
-}
-
-/* A URL with its user information masked. */
-static void add_url(zval *arr, const char *key, const char *url)
-{
-	char *masked = url ? bg_url_mask_dup(url) : NULL;
-
-	add_str(arr, key, masked ? masked : (url ? "***" : NULL));
-	free(masked);
-}
-
-static void add_git(zval *arr, const bg_git_options *g)
-{
-	zval git;
-
-	array_init(&git);
-	add_str(&git, "username", g->username);
-	add_secret(&git, "password", g->password);
-	add_str(&git, "key", g->key);
-	add_str(&git, "pubkey", g->pubkey);
-	add_secret(&git, "passphrase", g->passphrase);
-	add_str(&git, "known_hosts", g->known_hosts);
-	add_assoc_bool(&git, "check_host", g->check_host);
-	add_assoc_zval(arr, "git", &git);
-}
-
-static void add_build(zval *arr, const bg_options *opt)
-{
-	zval steps, step;
-	size_t i;
-
-	if (!opt->build_set) {
-		add_assoc_null(arr, "build");
-		return;
-	}
-	array_init(&steps);
-	for (i = 0; opt->build && opt->build[i]; i++) {
-		strv_zval(&step, opt->build[i]);
-		add_next_index_zval(&steps, &step);
-	}
-	add_assoc_zval(arr, "build", &steps);
-}
-
 /* var_dump($releaser) shows the options as they were resolved, defaults
  * included, so that an operator sees what the releaser will do. */
 static HashTable *releaser_get_debug_info(zend_object *obj, int *is_temp)
 {
 	php_bluegreen_releaser *r = php_bluegreen_releaser_from_obj(obj);
-	const bg_options *o = &r->core.opt;
-	zval info, ports, health, nginx;
+	zval info;
 
 	*is_temp = 1;
 	array_init(&info);
-	if (!r->constructed) {
-		return Z_ARRVAL(info);
-	}
-	add_str(&info, "root", o->root);
-	add_url(&info, "remote", o->remote);
-	add_str(&info, "branch", o->branch);
-	add_git(&info, &o->git);
-	add_str(&info, "releases_dir", o->releases_dir);
-	array_init(&ports);
-	add_next_index_long(&ports, o->ports[0]);
-	add_next_index_long(&ports, o->ports[1]);
-	add_assoc_zval(&info, "ports", &ports);
-	add_str(&info, "host", o->host);
-	add_str(&info, "mode", o->mode);
-	add_list(&info, "port_files", o->port_files);
-	add_list(&info, "shared", o->shared);
-	add_build(&info, o);
-	add_strv(&info, "start", o->start);
-	add_strv(&info, "stop", o->stop);
-	add_assoc_bool(&info, "allow_shared_temp_dir", o->allow_shared_temp_dir);
-	array_init(&health);
-	add_str(&health, "path", o->health_path);
-	add_assoc_double(&health, "timeout", o->health_timeout);
-	add_assoc_long(&health, "successes", o->health_successes);
-	add_assoc_double(&health, "interval", o->health_interval);
-	add_assoc_zval(&info, "health", &health);
-	array_init(&nginx);
-	add_str(&nginx, "conf", o->nginx.conf);
-	add_str(&nginx, "upstream", o->nginx.upstream);
-	add_str(&nginx, "binary", o->nginx.binary);
-	add_str(&nginx, "prefix", o->nginx.prefix);
-	add_str(&nginx, "main_conf", o->nginx.main_conf);
-	add_str(&nginx, "pid", o->nginx.pid);
-	add_strv(&nginx, "reload", o->nginx.reload);
-	add_strv(&nginx, "test", o->nginx.test);
-	add_assoc_zval(&info, "nginx", &nginx);
-	add_assoc_double(&info, "drain_timeout", o->drain_timeout);
-	add_assoc_double(&info, "stop_timeout", o->stop_timeout);
-	add_assoc_double(&info, "command_timeout", o->command_timeout);
-	add_assoc_double(&info, "retry_backoff", o->retry_backoff);
-	add_assoc_long(&info, "keep_releases", o->keep_releases);
-	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
-		Z_TRY_ADDREF(r->log_callable);
-		add_assoc_zval(&info, "log", &r->log_callable);
-	} else {
-		add_str(&info, "log", o->log_file);
+	if (r->constructed) {
+		php_bluegreen_options_dump(r, &info);
 	}
 	return Z_ARRVAL(info);
 }
@@ -259,7 +118,7 @@ ZEND_METHOD(BlueGreen_Releaser, prepare)
 	ZEND_PARSE_PARAMETERS_END();
 
 	bg_error_clear(&err);
-	if (bg_prepare(&r->core.opt, &r->core.log, commit, &release, &err) < 0) {
+	if (bg_releaser_prepare(&r->core, commit, &release, &err) < 0) {
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}
@@ -289,7 +148,7 @@ ZEND_METHOD(BlueGreen_Releaser, ports)
 	ZEND_PARSE_PARAMETERS_NONE();
 
 	bg_error_clear(&err);
-	if (bg_ports_read(&r->core.opt, &ports, &err) < 0) {
+	if (bg_releaser_ports(&r->core, &ports, &err) < 0) {
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}
@@ -324,7 +183,7 @@ ZEND_METHOD(BlueGreen_Releaser, start)
 		RETURN_THROWS();
 	}
 	bg_error_clear(&err);
-	if (bg_service_start(&r->core.opt, &r->core.log, &rel, (int) port, &err) < 0) {
+	if (bg_releaser_start(&r->core, &rel, (int) port, &err) < 0) {
 		bg_release_free(&rel);
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();

@@ -1,5 +1,5 @@
 /* BlueGreen\Releaser's pipeline methods: deploy(), tick(), rollback(),
- * status() and run(). Each calls one core function (src/pipeline.h). */
+ * status() and run(). Each calls one core function (src/pipeline/releaser.h). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -7,7 +7,6 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
-#include "src/pipeline.h"
 
 /* A released Release or null. */
 static void return_release(zval *return_value, bg_release *rel, int deployed)

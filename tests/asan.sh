@@ -44,7 +44,7 @@ phpt_split "$@"
 phpt_run "$work/php-asan" "$work/modules/bluegreen.so" "$work/log"
 
 # A report is ours when a frame of its stack is in bluegreen's sources.
-ours=$(grep -lE "($work/(src/[a-z_]+|[a-z_]+)\.c:|bluegreen\.so)" "$work"/reports/* 2>/dev/null || true)
+ours=$(grep -lE "($work/(src/[a-z_]+/[a-z_]+|[a-z_]+)\.c:|bluegreen\.so)" "$work"/reports/* 2>/dev/null || true)
 others=$(find "$work/reports" -type f | wc -l)
 for report in $ours; do
 	echo "== $report"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of src/ with libFuzzer: the nginx configuration parser
-# (src/nginx_conf.c) and the JSON reader and writer (src/json.c).
+# (src/nginx/nginx_conf.c) and the JSON reader and writer (src/base/json.c).
 #
 #   tests/fuzz.sh          the exact checks, then 60 s of fuzzing in all
 #   tests/fuzz.sh 300      the same with 300 s of fuzzing, split between targets
@@ -48,15 +48,15 @@ trap 'exit 130' INT TERM
 # The targets, in the order they run: name, sources, seed corpus, dictionary.
 targets=(nginx_conf json)
 declare -A sources=(
-	[nginx_conf]="src/nginx_conf.c src/error.c"
-	[json]="src/json.c src/error.c"
+	[nginx_conf]="src/nginx/nginx_conf.c src/base/error.c"
+	[json]="src/base/json.c src/base/error.c"
 )
 declare -A corpus=([nginx_conf]=tests/fuzz/corpus [json]=tests/fuzz/corpus-json)
 declare -A dict=([nginx_conf]=tests/fuzz/nginx_conf.dict [json]=tests/fuzz/json.dict)
 # json_check fails allocations on demand through these wrappers.
 declare -A check_ldflags=([json]="-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc")
 
-cflags=(-g -O1 -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -fno-sanitize-recover=all)
+cflags=(-g -O1 -Isrc -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -fno-sanitize-recover=all)
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

@@ -30,11 +30,89 @@ if [ ! -f Makefile ] || [ config.m4 -nt Makefile ] || ! grep -q -- "-Werror" Mak
 	./configure --with-bluegreen CFLAGS="$cflags" >/tmp/bluegreen-configure.log 2>&1 \
 		|| { tail -n 20 /tmp/bluegreen-configure.log >&2; exit 1; }
 fi
+# A header moved or removed would stop make ("No rule to make target"): an
+# object whose recorded dependencies name a file that is gone is built again.
+while IFS= read -r -d '' dep; do
+	for f in $(sed 's/\\$//; s/^[^:]*://' "$dep"); do
+		if [ ! -e "$f" ]; then
+			rm -f "$dep" "${dep%.dep}.lo"
+			break
+		fi
+	done
+done < <(find . -name '*.dep' -not -path './.git/*' -print0)
 make -s -j"$(nproc)" >/dev/null
 
 # The core must stay independent of PHP.
 if grep -rlE '#include *["<](php|zend|Zend/)' src/; then
 	echo "tests/run.sh: src/ must not include PHP or Zend headers (files above)" >&2
+	exit 1
+fi
+
+# Each fact has one owner in the core (README, Layout); these fail naming the
+# files that break it.
+# - /proc (and sock_diag) are read only in src/sys/;
+owners=$(git grep --untracked -nE '(^|[^a-z_])/proc' -- 'src/*' ':!src/sys/*' || true)
+if [ -n "$owners" ]; then
+	printf '%s\n' "$owners" >&2
+	echo "tests/run.sh: /proc is read only in src/sys/ (lines above): add a function there" >&2
+	exit 1
+fi
+# - paths under releases_dir/.bluegreen and release names are made and read
+#   only by the layout module (src/layout/layout.[ch]);
+owners=$(git grep --untracked -nE '\.bluegreen([^-]|$)|"release-|release-%|"shared/' -- 'src/*' ':!src/layout/layout.[ch]' || true)
+if [ -n "$owners" ]; then
+	printf '%s\n' "$owners" >&2
+	echo "tests/run.sh: paths under releases_dir and release names belong to src/layout/layout.[ch] (lines above): use its bg_layout_* functions" >&2
+	exit 1
+fi
+# - the short sha's length is BG_SHORT_SHA_LEN (src/layout/release.h).
+owners=$(git grep --untracked -nE '%\.7s|, 7\)|define BG_SHORT_SHA' -- 'src/*' ':!src/layout/release.h' || true)
+if [ -n "$owners" ]; then
+	printf '%s\n' "$owners" >&2
+	echo "tests/run.sh: a short sha is BG_SHORT_SHA_LEN digits long (src/layout/release.h), not a literal (lines above)" >&2
+	exit 1
+fi
+
+# The core's folders and the arrows between them (README, Layout): a folder
+# includes only its own headers and those of the folders below it, each
+# named from src/ ("base/error.h").
+declare -A allowed=(
+	[base]="base"
+	[sys]="base sys"
+	[layout]="base sys layout"
+	[git]="base sys layout git"
+	[app]="base sys app"
+	[nginx]="base sys nginx"
+	[release]="base sys layout git app release"
+	[service]="base sys layout app nginx service"
+	[pipeline]="base sys layout git app release nginx service pipeline"
+)
+bad=$(for f in $(find src -name "*.[ch]" | sort); do
+	from=${f#src/}
+	from=${from%%/*}
+	[ -n "${allowed[$from]:-}" ] || { echo "$f: not in a folder tests/run.sh knows"; continue; }
+	grep -n '^#include "' "$f" | while IFS= read -r line; do
+		to=$(printf '%s' "$line" | sed -n 's/^[0-9]*:#include "\([a-z_]*\)\/[a-z_]*\.h".*/\1/p')
+		case " ${allowed[$from]} " in
+		*" ${to:-?} "*) ;;
+		*) echo "$f:$line";;
+		esac
+	done
+done)
+if [ -n "$bad" ]; then
+	printf '%s\n' "$bad" >&2
+	echo "tests/run.sh: the includes above break src/'s layout (README, Layout: which folder may include which, as \"folder/file.h\")" >&2
+	exit 1
+fi
+
+# The glue (the top-level *.c and *.h) enters the core by one door:
+# src/pipeline/releaser.h declares every operation the PHP face offers.
+folders=$(IFS='|'; echo "${!allowed[*]}")
+bad=$(git ls-files ':(glob)*.c' ':(glob)*.h' | xargs grep -nE "#include *\"(src/|($folders)/)" \
+	| grep -v '#include "pipeline/releaser.h"' || true)
+if [ -n "$bad" ]; then
+	printf '%s\n' "$bad" >&2
+	echo "tests/run.sh: the PHP glue includes no core header but src/pipeline/releaser.h (lines above): declare the call there" >&2
 	exit 1
 fi
 
@@ -63,7 +141,7 @@ phpt_split "$@"
 # follow: the tests' own preg_* calls run without it there.
 # valgrind's default (--leak-check=summary) prints nothing for a leak, and a
 # test passes: every definitely lost block is shown, and is an error (PHP's
-# own still-reachable caches are not). The git child (src/git_child.c) is a
+# own still-reachable caches are not). The git child (src/git/git_child.c) is a
 # fork that ends with _exit, freeing nothing on purpose: its memory goes with
 # it, and only the process that lives on must not lose any.
 for arg in "${phpt_args[@]}"; do

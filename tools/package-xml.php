@@ -32,8 +32,8 @@ const RULES = [
     ['*.c', 'src', ''],
     ['*.h', 'src', ''],
     ['*.stub.php', 'src', 'the API, from which the arginfo header is generated'],
-    ['src/*.c', 'src', ''],
-    ['src/*.h', 'src', ''],
+    ['src/*/*.c', 'src', 'the core, one folder per role'],
+    ['src/*/*.h', 'src', ''],
 
     ['bin/bluegreen', 'script', 'the operator command line'],
 

@@ -1,7 +1,7 @@
-/* Exact-behaviour checks of src/json.c, run by tests/fuzz.sh before the
+/* Exact-behaviour checks of src/base/json.c, run by tests/fuzz.sh before the
  * fuzzer. Plain C: each case is a function; a failed expectation prints what
  * differs and marks the case failed. Ends with "json: N passed, N failed". */
-#include "../../src/json.h"
+#include "base/json.h"
 
 #include <limits.h>
 #include "check.h"

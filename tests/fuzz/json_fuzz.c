@@ -1,4 +1,4 @@
-/* libFuzzer target for src/json.c; tests/fuzz.sh builds and runs it.
+/* libFuzzer target for src/base/json.c; tests/fuzz.sh builds and runs it.
  *
  * Each input is used three ways, and the properties checked are:
  *   - as a document: a failure is an error with the caller's code and a
@@ -16,7 +16,7 @@
  *     document that parses and that the writer reproduces byte for byte.
  * The checks use their own UTF-8 decoder and a POSIX regex for numbers, not
  * the module's code. */
-#include "../../src/json.h"
+#include "base/json.h"
 
 #include <regex.h>
 #include <stdint.h>

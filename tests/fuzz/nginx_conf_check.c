@@ -1,7 +1,7 @@
-/* Exact-behaviour checks of src/nginx_conf.c, run by tests/fuzz.sh before the
+/* Exact-behaviour checks of src/nginx/nginx_conf.c, run by tests/fuzz.sh before the
  * fuzzer. Plain C: each case is a function; a failed expectation prints what
  * differs and marks the case failed. Ends with "nginx_conf: N passed, N failed". */
-#include "../../src/nginx_conf.h"
+#include "nginx/nginx_conf.h"
 
 #include "check.h"
 

@@ -1,4 +1,4 @@
-/* libFuzzer target for src/nginx_conf.c; tests/fuzz.sh builds and runs it.
+/* libFuzzer target for src/nginx/nginx_conf.c; tests/fuzz.sh builds and runs it.
  *
  * The whole input is the config, so the seed corpus is made of real files.
  * Each input is tried with a few fixed (upstream, host, ports, new port)
@@ -9,7 +9,7 @@
  *   - the rewrite differs from the input only in those port digits;
  *   - the rewrite, parsed again, has the same entries, now at the new port,
  *     and rewriting it once more changes nothing. */
-#include "../../src/nginx_conf.h"
+#include "nginx/nginx_conf.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,0 +1,91 @@
+#include "base/log.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void bg_vlog(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx,
+	const char *fmt, va_list ap)
+{
+	char message[8192];
+	bg_log_ctx none = { NULL, -1, NULL, 0 };
+
+	if (!log || !log->sink) {
+		return;
+	}
+	vsnprintf(message, sizeof(message), fmt, ap);
+	log->sink(log->data, level, message, ctx ? ctx : &none);
+}
+
+void bg_log(const bg_logger *log, bg_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	bg_vlog(log, level, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void bg_log_with(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	bg_vlog(log, level, ctx, fmt, ap);
+	va_end(ap);
+}
+
+void bg_format_duration(char *buf, unsigned long size, double ms)
+{
+	if (ms < 1000) {
+		snprintf(buf, size, "%.0f ms", ms);
+	} else {
+		snprintf(buf, size, "%.1f s", ms / 1000);
+	}
+}
+
+const char *bg_log_level_name(bg_log_level level)
+{
+	switch (level) {
+	case BG_LOG_DEBUG: return "debug";
+	case BG_LOG_INFO: return "info";
+	case BG_LOG_WARNING: return "warning";
+	case BG_LOG_ERROR: return "error";
+	}
+	return "info";
+}
+
+void bg_log_file_sink(void *path, bg_log_level level, const char *message,
+	const bg_log_ctx *ctx)
+{
+	char line[8400];
+	char stamp[32];
+	struct tm tm;
+	time_t now = time(NULL);
+	int fd, len;
+
+	(void) ctx;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	len = snprintf(line, sizeof(line), "%s %s: %s\n", stamp, bg_log_level_name(level), message);
+	if (len < 0) {
+		return;
+	}
+	if ((size_t) len >= sizeof(line)) {
+		len = sizeof(line) - 1;
+		line[len - 1] = '\n';
+	}
+	fd = open((const char *) path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		return;
+	}
+	/* One write() per line: O_APPEND keeps concurrent writers' lines whole. */
+	if (write(fd, line, (size_t) len) < 0) {
+		/* Nowhere left to report a failing log; dropping the line is all we can do. */
+	}
+	close(fd);
+}

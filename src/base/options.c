@@ -1,0 +1,158 @@
+#include "base/options.h"
+#include "base/strv.h"
+#include "base/fs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void bg_options_init(bg_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->ports[0] = 9501;
+	opt->ports[1] = 9502;
+	opt->health_path = strdup("/");
+	opt->health_timeout = 30;
+	/* Three answers 0.2 s apart: a release that answers once and then fails
+	 * (a worker dying on its first request, a crash right after boot) is
+	 * caught, and a start (~0.1 s for an EasySwoole app) grows by 0.4 s. */
+	opt->health_successes = 3;
+	opt->health_interval = 0.2;
+	opt->git.check_host = 1;
+}
+
+static void bg_nginx_options_free(bg_nginx_options *n)
+{
+	free(n->conf);
+	free(n->upstream);
+	free(n->binary);
+	free(n->prefix);
+	free(n->main_conf);
+	free(n->pid);
+	bg_strv_free(n->reload);
+	bg_strv_free(n->test);
+}
+
+static void bg_git_options_free(bg_git_options *g)
+{
+	free(g->username);
+	if (g->password) {
+		/* Do not leave a credential in freed memory. */
+		memset(g->password, 0, strlen(g->password));
+		free(g->password);
+	}
+	free(g->key);
+	free(g->pubkey);
+	if (g->passphrase) {
+		memset(g->passphrase, 0, strlen(g->passphrase));
+		free(g->passphrase);
+	}
+	free(g->known_hosts);
+}
+
+void bg_options_free(bg_options *opt)
+{
+	free(opt->root);
+	free(opt->remote);
+	free(opt->branch);
+	free(opt->releases_dir);
+	free(opt->host);
+	bg_strv_free(opt->port_files);
+	bg_strv_free(opt->shared);
+	bg_argvv_free(opt->build);
+	bg_strv_free(opt->start);
+	bg_strv_free(opt->stop);
+	free(opt->health_path);
+	bg_nginx_options_free(&opt->nginx);
+	bg_git_options_free(&opt->git);
+	free(opt->log_file);
+	free(opt->mode);
+	free(opt->php_binary);
+	memset(opt, 0, sizeof(*opt));
+}
+
+static int bg_check_dir(const char *option, const char *path, bg_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		return bg_error_sys(err, BG_ERR_CONFIG, "Option \"%s\": directory %s", option, path);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		return bg_error_set(err, BG_ERR_CONFIG, "Option \"%s\": %s is not a directory", option, path);
+	}
+	return 0;
+}
+
+static int bg_check_file(const char *option, const char *path, bg_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		return bg_error_sys(err, BG_ERR_CONFIG, "Option \"%s\": file %s", option, path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		return bg_error_set(err, BG_ERR_CONFIG, "Option \"%s\": %s is not a regular file", option, path);
+	}
+	return 0;
+}
+
+int bg_options_check(const bg_options *opt, bg_error *err)
+{
+	if (bg_check_dir("root", opt->root, err) < 0
+		|| bg_check_dir("releases_dir", opt->releases_dir, err) < 0
+		|| bg_check_file("nginx.conf", opt->nginx.conf, err) < 0
+		|| bg_check_file("nginx.main_conf", opt->nginx.main_conf, err) < 0) {
+		return -1;
+	}
+	if (opt->nginx.prefix && bg_check_dir("nginx.prefix", opt->nginx.prefix, err) < 0) {
+		return -1;
+	}
+	if (opt->log_file) {
+		char *dir = strdup(opt->log_file);
+		char *slash = strrchr(dir, '/');
+		int rc;
+
+		if (slash) {
+			*slash = '\0';
+		}
+		rc = bg_check_dir("log", *dir ? dir : "/", err);
+		free(dir);
+		if (rc < 0) {
+			return -1;
+		}
+	}
+	if (opt->git.key && bg_check_file("git.key", opt->git.key, err) < 0) {
+		return -1;
+	}
+	if (opt->git.pubkey && bg_check_file("git.pubkey", opt->git.pubkey, err) < 0) {
+		return -1;
+	}
+	if (opt->git.known_hosts && opt->git.check_host
+		&& bg_check_file("git.known_hosts", opt->git.known_hosts, err) < 0) {
+		return -1;
+	}
+	return 0;
+}
+
+int bg_options_other_port(const bg_options *opt, int port)
+{
+	if (port == opt->ports[0]) {
+		return opt->ports[1];
+	}
+	if (port == opt->ports[1]) {
+		return opt->ports[0];
+	}
+	return 0;
+}
+
+char *bg_options_path(const char *cwd, const char *path)
+{
+	char *abs = path[0] == '/' ? strdup(path) : bg_asprintf("%s/%s", cwd, path);
+
+	if (abs) {
+		bg_path_normalize(abs);
+	}
+	return abs;
+}

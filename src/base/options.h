@@ -1,0 +1,80 @@
+/* The releaser's options, read once from the PHP array by the glue into this
+ * struct and owned by the Releaser object. Strings and vectors are malloc'd;
+ * bg_options_free() releases them. The glue checks types and shapes; the
+ * checks that look at the file system live here (bg_options_check). */
+#ifndef BG_OPTIONS_H
+#define BG_OPTIONS_H
+
+#include "base/error.h"
+#include "base/strv.h"   /* the vectors options are made of */
+
+typedef struct {
+	char *conf;       /* file holding the upstream block */
+	char *upstream;   /* its name */
+	char *binary;     /* nginx executable; default "nginx" found in PATH */
+	char *prefix;     /* -p prefix, or NULL */
+	char *main_conf;  /* file nginx runs with; default conf */
+	char *pid;        /* pid file; NULL: the main config's `pid`, else /run/nginx.pid */
+	char **reload;    /* argv, or NULL for SIGHUP to the master */
+	char **test;      /* argv, or NULL for binary -t -q [-p prefix] -c main_conf */
+} bg_nginx_options;
+
+typedef struct {
+	char *username;   /* for HTTPS and SSH */
+	char *password;   /* for HTTPS */
+	char *key;        /* SSH private key path; NULL: ssh-agent */
+	char *pubkey;     /* SSH public key path; NULL: key + ".pub" if it exists */
+	char *passphrase; /* for the SSH key */
+	char *known_hosts;/* file checked for SSH host keys; NULL: ~/.ssh/known_hosts */
+	int check_host;   /* verify the SSH host key (default on) */
+} bg_git_options;
+
+typedef struct {
+	char *root;           /* checkout of the release live now */
+	char *remote;         /* remote name or URL */
+	char *branch;
+	char *releases_dir;
+	int ports[2];
+	char *host;
+	char **port_files;    /* default: the mode file, "<mode>.php" */
+	char **shared;        /* relative paths; a trailing '/' means a directory */
+	char ***build;        /* argv list; meaningful only when build_set */
+	int build_set;        /* 0: composer install when composer.json exists */
+	char **start;         /* NULL: detected from the release's EasySwoole version */
+	char **stop;          /* NULL: SIGTERM to the owner of the port's socket */
+	char *health_path;    /* NULL: TCP only */
+	double health_timeout;      /* seconds: bounds the whole wait for health */
+	long health_successes;      /* healthy answers in a row before the switch */
+	double health_interval;     /* seconds between two probes of that run */
+	bg_nginx_options nginx;
+	bg_git_options git;
+	double drain_timeout;       /* seconds */
+	double stop_timeout;
+	double command_timeout;
+	double retry_backoff;       /* seconds before tick() retries a deploy the
+	                             * environment failed (doubling, capped) */
+	long keep_releases;
+	char *log_file;       /* NULL: the glue's sink */
+	char *mode;           /* EasySwoole's run mode, naming <mode>.php; "dev" */
+	int allow_shared_temp_dir;
+	char *php_binary;     /* what `php` means in a default command */
+} bg_options;
+
+/* Fills the defaults of the groups (ports, health, git.check_host); the
+ * top-level options' defaults are in the glue's options table (options.c). */
+void bg_options_init(bg_options *opt);
+void bg_options_free(bg_options *opt);
+
+/* Checks the paths: root and releases_dir are directories, the nginx files
+ * exist. Fails with BG_ERR_CONFIG naming the option and the path. */
+int bg_options_check(const bg_options *opt, bg_error *err);
+
+/* A path option made absolute against cwd (when relative) and normalized
+ * ("//", "/./", "dir/.." collapsed; symlinks kept), malloc'd; NULL when out
+ * of memory. */
+char *bg_options_path(const char *cwd, const char *path);
+
+/* The other port of the pair, or 0 if port is not one of them. */
+int bg_options_other_port(const bg_options *opt, int port);
+
+#endif

@@ -1,0 +1,24 @@
+/* bluegreen core: the cache — one bare repository per releases_dir,
+ * the cache repository (layout.h: bg_layout_cache_path), that fetches the branch incrementally.
+ * Every release is a local clone of it whose objects are hardlinks, so no
+ * release downloads anything the cache already has. */
+#ifndef BG_GIT_CACHE_H
+#define BG_GIT_CACHE_H
+
+#include "base/error.h"
+#include "base/options.h"
+
+#include <git2.h>
+
+/* Where the cache is (bg_layout_cache_path), malloc'd. */
+char *bg_git_cache_path(const bg_options *opt);
+
+/* Opens the cache, creating it on first use (*created then 1), with HEAD
+ * on refs/heads/<branch> so that a clone of it checks out that branch. */
+int bg_git_cache_open(const bg_options *opt, git_repository **repo, int *created, bg_error *err);
+
+/* Frees repo; removes the cache too when `created` (a failed first use
+ * leaves nothing behind). */
+void bg_git_cache_close(const bg_options *opt, git_repository *repo, int created);
+
+#endif

@@ -1,0 +1,92 @@
+#include "sys/sockdiag.h"
+
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int send_request(int fd, int family, unsigned states)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.req.sdiag_family = (unsigned char) family;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = states;
+	return sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *) &kernel, sizeof(kernel)) < 0 ? -1 : 0;
+}
+
+static void to_entry(const struct inet_diag_msg *m, bg_tcp_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->local.v6 = m->idiag_family == AF_INET6;
+	memcpy(e->local.bytes, m->id.idiag_src, e->local.v6 ? 16 : 4);
+	e->local_port = ntohs(m->id.idiag_sport);
+	e->state = m->idiag_state;
+	e->inode = m->idiag_inode;
+}
+
+/* Reads the dump's answers until NLMSG_DONE; 1 when the kernel refuses it. */
+static int read_dump(int fd, bg_tcp_fn fn, void *data)
+{
+	long buf[8192 / sizeof(long)];
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return 1;
+		}
+		for (h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) n); h = NLMSG_NEXT(h, n)) {
+			bg_tcp_entry e;
+			int rc;
+
+			if (h->nlmsg_type == NLMSG_DONE) {
+				return 0;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				return 1;
+			}
+			to_entry(NLMSG_DATA(h), &e);
+			if ((rc = fn(&e, data)) < 0) {
+				return rc;
+			}
+		}
+	}
+}
+
+int bg_sockdiag_each(unsigned states, bg_tcp_fn fn, void *data)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+		if (fd < 0) {
+			return 1;
+		}
+		rc = send_request(fd, families[i], states) < 0 ? 1 : read_dump(fd, fn, data);
+		close(fd);
+		if (rc == 1 && families[i] == AF_INET6) {
+			rc = 0;  /* a kernel without IPv6 has no such sockets */
+		}
+	}
+	return rc;
+}
