@@ -3,6 +3,12 @@ tick() heals the live release: killed with SIGKILL it is started again on its po
 --EXTENSIONS--
 bluegreen
 posix
+--SKIPIF--
+<?php
+// Under valgrind (tests/run.sh -m, which sets VALGRIND_OPTS) every step is ten times slower:
+// a heal must show within one tick and health.timeout. ASan (tests/asan.sh) still runs it.
+if (getenv('VALGRIND_OPTS') !== false) die('skip not under valgrind');
+?>
 --FILE--
 <?php
 require __DIR__ . '/inc/cli.inc';

@@ -2,6 +2,12 @@
 tick() and failures of the environment: a deploy whose switch fails because nginx is down is not marked failed but retried after a backoff (1 s, then 2 s: retry_backoff doubling), recorded in status() and the CLI's status; once nginx is back, a tick after the backoff deploys the same commit and it answers through nginx
 --EXTENSIONS--
 bluegreen
+--SKIPIF--
+<?php
+// Under valgrind (tests/run.sh -m, which sets VALGRIND_OPTS) every step is ten times slower:
+// its backoffs are 1 and 2 s, shorter than a deploy under valgrind. ASan (tests/asan.sh) still runs it.
+if (getenv('VALGRIND_OPTS') !== false) die('skip not under valgrind');
+?>
 --FILE--
 <?php
 require __DIR__ . '/inc/cli.inc';
