@@ -53,6 +53,6 @@ bg_rmrf($box);
 --EXPECTF--
 prepared in a moment: true
 sleepers left running: 0
-warning: prepare: build step 1/3 `sh -c sleep 311 & exit 0` left %d process(es) running after it exited; nothing a command starts may outlive it, so they were stopped (SIGTERM, then SIGKILL): pid N `%Ssleep 311%S
-warning: prepare: build step 2/3 `sh -c setsid sleep 312 & exit 0` left %d process(es) running after it exited; nothing a command starts may outlive it, so they were stopped (SIGTERM, then SIGKILL): pid N `%Ssleep 312%S
-warning: prepare: build step 3/3 `sh -c (setsid sh -c "sleep 313 &" &) ; exit 0` left %d process(es) running after it exited; nothing a command starts may outlive it, so they were stopped (SIGTERM, then SIGKILL): pid N `%Ssleep 313%S
+warning: prepare: build step 1/3 `sh -c sleep 311 & exit 0` left %d process(es) running after it exited; nothing a command starts may outlive it, so they were stopped (SIGTERM, then SIGKILL): pid N `%s
+warning: prepare: build step 2/3 `sh -c setsid sleep 312 & exit 0` left %d process(es) running after it exited; nothing a command starts may outlive it, so they were stopped (SIGTERM, then SIGKILL): pid N `%s
+warning: prepare: build step 3/3 `sh -c (setsid sh -c "sleep 313 &" &) ; exit 0` left %d process(es) running after it exited; nothing a command starts may outlive it, so they were stopped (SIGTERM, then SIGKILL): pid N `%s

@@ -65,6 +65,13 @@ file_put_contents("$box/bin/composer", "#!/bin/sh\necho \"\$PWD: composer \$*\" 
 chmod("$box/bin/composer", 0755);
 $env = ['BG' => $bg, 'REMOTE' => "$box/remote.git", 'PHP_INI_SCAN_DIR' => ":$box/php.d",
     'PATH' => "$box/bin:" . dirname(bg_nginx_binary()) . ':' . (getenv('PATH') ?: '/usr/bin:/bin')] + bg_git_env($box);
+// Under tests/asan.sh the extension is built with ASan: the PHP processes the
+// README's lines start load it too, and need the sanitizer runtime preloaded.
+foreach (['LD_PRELOAD', 'ASAN_OPTIONS', 'LSAN_OPTIONS', 'UBSAN_OPTIONS', 'USE_ZEND_ALLOC', 'ZEND_DONT_UNLOAD_MODULES'] as $k) {
+    if (getenv($k) !== false) {
+        $env[$k] = getenv($k);
+    }
+}
 $play = function (int $i, string $cwd, float $timeout = 30) use (&$blocks, $box, $env, $n): int {
     $script = strtr($blocks[$i] ?? 'false', ['/srv/app' => $box]);
     $res = bg_run(['/bin/bash', '-e', '-x', '-c', $script], $cwd, $timeout, $env);
