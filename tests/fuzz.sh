@@ -46,10 +46,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The targets, in the order they run: name, sources, seed corpus, dictionary.
+# json_harness.c is src/base/json.c with the reads and writes only the checks
+# and the fuzzer use.
 targets=(nginx_conf json)
 declare -A sources=(
 	[nginx_conf]="src/nginx/nginx_conf.c src/base/error.c"
-	[json]="src/base/json.c src/base/error.c"
+	[json]="tests/fuzz/json_harness.c src/base/error.c"
 )
 declare -A corpus=([nginx_conf]=tests/fuzz/corpus [json]=tests/fuzz/corpus-json)
 declare -A dict=([nginx_conf]=tests/fuzz/nginx_conf.dict [json]=tests/fuzz/json.dict)

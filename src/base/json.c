@@ -680,12 +680,9 @@ const bg_json *bg_json_at(const bg_json *v, size_t i)
 	return i < bg_json_len(v) ? &v->items[i] : NULL;
 }
 
-int bg_json_is_null(const bg_json *v)
-{
-	return v && v->type == BG_JSON_NULL;
-}
-
-const char *bg_json_str(const bg_json *v)
+/* A string as a C string; NULL if v is not a string or the string holds a NUL
+ * byte, so that a caller never sees a silently truncated value. */
+static const char *json_str(const bg_json *v)
 {
 	if (!v || v->type != BG_JSON_STRING || memchr(v->str, '\0', v->len)) {
 		return NULL;
@@ -693,7 +690,10 @@ const char *bg_json_str(const bg_json *v)
 	return v->str;
 }
 
-int bg_json_int(const bg_json *v, long long *out)
+/* 0 and *out set if v is a number written as an integer (-?digits: no
+ * fraction, no exponent, so 1.0 and 1e3 are refused) within long long; -1
+ * otherwise, *out unchanged. The writer writes integers that way. */
+static int json_int(const bg_json *v, long long *out)
 {
 	int saved = errno;
 	long long n;
@@ -715,28 +715,14 @@ int bg_json_int(const bg_json *v, long long *out)
 	return 0;
 }
 
-int bg_json_bool(const bg_json *v, int *out)
-{
-	if (!v || v->type != BG_JSON_BOOL) {
-		return -1;
-	}
-	*out = v->boolean;
-	return 0;
-}
-
 const char *bg_json_get_str(const bg_json *obj, const char *key)
 {
-	return bg_json_str(bg_json_get(obj, key));
+	return json_str(bg_json_get(obj, key));
 }
 
 int bg_json_get_int(const bg_json *obj, const char *key, long long *out)
 {
-	return bg_json_int(bg_json_get(obj, key), out);
-}
-
-int bg_json_get_bool(const bg_json *obj, const char *key, int *out)
-{
-	return bg_json_bool(bg_json_get(obj, key), out);
+	return json_int(bg_json_get(obj, key), out);
 }
 
 /* --- writer -------------------------------------------------------------------- */
@@ -961,53 +947,9 @@ void bg_jw_int(bg_json_writer *w, long long v)
 	bg_jw_scalar(w, text, (size_t) n);
 }
 
-void bg_jw_bool(bg_json_writer *w, int v)
-{
-	bg_jw_scalar(w, v ? "true" : "false", v ? 4 : 5);
-}
-
 void bg_jw_null(bg_json_writer *w)
 {
 	bg_jw_scalar(w, "null", 4);
-}
-
-void bg_jw_value(bg_json_writer *w, const bg_json *v)
-{
-	size_t i;
-
-	if (!v) {
-		bg_jw_null(w);
-		return;
-	}
-	switch (v->type) {
-	case BG_JSON_NULL:
-		bg_jw_null(w);
-		break;
-	case BG_JSON_BOOL:
-		bg_jw_bool(w, v->boolean);
-		break;
-	case BG_JSON_NUMBER:
-		bg_jw_scalar(w, v->str, v->len);
-		break;
-	case BG_JSON_STRING:
-		bg_jw_string_len(w, v->str, v->len);
-		break;
-	case BG_JSON_ARRAY:
-		bg_jw_array_begin(w);
-		for (i = 0; i < v->n; i++) {
-			bg_jw_value(w, &v->items[i]);
-		}
-		bg_jw_array_end(w);
-		break;
-	case BG_JSON_OBJECT:
-		bg_jw_object_begin(w);
-		for (i = 0; i < v->n; i++) {
-			bg_jw_key_len(w, v->items[i].key, v->items[i].key_len);
-			bg_jw_value(w, &v->items[i]);
-		}
-		bg_jw_object_end(w);
-		break;
-	}
 }
 
 int bg_jw_finish(bg_json_writer *w, char **out, size_t *len)

@@ -66,25 +66,15 @@ const bg_json *bg_json_get(const bg_json *obj, const char *key);
 size_t bg_json_len(const bg_json *v);
 const bg_json *bg_json_at(const bg_json *v, size_t i);
 
-/* 1 for a null; 0 for anything else, NULL (absent) included. */
-int bg_json_is_null(const bg_json *v);
-
-/* A string as a C string; NULL if v is not a string or the string holds a NUL
- * byte, so that a caller never sees a silently truncated value. */
-const char *bg_json_str(const bg_json *v);
-
-/* 0 and *out set if v is a number written as an integer (-?digits: no
- * fraction, no exponent, so 1.0 and 1e3 are refused) within long long; -1
- * otherwise, *out unchanged. The writer writes integers that way. */
-int bg_json_int(const bg_json *v, long long *out);
-
-/* 0 and *out set to 0 or 1 if v is true or false; -1 otherwise. */
-int bg_json_bool(const bg_json *v, int *out);
-
-/* The same on the member `key` of an object. */
+/* The member `key` of an object as a C string: NULL if absent, not a string,
+ * or holding a NUL byte (a caller never sees a silently truncated value). */
 const char *bg_json_get_str(const bg_json *obj, const char *key);
+
+/* 0 and *out set if the member `key` is a number written as an integer
+ * (-?digits: no fraction, no exponent, so 1.0 and 1e3 are refused) within
+ * long long; -1 otherwise, *out unchanged. The writer writes integers that
+ * way. */
 int bg_json_get_int(const bg_json *obj, const char *key, long long *out);
-int bg_json_get_bool(const bg_json *obj, const char *key, int *out);
 
 /* Writing: calls append to a growing buffer, pretty-printed (2-space indent,
  * one element or member per line, members in the order written, "[]" and
@@ -119,12 +109,7 @@ void bg_jw_array_end(bg_json_writer *w);
 void bg_jw_key(bg_json_writer *w, const char *key);
 void bg_jw_string(bg_json_writer *w, const char *s);   /* NULL writes null */
 void bg_jw_int(bg_json_writer *w, long long v);
-void bg_jw_bool(bg_json_writer *w, int v);
 void bg_jw_null(bg_json_writer *w);
-
-/* A parsed value and all below it, numbers with their text as parsed (so a
- * tree written back reads back the same); NULL writes null. */
-void bg_jw_value(bg_json_writer *w, const bg_json *v);
 
 /* Hands over the document, NUL-terminated (*len without the NUL), for free().
  * -1 and *out NULL on out of memory (w->oom) or a call out of place, an

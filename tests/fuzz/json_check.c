@@ -2,6 +2,7 @@
  * fuzzer. Plain C: each case is a function; a failed expectation prints what
  * differs and marks the case failed. Ends with "json: N passed, N failed". */
 #include "base/json.h"
+#include "json_harness.h"
 
 #include <limits.h>
 #include "check.h"

@@ -17,6 +17,7 @@
  * The checks use their own UTF-8 decoder and a POSIX regex for numbers, not
  * the module's code. */
 #include "base/json.h"
+#include "json_harness.h"
 
 #include <regex.h>
 #include <stdint.h>
