@@ -48,30 +48,28 @@ if grep -rlE '#include *["<](php|zend|Zend/)' src/; then
 	exit 1
 fi
 
-# Each fact has one owner in the core (README, Layout); these fail naming the
-# files that break it.
+# Each fact has one owner in the core (README, Layout). owner PATTERN OWNER
+# MESSAGE fails, naming the lines, when PATTERN matches in src/ outside the
+# OWNER pathspec.
+owner() {
+	local lines
+
+	lines=$(git grep --untracked -nE "$1" -- 'src/*' ":!$2" || true)
+	if [ -n "$lines" ]; then
+		printf '%s\n' "$lines" >&2
+		echo "tests/run.sh: $3 (lines above)" >&2
+		exit 1
+	fi
+}
 # - /proc (and sock_diag) are read only in src/sys/;
-owners=$(git grep --untracked -nE '(^|[^a-z_])/proc' -- 'src/*' ':!src/sys/*' || true)
-if [ -n "$owners" ]; then
-	printf '%s\n' "$owners" >&2
-	echo "tests/run.sh: /proc is read only in src/sys/ (lines above): add a function there" >&2
-	exit 1
-fi
+owner '(^|[^a-z_])/proc' 'src/sys/*' '/proc is read only in src/sys/: add a function there'
 # - paths under releases_dir/.bluegreen and release names are made and read
 #   only by the layout module (src/layout/layout.[ch]);
-owners=$(git grep --untracked -nE '\.bluegreen([^-]|$)|"release-|release-%|"shared/' -- 'src/*' ':!src/layout/layout.[ch]' || true)
-if [ -n "$owners" ]; then
-	printf '%s\n' "$owners" >&2
-	echo "tests/run.sh: paths under releases_dir and release names belong to src/layout/layout.[ch] (lines above): use its bg_layout_* functions" >&2
-	exit 1
-fi
+owner '\.bluegreen([^-]|$)|"release-|release-%|"shared/' 'src/layout/layout.[ch]' \
+	'paths under releases_dir and release names belong to src/layout/layout.[ch]: use its bg_layout_* functions'
 # - the short sha's length is BG_SHORT_SHA_LEN (src/layout/release.h).
-owners=$(git grep --untracked -nE '%\.7s|, 7\)|define BG_SHORT_SHA' -- 'src/*' ':!src/layout/release.h' || true)
-if [ -n "$owners" ]; then
-	printf '%s\n' "$owners" >&2
-	echo "tests/run.sh: a short sha is BG_SHORT_SHA_LEN digits long (src/layout/release.h), not a literal (lines above)" >&2
-	exit 1
-fi
+owner '%\.7s|, 7\)|define BG_SHORT_SHA' 'src/layout/release.h' \
+	'a short sha is BG_SHORT_SHA_LEN digits long (src/layout/release.h), not a literal'
 
 # The core's folders and the arrows between them (README, Layout): a folder
 # includes only its own headers and those of the folders below it, each
