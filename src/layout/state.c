@@ -233,107 +233,101 @@ cleanup:
 
 /* --- writing ---------------------------------------------------------------- */
 
+/* One member, "key": value, the shape every writer below repeats. */
+static void put_str(bg_json_writer *w, const char *key, const char *v)   /* NULL: null */
+{
+	bg_jw_key(w, key);
+	bg_jw_string(w, v);
+}
+
+static void put_int(bg_json_writer *w, const char *key, long long v)
+{
+	bg_jw_key(w, key);
+	bg_jw_int(w, v);
+}
+
+/* A sha, or null while empty. */
+static void put_sha(bg_json_writer *w, const char *key, const char *sha)
+{
+	put_str(w, key, sha[0] ? sha : NULL);
+}
+
+/* The member `key` as an object the caller fills and ends (1), or null when
+ * there is nothing to record (0). */
+static int begin_object(bg_json_writer *w, const char *key, int present)
+{
+	bg_jw_key(w, key);
+	if (!present) {
+		bg_jw_null(w);
+		return 0;
+	}
+	bg_jw_object_begin(w);
+	return 1;
+}
+
 static void write_release_fields(bg_json_writer *w, const bg_release *rel)
 {
-	bg_jw_key(w, "commit");
-	bg_jw_string(w, rel->commit[0] ? rel->commit : NULL);
-	bg_jw_key(w, "path");
-	bg_jw_string(w, rel->path);
+	put_sha(w, "commit", rel->commit);
+	put_str(w, "path", rel->path);
 	bg_jw_key(w, "port");
 	if (rel->port) {
 		bg_jw_int(w, rel->port);
 	} else {
 		bg_jw_null(w);
 	}
-	bg_jw_key(w, "created_at");
-	bg_jw_int(w, rel->created_at);
+	put_int(w, "created_at", rel->created_at);
 }
 
 static void write_slot(bg_json_writer *w, const char *key, const bg_state_release *slot)
 {
-	bg_jw_key(w, key);
-	if (!slot->set) {
-		bg_jw_null(w);
-		return;
+	if (begin_object(w, key, slot->set)) {
+		write_release_fields(w, &slot->rel);
+		put_int(w, "since", slot->since);
+		bg_jw_object_end(w);
 	}
-	bg_jw_object_begin(w);
-	write_release_fields(w, &slot->rel);
-	bg_jw_key(w, "since");
-	bg_jw_int(w, slot->since);
-	bg_jw_object_end(w);
 }
 
 static void write_deploy(bg_json_writer *w, const bg_state_deploy *d)
 {
-	bg_jw_key(w, "deploy");
-	if (!d->set) {
-		bg_jw_null(w);
-		return;
+	if (begin_object(w, "deploy", d->set)) {
+		write_release_fields(w, &d->rel);
+		put_str(w, "step", d->step);
+		put_int(w, "from_port", d->from_port);
+		put_int(w, "started", d->started);
+		put_int(w, "pid", d->pid);
+		put_int(w, "pid_start", (long long) d->pid_start);
+		bg_jw_object_end(w);
 	}
-	bg_jw_object_begin(w);
-	write_release_fields(w, &d->rel);
-	bg_jw_key(w, "step");
-	bg_jw_string(w, d->step);
-	bg_jw_key(w, "from_port");
-	bg_jw_int(w, d->from_port);
-	bg_jw_key(w, "started");
-	bg_jw_int(w, d->started);
-	bg_jw_key(w, "pid");
-	bg_jw_int(w, d->pid);
-	bg_jw_key(w, "pid_start");
-	bg_jw_int(w, (long long) d->pid_start);
-	bg_jw_object_end(w);
 }
 
-static void write_failure(bg_json_writer *w, const bg_state_failure *f)
+static void write_failure_fields(bg_json_writer *w, const bg_state_failure *f)
 {
-	bg_jw_object_begin(w);
-	bg_jw_key(w, "commit");
-	bg_jw_string(w, f->commit[0] ? f->commit : NULL);
-	bg_jw_key(w, "step");
-	bg_jw_string(w, f->step);
-	bg_jw_key(w, "error");
-	bg_jw_string(w, f->error);
-	bg_jw_key(w, "at");
-	bg_jw_int(w, f->at);
-	bg_jw_object_end(w);
+	put_sha(w, "commit", f->commit);
+	put_str(w, "step", f->step);
+	put_str(w, "error", f->error);
+	put_int(w, "at", f->at);
 }
 
 static void write_retry(bg_json_writer *w, const bg_state_retry *r)
 {
-	bg_jw_key(w, "retry");
-	if (!r->reason) {
-		bg_jw_null(w);
-		return;
+	if (begin_object(w, "retry", r->reason != NULL)) {
+		put_sha(w, "commit", r->commit);
+		put_str(w, "step", r->step);
+		put_str(w, "reason", r->reason);
+		put_int(w, "attempts", r->attempts);
+		put_int(w, "after", r->after);
+		bg_jw_object_end(w);
 	}
-	bg_jw_object_begin(w);
-	bg_jw_key(w, "commit");
-	bg_jw_string(w, r->commit[0] ? r->commit : NULL);
-	bg_jw_key(w, "step");
-	bg_jw_string(w, r->step);
-	bg_jw_key(w, "reason");
-	bg_jw_string(w, r->reason);
-	bg_jw_key(w, "attempts");
-	bg_jw_int(w, r->attempts);
-	bg_jw_key(w, "after");
-	bg_jw_int(w, r->after);
-	bg_jw_object_end(w);
 }
 
 /* "unhealthy": {"since", "error"} while the live release fails its health check. */
 static void write_unhealthy(bg_json_writer *w, const bg_state *s)
 {
-	bg_jw_key(w, "unhealthy");
-	if (!s->unhealthy_since) {
-		bg_jw_null(w);
-		return;
+	if (begin_object(w, "unhealthy", s->unhealthy_since != 0)) {
+		put_int(w, "since", s->unhealthy_since);
+		put_str(w, "error", s->unhealthy_why);
+		bg_jw_object_end(w);
 	}
-	bg_jw_object_begin(w);
-	bg_jw_key(w, "since");
-	bg_jw_int(w, s->unhealthy_since);
-	bg_jw_key(w, "error");
-	bg_jw_string(w, s->unhealthy_why);
-	bg_jw_object_end(w);
 }
 
 static void write_state(bg_json_writer *w, const bg_state *s)
@@ -341,52 +335,39 @@ static void write_state(bg_json_writer *w, const bg_state *s)
 	size_t i;
 
 	bg_jw_object_begin(w);
-	bg_jw_key(w, "version");
-	bg_jw_int(w, BG_STATE_VERSION);
+	put_int(w, "version", BG_STATE_VERSION);
 	write_slot(w, "live", &s->live);
 	write_slot(w, "previous", &s->previous);
 	write_deploy(w, &s->deploy);
 	bg_jw_key(w, "failed");
 	bg_jw_array_begin(w);
 	for (i = 0; i < s->n_failed; i++) {
-		write_failure(w, &s->failed[i]);
+		bg_jw_object_begin(w);
+		write_failure_fields(w, &s->failed[i]);
+		bg_jw_object_end(w);
 	}
 	bg_jw_array_end(w);
-	bg_jw_key(w, "last_error");
-	if (s->last_error.error) {
-		write_failure(w, &s->last_error);
-	} else {
-		bg_jw_null(w);
-	}
-	bg_jw_key(w, "last_check");
-	bg_jw_object_begin(w);
-	bg_jw_key(w, "at");
-	bg_jw_int(w, s->checked_at);
-	bg_jw_key(w, "head");
-	bg_jw_string(w, s->checked_head[0] ? s->checked_head : NULL);
-	bg_jw_object_end(w);
-	bg_jw_key(w, "stop_pending");
-	if (s->stop_pending_port) {
-		bg_jw_object_begin(w);
-		bg_jw_key(w, "port");
-		bg_jw_int(w, s->stop_pending_port);
-		bg_jw_key(w, "since");
-		bg_jw_int(w, s->stop_pending_since);
+	if (begin_object(w, "last_error", s->last_error.error != NULL)) {
+		write_failure_fields(w, &s->last_error);
 		bg_jw_object_end(w);
-	} else {
-		bg_jw_null(w);
+	}
+	begin_object(w, "last_check", 1);
+	put_int(w, "at", s->checked_at);
+	put_sha(w, "head", s->checked_head);
+	bg_jw_object_end(w);
+	if (begin_object(w, "stop_pending", s->stop_pending_port != 0)) {
+		put_int(w, "port", s->stop_pending_port);
+		put_int(w, "since", s->stop_pending_since);
+		bg_jw_object_end(w);
 	}
 	write_retry(w, &s->retry);
 	bg_jw_key(w, "services");
 	bg_jw_array_begin(w);
 	for (i = 0; i < s->n_services; i++) {
 		bg_jw_object_begin(w);
-		bg_jw_key(w, "pid");
-		bg_jw_int(w, s->services[i].pid);
-		bg_jw_key(w, "pid_start");
-		bg_jw_int(w, (long long) s->services[i].pid_start);
-		bg_jw_key(w, "port");
-		bg_jw_int(w, s->services[i].port);
+		put_int(w, "pid", s->services[i].pid);
+		put_int(w, "pid_start", (long long) s->services[i].pid_start);
+		put_int(w, "port", s->services[i].port);
 		bg_jw_object_end(w);
 	}
 	bg_jw_array_end(w);
