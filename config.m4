@@ -24,11 +24,11 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
   dnl One folder per role (README, Layout); every include names its folder,
   dnl from src/: #include "base/error.h".
-  dnl base: errors, logging, time, strings, files, options, JSON
+  dnl base: errors, logging, time, strings, files, options, JSON, addresses
   bluegreen_core="src/base/error.c src/base/strv.c src/base/log.c src/base/clock.c src/base/options.c \
-    src/base/fs.c src/base/json.c"
+    src/base/fs.c src/base/json.c src/base/netaddr.c"
   dnl sys: commands, processes, sockets (every /proc and sock_diag read), probes
-  bluegreen_core="$bluegreen_core src/sys/spawn.c src/sys/proc.c src/sys/netaddr.c src/sys/probe.c \
+  bluegreen_core="$bluegreen_core src/sys/spawn.c src/sys/proc.c src/sys/probe.c \
     src/sys/sockdiag.c"
   dnl layout: what lives under releases_dir (paths, releases, state.json, the lock)
   bluegreen_core="$bluegreen_core src/layout/layout.c src/layout/release.c src/layout/state.c src/layout/lock.c"

@@ -1,10 +1,12 @@
 /* Reads the Releaser constructor's options array into a bg_options, once.
  *
  * Wrong types throw TypeError, bad values ValueError, and unknown keys
- * ValueError, each naming the key ("nginx.conf" for nested ones); missing
- * files and directories are the core's ConfigException (bg_options_check).
- * Every top-level option is one row of `option_rows`: its key, type, field,
- * default, reader and var_dump, and a doc line. */
+ * ValueError, each naming the key ("nginx.conf" for a group's member);
+ * missing files and directories are the core's ConfigException
+ * (bg_options_check). Every option, each member of a group ("health",
+ * "nginx", "git") included, is one row of `option_rows` (at the end): its
+ * key, type, field, default, reader and var_dump, and a doc line. The
+ * constructor's reader, var_dump and the defaults all go through that table. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -19,16 +21,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-/* The top-level options are the rows of `option_rows` (below); the groups'
- * keys are these. */
-static const char *const health_keys[] = { "path", "timeout", "successes", "interval", NULL };
-static const char *const nginx_keys[] = {
-	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
-};
-static const char *const git_keys[] = {
-	"username", "password", "key", "pubkey", "passphrase", "known_hosts", "check_host", NULL
-};
 
 static zend_result fail_type(const char *key, const char *expected, zval *given)
 {
@@ -47,43 +39,6 @@ static zend_result fail_value(const char *fmt, ...)
 	zend_value_error("%s", msg);
 	efree(msg);
 	return FAILURE;
-}
-
-static bool is_option(zend_string *key);
-
-/* Every key of `ht` must be one of `allowed` (NULL: a row of the options
- * table): a typo must not be ignored. */
-static zend_result check_keys(HashTable *ht, const char *const *allowed, const char *group)
-{
-	zend_string *key;
-	zend_ulong idx;
-
-	ZEND_HASH_FOREACH_KEY(ht, idx, key) {
-		const char *const *k;
-
-		if (!key) {
-			return group
-				? fail_value("Unknown option \"%s." ZEND_ULONG_FMT "\"", group, idx)
-				: fail_value("Unknown option " ZEND_ULONG_FMT ": options are a string-keyed array", idx);
-		}
-		if (!allowed) {
-			if (is_option(key)) {
-				continue;
-			}
-			return fail_value("Unknown option \"%s\"", ZSTR_VAL(key));
-		}
-		for (k = allowed; *k; k++) {
-			if (zend_string_equals_cstr(key, *k, strlen(*k))) {
-				break;
-			}
-		}
-		if (!*k) {
-			return group
-				? fail_value("Unknown option \"%s.%s\"", group, ZSTR_VAL(key))
-				: fail_value("Unknown option \"%s\"", ZSTR_VAL(key));
-		}
-	} ZEND_HASH_FOREACH_END();
-	return SUCCESS;
 }
 
 /* A string option: non-empty, no NUL byte. */
@@ -278,18 +233,21 @@ bad:
 	return fail_value("Option \"ports\" must hold two different ports between 1 and 65535");
 }
 
-static zend_result read_host(zval *zv, char **out)
+/* host: parsed once, here, into the addresses probes and socket scans use. */
+static zend_result read_host(zval *zv, bg_options *opt)
 {
-	unsigned char buf[16];
+	char *host = NULL;
+	int rc;
 
-	if (read_string(zv, "host", out) == FAILURE) {
+	if (read_string(zv, "host", &host) == FAILURE) {
 		return FAILURE;
 	}
-	if (strcmp(*out, "localhost") != 0 && inet_pton(AF_INET, *out, buf) != 1
-		&& inet_pton(AF_INET6, *out, buf) != 1) {
-		return fail_value("Option \"host\" must be an IP address or \"localhost\", \"%s\" given", *out);
+	rc = bg_options_set_host(opt, host);
+	if (rc < 0) {
+		fail_value("Option \"host\" must be an IP address or \"localhost\", \"%s\" given", host);
 	}
-	return SUCCESS;
+	free(host);
+	return rc < 0 ? FAILURE : SUCCESS;
 }
 
 static zend_result read_branch(zval *zv, char **out)
@@ -330,154 +288,27 @@ static zend_result read_build(zval *zv, bg_options *opt)
 	return SUCCESS;
 }
 
-/* health.successes: how many healthy answers in a row open the gate. */
-static zend_result read_successes(zval *zv, long *out)
+/* health.path: an absolute URL path, or null for a TCP check only. */
+static zend_result read_health_path(zval *zv, const char *key, char **out)
 {
 	ZVAL_DEREF(zv);
-	if (Z_TYPE_P(zv) != IS_LONG) {
-		return fail_type("health.successes", "of type int", zv);
+	if (Z_TYPE_P(zv) == IS_NULL) {
+		free(*out);
+		*out = NULL;
+		return SUCCESS;
 	}
-	if (Z_LVAL_P(zv) < 1 || Z_LVAL_P(zv) > 1000) {
-		return fail_value("Option \"health.successes\" must be between 1 and 1000, " ZEND_LONG_FMT " given",
-			Z_LVAL_P(zv));
-	}
-	*out = (long) Z_LVAL_P(zv);
-	return SUCCESS;
-}
-
-static zend_result read_health(zval *zv, bg_options *opt)
-{
-	zval *v;
-
-	ZVAL_DEREF(zv);
-	if (Z_TYPE_P(zv) != IS_ARRAY) {
-		return fail_type("health", "of type array", zv);
-	}
-	if (check_keys(Z_ARRVAL_P(zv), health_keys, "health") == FAILURE) {
+	if (read_string(zv, key, out) == FAILURE) {
 		return FAILURE;
 	}
-	if ((v = zend_hash_str_find_deref(Z_ARRVAL_P(zv), "path", 4))) {
-		if (Z_TYPE_P(v) == IS_NULL) {
-			free(opt->health_path);
-			opt->health_path = NULL;
-		} else if (read_string(v, "health.path", &opt->health_path) == FAILURE) {
-			return FAILURE;
-		} else if (opt->health_path[0] != '/' || strpbrk(opt->health_path, " \r\n\t")) {
-			return fail_value("Option \"health.path\" must be an absolute URL path such as \"/health\", \"%s\" given",
-				opt->health_path);
-		}
-	}
-	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "timeout", 7))
-		&& read_seconds(v, "health.timeout", &opt->health_timeout, false) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "successes", 9))
-		&& read_successes(v, &opt->health_successes) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "interval", 8))
-		&& read_seconds(v, "health.interval", &opt->health_interval, false) == FAILURE) {
-		return FAILURE;
+	if ((*out)[0] != '/' || strpbrk(*out, " \r\n\t")) {
+		return fail_value("Option \"%s\" must be an absolute URL path such as \"/health\", \"%s\" given", key, *out);
 	}
 	return SUCCESS;
 }
 
-static zend_result read_nginx(zval *zv, bg_nginx_options *n)
+/* git: the members that only make sense together. */
+static zend_result check_git(const bg_git_options *g)
 {
-	HashTable *ht;
-	zval *v;
-
-	ZVAL_DEREF(zv);
-	if (Z_TYPE_P(zv) != IS_ARRAY) {
-		return fail_type("nginx", "of type array", zv);
-	}
-	ht = Z_ARRVAL_P(zv);
-	if (check_keys(ht, nginx_keys, "nginx") == FAILURE) {
-		return FAILURE;
-	}
-	if (!(v = zend_hash_str_find(ht, "conf", 4))) {
-		return fail_value("Option \"nginx.conf\" is required: the nginx config file holding the upstream");
-	}
-	if (read_path(v, "nginx.conf", &n->conf) == FAILURE) {
-		return FAILURE;
-	}
-	if (!(v = zend_hash_str_find(ht, "upstream", 8))) {
-		return fail_value("Option \"nginx.upstream\" is required: the name of the upstream block to switch");
-	}
-	if (read_string(v, "nginx.upstream", &n->upstream) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(ht, "binary", 6)) && read_string(v, "nginx.binary", &n->binary) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(ht, "prefix", 6)) && read_dir(v, "nginx.prefix", &n->prefix) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(ht, "main_conf", 9)) && read_path(v, "nginx.main_conf", &n->main_conf) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(ht, "pid", 3)) && read_path(v, "nginx.pid", &n->pid) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(ht, "reload", 6)) && read_argv(v, "nginx.reload", &n->reload) == FAILURE) {
-		return FAILURE;
-	}
-	if ((v = zend_hash_str_find(ht, "test", 4)) && read_argv(v, "nginx.test", &n->test) == FAILURE) {
-		return FAILURE;
-	}
-	if (!n->binary) {
-		n->binary = strdup("nginx");
-	}
-	if (!n->main_conf) {
-		n->main_conf = strdup(n->conf);
-	}
-	return SUCCESS;
-}
-
-/* The string options of the `git` group: which reader checks each. */
-static const struct {
-	const char *key;
-	zend_result (*read)(zval *zv, const char *key, char **out);
-	size_t offset;
-} git_strings[] = {
-	{ "username", read_string, offsetof(bg_git_options, username) },
-	{ "password", read_string, offsetof(bg_git_options, password) },
-	{ "key", read_path, offsetof(bg_git_options, key) },
-	{ "pubkey", read_path, offsetof(bg_git_options, pubkey) },
-	{ "passphrase", read_string, offsetof(bg_git_options, passphrase) },
-	{ "known_hosts", read_path, offsetof(bg_git_options, known_hosts) },
-};
-
-/* git: credentials for the remote and how SSH host keys are checked. */
-static zend_result read_git(zval *zv, bg_git_options *g)
-{
-	HashTable *ht;
-	zval *v;
-	size_t i;
-
-	ZVAL_DEREF(zv);
-	if (Z_TYPE_P(zv) != IS_ARRAY) {
-		return fail_type("git", "of type array", zv);
-	}
-	ht = Z_ARRVAL_P(zv);
-	if (check_keys(ht, git_keys, "git") == FAILURE) {
-		return FAILURE;
-	}
-	for (i = 0; i < sizeof(git_strings) / sizeof(git_strings[0]); i++) {
-		char key[32];
-
-		if (!(v = zend_hash_str_find(ht, git_strings[i].key, strlen(git_strings[i].key)))) {
-			continue;
-		}
-		snprintf(key, sizeof(key), "git.%s", git_strings[i].key);
-		if (git_strings[i].read(v, key, (char **) ((char *) g + git_strings[i].offset)) == FAILURE) {
-			return FAILURE;
-		}
-	}
-	if ((v = zend_hash_str_find(ht, ZEND_STRL("check_host")))
-		&& read_bool(v, "git.check_host", &g->check_host) == FAILURE) {
-		return FAILURE;
-	}
 	if (g->pubkey && !g->key) {
 		return fail_value("Option \"git.pubkey\" needs \"git.key\", the private key it goes with");
 	}
@@ -508,19 +339,6 @@ static zend_result read_log(zval *zv, php_bluegreen_releaser *r)
 	return SUCCESS;
 }
 
-static zend_result read_keep(zval *zv, long *out)
-{
-	ZVAL_DEREF(zv);
-	if (Z_TYPE_P(zv) != IS_LONG) {
-		return fail_type("keep_releases", "of type int", zv);
-	}
-	if (Z_LVAL_P(zv) < 1 || Z_LVAL_P(zv) > 1000) {
-		return fail_value("Option \"keep_releases\" must be between 1 and 1000, " ZEND_LONG_FMT " given", Z_LVAL_P(zv));
-	}
-	*out = (long) Z_LVAL_P(zv);
-	return SUCCESS;
-}
-
 /* Nullable argv options (start, stop): null keeps the default. */
 static zend_result read_argv_or_null(zval *zv, const char *key, char ***out)
 {
@@ -532,7 +350,7 @@ static zend_result read_argv_or_null(zval *zv, const char *key, char ***out)
 }
 
 /* The defaults that depend on other options or on PHP: root, releases_dir,
- * php_binary, port_files (the table's defaults are applied first). */
+ * php_binary, port_files, nginx.main_conf (the table's are applied first). */
 static zend_result read_defaults(bg_options *opt)
 {
 	zval *const_root = zend_get_constant_str("EASYSWOOLE_ROOT", sizeof("EASYSWOOLE_ROOT") - 1);
@@ -568,6 +386,9 @@ static zend_result read_defaults(bg_options *opt)
 
 		bg_strv_push(&opt->port_files, mode_file);
 		free(mode_file);
+	}
+	if (!opt->nginx.main_conf) {
+		opt->nginx.main_conf = strdup(opt->nginx.conf);
 	}
 	return SUCCESS;
 }
@@ -634,21 +455,6 @@ static void add_url(zval *arr, const char *key, const char *url)
 	free(masked);
 }
 
-static void add_git(zval *arr, const bg_git_options *g)
-{
-	zval git;
-
-	array_init(&git);
-	add_str(&git, "username", g->username);
-	add_secret(&git, "password", g->password);
-	add_str(&git, "key", g->key);
-	add_str(&git, "pubkey", g->pubkey);
-	add_secret(&git, "passphrase", g->passphrase);
-	add_str(&git, "known_hosts", g->known_hosts);
-	add_assoc_bool(&git, "check_host", g->check_host);
-	add_assoc_zval(arr, "git", &git);
-}
-
 static void add_build(zval *arr, const bg_options *opt)
 {
 	zval steps, step;
@@ -666,176 +472,169 @@ static void add_build(zval *arr, const bg_options *opt)
 	add_assoc_zval(arr, "build", &steps);
 }
 
-/* How a row is read, defaulted and shown, when it has no function of its own. */
+/* An int between 1 and 1000 (keep_releases, health.successes). */
+static zend_result read_count(zval *zv, const char *key, long *out)
+{
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_LONG) {
+		return fail_type(key, "of type int", zv);
+	}
+	if (Z_LVAL_P(zv) < 1 || Z_LVAL_P(zv) > 1000) {
+		return fail_value("Option \"%s\" must be between 1 and 1000, " ZEND_LONG_FMT " given", key, Z_LVAL_P(zv));
+	}
+	*out = (long) Z_LVAL_P(zv);
+	return SUCCESS;
+}
+
+/* How a row is read, defaulted and shown when it has no function of its own. */
 typedef enum {
 	OPT_STRING,        /* char *: non-empty, no NUL */
+	OPT_SECRET,        /* char *: a string shown as "***" */
+	OPT_PATH,          /* char *: made absolute */
 	OPT_DIR,           /* char *: a directory, resolved */
 	OPT_SECONDS,       /* double: > 0 */
 	OPT_SECONDS_ZERO,  /* double: >= 0 */
-	OPT_LONG,          /* long (its reader checks the range) */
+	OPT_COUNT,         /* long: 1 to 1000 */
 	OPT_BOOL,          /* int */
+	OPT_PORTS,         /* int[2]: two different ports; default "9501 9502" */
 	OPT_RELPATHS,      /* char **: relative paths, [] when unset */
-	OPT_ARGV,          /* char **: an argv, null for the default */
-	OPT_GROUP,         /* read and shown by its own functions */
+	OPT_ARGV,          /* char **: an argv */
+	OPT_ARGV_OR_NULL,  /* char **: an argv, null for the default */
+	OPT_GROUP,         /* an array of the rows "<key>.<member>" */
+	OPT_CUSTOM,        /* read and shown by its own functions */
+	OPT_REQUIRED = 0x100,  /* flag: the key must be given; its doc says what it is */
 } option_type;
 
-typedef struct {
-	const char *key;
-	option_type type;
-	size_t offset;     /* its field in bg_options (not for OPT_GROUP) */
-	const char *def;   /* its default, as text; NULL: none, or derived (read_defaults) */
-	zend_result (*read)(php_bluegreen_releaser *r, zval *v, const char *key);  /* NULL: by type */
-	void (*dump)(zval *info, const php_bluegreen_releaser *r, const char *key); /* NULL: by type */
+typedef struct option_row option_row;
+struct option_row {
+	const char *key;   /* "drain_timeout"; a group's member: "health.timeout" */
+	int type;          /* an option_type, | OPT_REQUIRED */
+	size_t offset;     /* its field in bg_options (not for OPT_GROUP, OPT_CUSTOM) */
+	const char *def;   /* its default as text (a number, "true", a string); NULL: none or derived */
+	zend_result (*read)(php_bluegreen_releaser *r, zval *v, const option_row *o);  /* NULL: by type */
+	void (*dump)(zval *arr, const php_bluegreen_releaser *r, const char *name);     /* NULL: by type */
 	const char *doc;
-} option_row;
+};
 
 #define FIELD(f) offsetof(bg_options, f)
-#define OPT(r, off) ((char *) &(r)->core.opt + (off))
+#define TYPE(o) ((o)->type & ~OPT_REQUIRED)
 
-static zend_result read_branch_row(php_bluegreen_releaser *r, zval *v, const char *key)
+static zend_result read_group(php_bluegreen_releaser *r, zval *zv, const char *group);
+
+static zend_result read_branch_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
 	return read_branch(v, &r->core.opt.branch);
 }
 
-static zend_result read_ports_row(php_bluegreen_releaser *r, zval *v, const char *key)
+static zend_result read_host_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
-	return read_ports(v, r->core.opt.ports);
+	return read_host(v, &r->core.opt);
 }
 
-static zend_result read_host_row(php_bluegreen_releaser *r, zval *v, const char *key)
-{
-	return read_host(v, &r->core.opt.host);
-}
-
-static zend_result read_mode_row(php_bluegreen_releaser *r, zval *v, const char *key)
+static zend_result read_mode_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
 	return read_mode(v, &r->core.opt.mode);
 }
 
-static zend_result read_build_row(php_bluegreen_releaser *r, zval *v, const char *key)
+static zend_result read_build_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
 	return read_build(v, &r->core.opt);
 }
 
-static zend_result read_health_row(php_bluegreen_releaser *r, zval *v, const char *key)
-{
-	return read_health(v, &r->core.opt);
-}
-
-static zend_result read_nginx_row(php_bluegreen_releaser *r, zval *v, const char *key)
-{
-	return read_nginx(v, &r->core.opt.nginx);
-}
-
-static zend_result read_keep_row(php_bluegreen_releaser *r, zval *v, const char *key)
-{
-	return read_keep(v, &r->core.opt.keep_releases);
-}
-
-static zend_result read_log_row(php_bluegreen_releaser *r, zval *v, const char *key)
+static zend_result read_log_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
 	return read_log(v, r);
 }
 
-static zend_result read_git_row(php_bluegreen_releaser *r, zval *v, const char *key)
+static zend_result read_health_path_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
-	return read_git(v, &r->core.opt.git);
+	return read_health_path(v, o->key, &r->core.opt.health_path);
 }
 
-static void dump_remote(zval *info, const php_bluegreen_releaser *r, const char *key)
+static zend_result read_git_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
-	add_url(info, key, r->core.opt.remote);
+	if (read_group(r, v, o->key) == FAILURE) {
+		return FAILURE;
+	}
+	return check_git(&r->core.opt.git);
 }
 
-static void dump_git(zval *info, const php_bluegreen_releaser *r, const char *key)
+static void dump_remote(zval *arr, const php_bluegreen_releaser *r, const char *name)
 {
-	add_git(info, &r->core.opt.git);
+	add_url(arr, name, r->core.opt.remote);
 }
 
-static void dump_ports(zval *info, const php_bluegreen_releaser *r, const char *key)
+static void dump_build(zval *arr, const php_bluegreen_releaser *r, const char *name)
 {
-	zval ports;
-
-	array_init(&ports);
-	add_next_index_long(&ports, r->core.opt.ports[0]);
-	add_next_index_long(&ports, r->core.opt.ports[1]);
-	add_assoc_zval(info, key, &ports);
+	add_build(arr, &r->core.opt);
 }
 
-static void dump_build(zval *info, const php_bluegreen_releaser *r, const char *key)
-{
-	add_build(info, &r->core.opt);
-}
-
-static void dump_health(zval *info, const php_bluegreen_releaser *r, const char *key)
-{
-	const bg_options *o = &r->core.opt;
-	zval health;
-
-	array_init(&health);
-	add_str(&health, "path", o->health_path);
-	add_assoc_double(&health, "timeout", o->health_timeout);
-	add_assoc_long(&health, "successes", o->health_successes);
-	add_assoc_double(&health, "interval", o->health_interval);
-	add_assoc_zval(info, key, &health);
-}
-
-static void dump_nginx(zval *info, const php_bluegreen_releaser *r, const char *key)
-{
-	const bg_nginx_options *n = &r->core.opt.nginx;
-	zval nginx;
-
-	array_init(&nginx);
-	add_str(&nginx, "conf", n->conf);
-	add_str(&nginx, "upstream", n->upstream);
-	add_str(&nginx, "binary", n->binary);
-	add_str(&nginx, "prefix", n->prefix);
-	add_str(&nginx, "main_conf", n->main_conf);
-	add_str(&nginx, "pid", n->pid);
-	add_strv(&nginx, "reload", n->reload);
-	add_strv(&nginx, "test", n->test);
-	add_assoc_zval(info, key, &nginx);
-}
-
-static void dump_log(zval *info, const php_bluegreen_releaser *r, const char *key)
+static void dump_log(zval *arr, const php_bluegreen_releaser *r, const char *name)
 {
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
 		zval callable;
 
 		ZVAL_COPY(&callable, &r->log_callable);
-		add_assoc_zval(info, key, &callable);
+		add_assoc_zval(arr, name, &callable);
 	} else {
-		add_str(info, key, r->core.opt.log_file);
+		add_str(arr, name, r->core.opt.log_file);
 	}
 }
 
-/* Every top-level option, in the order var_dump shows them. Adding one: a
- * row here, its field in bg_options (src/base/options.h), its line in the
- * README's Options table, and a test. The groups (git, health, nginx) read
- * their own keys, listed above. */
+/* Every option, in the order var_dump shows them; a group's members follow
+ * it, in their order. Adding one: a row here, its field in bg_options
+ * (src/base/options.h), its line in the README's Options table (tests/run.sh
+ * checks that the two list the same keys), and a test. */
 static const option_row option_rows[] = {
 	{ "root", OPT_DIR, FIELD(root), NULL, NULL, NULL,
 		"the checkout live now; default EASYSWOOLE_ROOT, else the current directory" },
 	{ "remote", OPT_STRING, FIELD(remote), "origin", NULL, dump_remote,
 		"remote name or URL (shown with its credentials masked)" },
 	{ "branch", OPT_STRING, FIELD(branch), "master", read_branch_row, NULL, "the branch deployed" },
-	{ "git", OPT_GROUP, 0, NULL, read_git_row, dump_git, "credentials and SSH host key checks" },
+	{ "git", OPT_GROUP, 0, NULL, read_git_row, NULL, "credentials and SSH host key checks" },
+	{ "git.username", OPT_STRING, FIELD(git.username), NULL, NULL, NULL, "for HTTPS and SSH" },
+	{ "git.password", OPT_SECRET, FIELD(git.password), NULL, NULL, NULL, "for HTTPS" },
+	{ "git.key", OPT_PATH, FIELD(git.key), NULL, NULL, NULL, "SSH private key; none: the ssh-agent" },
+	{ "git.pubkey", OPT_PATH, FIELD(git.pubkey), NULL, NULL, NULL, "SSH public key; default key.pub" },
+	{ "git.passphrase", OPT_SECRET, FIELD(git.passphrase), NULL, NULL, NULL, "for the SSH key" },
+	{ "git.known_hosts", OPT_PATH, FIELD(git.known_hosts), NULL, NULL, NULL,
+		"SSH host keys; default ~/.ssh/known_hosts" },
+	{ "git.check_host", OPT_BOOL, FIELD(git.check_host), "true", NULL, NULL, "verify the SSH host key" },
 	{ "releases_dir", OPT_DIR, FIELD(releases_dir), NULL, NULL, NULL,
 		"where releases are made; default root's parent" },
-	{ "ports", OPT_GROUP, 0, NULL, read_ports_row, dump_ports, "the pair of ports; default [9501, 9502]" },
+	{ "ports", OPT_PORTS, FIELD(ports), "9501 9502", NULL, NULL, "the blue/green pair" },
 	{ "host", OPT_STRING, FIELD(host), "127.0.0.1", read_host_row, NULL, "the services' address" },
 	{ "mode", OPT_STRING, FIELD(mode), "dev", read_mode_row, NULL, "EasySwoole's run mode (<mode>.php)" },
 	{ "port_files", OPT_RELPATHS, FIELD(port_files), NULL, NULL, NULL,
 		"files holding the port; default [\"<mode>.php\"]" },
 	{ "shared", OPT_RELPATHS, FIELD(shared), NULL, NULL, NULL, "paths linked from releases_dir/shared" },
-	{ "build", OPT_GROUP, 0, NULL, read_build_row, dump_build,
+	{ "build", OPT_CUSTOM, 0, NULL, read_build_row, dump_build,
 		"argv list; null: composer install when composer.json exists" },
-	{ "start", OPT_ARGV, FIELD(start), NULL, NULL, NULL, "argv; null: from the EasySwoole version" },
-	{ "stop", OPT_ARGV, FIELD(stop), NULL, NULL, NULL, "argv; null: SIGTERM to the port's owner" },
+	{ "start", OPT_ARGV_OR_NULL, FIELD(start), NULL, NULL, NULL, "argv; null: from the EasySwoole version" },
+	{ "stop", OPT_ARGV_OR_NULL, FIELD(stop), NULL, NULL, NULL, "argv; null: SIGTERM to the port's owner" },
 	{ "allow_shared_temp_dir", OPT_BOOL, FIELD(allow_shared_temp_dir), NULL, NULL, NULL,
 		"let releases share one TEMP_DIR" },
-	{ "health", OPT_GROUP, 0, NULL, read_health_row, dump_health, "path, timeout, successes, interval" },
-	{ "nginx", OPT_GROUP, 0, NULL, read_nginx_row, dump_nginx, "conf and upstream (required), commands" },
+	{ "health", OPT_GROUP, 0, NULL, NULL, NULL, "the health check a release must pass" },
+	{ "health.path", OPT_STRING, FIELD(health_path), "/", read_health_path_row, NULL,
+		"URL path asked for; null: TCP only" },
+	{ "health.timeout", OPT_SECONDS, FIELD(health_timeout), "30", NULL, NULL, "seconds for the whole wait" },
+	/* Three answers 0.2 s apart: a release that answers once and then fails
+	 * (a worker dying on its first request, a crash right after boot) is
+	 * caught, and a start (~0.1 s for an EasySwoole app) grows by 0.4 s. */
+	{ "health.successes", OPT_COUNT, FIELD(health_successes), "3", NULL, NULL, "healthy answers in a row" },
+	{ "health.interval", OPT_SECONDS, FIELD(health_interval), "0.2", NULL, NULL, "seconds between two answers" },
+	{ "nginx", OPT_GROUP | OPT_REQUIRED, 0, NULL, NULL, NULL,
+		"['conf' => file holding the upstream, 'upstream' => its name]" },
+	{ "nginx.conf", OPT_PATH | OPT_REQUIRED, FIELD(nginx.conf), NULL, NULL, NULL,
+		"the nginx config file holding the upstream" },
+	{ "nginx.upstream", OPT_STRING | OPT_REQUIRED, FIELD(nginx.upstream), NULL, NULL, NULL,
+		"the name of the upstream block to switch" },
+	{ "nginx.binary", OPT_STRING, FIELD(nginx.binary), "nginx", NULL, NULL, "the nginx executable" },
+	{ "nginx.prefix", OPT_DIR, FIELD(nginx.prefix), NULL, NULL, NULL, "the -p nginx was started with" },
+	{ "nginx.main_conf", OPT_PATH, FIELD(nginx.main_conf), NULL, NULL, NULL, "the file nginx runs; default conf" },
+	{ "nginx.pid", OPT_PATH, FIELD(nginx.pid), NULL, NULL, NULL, "pid file; default main_conf's pid" },
+	{ "nginx.reload", OPT_ARGV, FIELD(nginx.reload), NULL, NULL, NULL, "argv; none: SIGHUP to the master" },
+	{ "nginx.test", OPT_ARGV, FIELD(nginx.test), NULL, NULL, NULL, "argv; none: nginx -t" },
 	{ "drain_timeout", OPT_SECONDS_ZERO, FIELD(drain_timeout), "30", NULL, NULL,
 		"seconds for in-flight requests after the switch" },
 	{ "stop_timeout", OPT_SECONDS, FIELD(stop_timeout), "30", NULL, NULL, "seconds from SIGTERM to SIGKILL" },
@@ -843,105 +642,217 @@ static const option_row option_rows[] = {
 		"seconds for a build step, a command, a git operation" },
 	{ "retry_backoff", OPT_SECONDS_ZERO, FIELD(retry_backoff), "30", NULL, NULL,
 		"seconds before tick() retries a deploy the environment failed" },
-	{ "keep_releases", OPT_LONG, FIELD(keep_releases), "5", read_keep_row, NULL, "releases kept on disk" },
-	{ "log", OPT_GROUP, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
+	{ "keep_releases", OPT_COUNT, FIELD(keep_releases), "5", NULL, NULL, "releases kept on disk" },
+	{ "log", OPT_CUSTOM, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
 };
 
 #define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))
 
-static const option_row *find_option(zend_string *key)
+/* The row's name inside `group` ("timeout" of "health.timeout"), or NULL
+ * when it is not a member of it; group NULL: the top level. */
+static const char *member_of(const option_row *o, const char *group)
+{
+	size_t n;
+
+	if (!group) {
+		return strchr(o->key, '.') ? NULL : o->key;
+	}
+	n = strlen(group);
+	return strncmp(o->key, group, n) == 0 && o->key[n] == '.' ? o->key + n + 1 : NULL;
+}
+
+static const option_row *find_option(const char *group, zend_string *key)
 {
 	size_t i;
 
 	for (i = 0; i < N_OPTIONS; i++) {
-		if (zend_string_equals_cstr(key, option_rows[i].key, strlen(option_rows[i].key))) {
+		const char *name = member_of(&option_rows[i], group);
+
+		if (name && zend_string_equals_cstr(key, name, strlen(name))) {
 			return &option_rows[i];
 		}
 	}
 	return NULL;
 }
 
-static bool is_option(zend_string *key)
+/* Every key of `ht` must be a row of `group` (NULL: the top level): a typo
+ * must not be ignored. */
+static zend_result check_keys(HashTable *ht, const char *group)
 {
-	return find_option(key) != NULL;
+	zend_string *key;
+	zend_ulong idx;
+
+	ZEND_HASH_FOREACH_KEY(ht, idx, key) {
+		if (!key) {
+			return group
+				? fail_value("Unknown option \"%s." ZEND_ULONG_FMT "\"", group, idx)
+				: fail_value("Unknown option " ZEND_ULONG_FMT ": options are a string-keyed array", idx);
+		}
+		if (!find_option(group, key)) {
+			return group
+				? fail_value("Unknown option \"%s.%s\"", group, ZSTR_VAL(key))
+				: fail_value("Unknown option \"%s\"", ZSTR_VAL(key));
+		}
+	} ZEND_HASH_FOREACH_END();
+	return SUCCESS;
+}
+
+static zend_result fail_required(const option_row *o)
+{
+	return fail_value("Option \"%s\" is required: %s", o->key, o->doc);
 }
 
 static zend_result read_row(php_bluegreen_releaser *r, const option_row *o, zval *v)
 {
-	void *field = OPT(r, o->offset);
+	void *field = (char *) &r->core.opt + o->offset;
 
 	if (o->read) {
-		return o->read(r, v, o->key);
+		return o->read(r, v, o);
 	}
-	switch (o->type) {
-	case OPT_STRING: return read_string(v, o->key, field);
+	switch (TYPE(o)) {
+	case OPT_STRING:
+	case OPT_SECRET: return read_string(v, o->key, field);
+	case OPT_PATH: return read_path(v, o->key, field);
 	case OPT_DIR: return read_dir(v, o->key, field);
 	case OPT_SECONDS: return read_seconds(v, o->key, field, false);
 	case OPT_SECONDS_ZERO: return read_seconds(v, o->key, field, true);
+	case OPT_COUNT: return read_count(v, o->key, field);
 	case OPT_BOOL: return read_bool(v, o->key, field);
+	case OPT_PORTS: return read_ports(v, field);
 	case OPT_RELPATHS: return read_relpaths(v, o->key, field);
-	case OPT_ARGV: return read_argv_or_null(v, o->key, field);
-	case OPT_LONG:
-	case OPT_GROUP:
-		break;
+	case OPT_ARGV: return read_argv(v, o->key, field);
+	case OPT_ARGV_OR_NULL: return read_argv_or_null(v, o->key, field);
+	case OPT_GROUP: return read_group(r, v, o->key);
 	}
-	return SUCCESS; /* unreachable: such rows have a reader */
+	return SUCCESS; /* OPT_CUSTOM: unreachable, such rows have a reader */
 }
 
-/* The table's defaults: the numbers before the array is read (it overrides
- * them), the strings after, where the array gave none. */
-static void table_defaults(bg_options *opt, bool numbers)
+/* A group's array: its keys checked, then its members read in the table's
+ * order, a required one missing named. */
+static zend_result read_group(php_bluegreen_releaser *r, zval *zv, const char *group)
+{
+	HashTable *ht;
+	size_t i;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type(group, "of type array", zv);
+	}
+	ht = Z_ARRVAL_P(zv);
+	if (check_keys(ht, group) == FAILURE) {
+		return FAILURE;
+	}
+	for (i = 0; i < N_OPTIONS; i++) {
+		const option_row *o = &option_rows[i];
+		const char *name = member_of(o, group);
+		zval *v;
+
+		if (!name) {
+			continue;
+		}
+		if (!(v = zend_hash_str_find(ht, name, strlen(name)))) {
+			if (o->type & OPT_REQUIRED) {
+				return fail_required(o);
+			}
+			continue;
+		}
+		if (read_row(r, o, v) == FAILURE) {
+			return FAILURE;
+		}
+	}
+	return SUCCESS;
+}
+
+/* The table's defaults, read as if given (the array then overrides them). */
+static void table_defaults(php_bluegreen_releaser *r)
 {
 	size_t i;
 
 	for (i = 0; i < N_OPTIONS; i++) {
 		const option_row *o = &option_rows[i];
-		char *field = (char *) opt + o->offset;
+		zval v;
+		int a, b;
 
 		if (!o->def) {
 			continue;
 		}
-		if (numbers && (o->type == OPT_SECONDS || o->type == OPT_SECONDS_ZERO)) {
-			*(double *) field = strtod(o->def, NULL);
-		} else if (numbers && o->type == OPT_LONG) {
-			*(long *) field = strtol(o->def, NULL, 10);
-		} else if (!numbers && o->type == OPT_STRING && !*(char **) field) {
-			*(char **) field = strdup(o->def);
+		switch (TYPE(o)) {
+		case OPT_SECONDS:
+		case OPT_SECONDS_ZERO: ZVAL_DOUBLE(&v, strtod(o->def, NULL)); break;
+		case OPT_COUNT: ZVAL_LONG(&v, strtol(o->def, NULL, 10)); break;
+		case OPT_BOOL: ZVAL_BOOL(&v, strcmp(o->def, "true") == 0); break;
+		case OPT_PORTS:
+			sscanf(o->def, "%d %d", &a, &b);
+			array_init(&v);
+			add_next_index_long(&v, a);
+			add_next_index_long(&v, b);
+			break;
+		default: ZVAL_STRING(&v, o->def); break;
+		}
+		/* A default fails no check; a row whose default did would show up in
+		 * construct_defaults.phpt as an exception for every Releaser. */
+		if (read_row(r, o, &v) == FAILURE) {
+			zval_ptr_dtor(&v);
+			return;
+		}
+		zval_ptr_dtor(&v);
+	}
+}
+
+static void dump_rows(zval *arr, const php_bluegreen_releaser *r, const char *group);
+
+static void dump_row(zval *arr, const php_bluegreen_releaser *r, const option_row *o, const char *name)
+{
+	const char *field = (const char *) &r->core.opt + o->offset;
+	zval sub;
+
+	if (o->dump) {
+		o->dump(arr, r, name);
+		return;
+	}
+	switch (TYPE(o)) {
+	case OPT_STRING:
+	case OPT_PATH:
+	case OPT_DIR: add_str(arr, name, *(char *const *) field); break;
+	case OPT_SECRET: add_secret(arr, name, *(char *const *) field); break;
+	case OPT_SECONDS:
+	case OPT_SECONDS_ZERO: add_assoc_double(arr, name, *(const double *) field); break;
+	case OPT_COUNT: add_assoc_long(arr, name, *(const long *) field); break;
+	case OPT_BOOL: add_assoc_bool(arr, name, *(const int *) field); break;
+	case OPT_PORTS:
+		array_init(&sub);
+		add_next_index_long(&sub, ((const int *) field)[0]);
+		add_next_index_long(&sub, ((const int *) field)[1]);
+		add_assoc_zval(arr, name, &sub);
+		break;
+	case OPT_RELPATHS: add_list(arr, name, *(char **const *) field); break;
+	case OPT_ARGV:
+	case OPT_ARGV_OR_NULL: add_strv(arr, name, *(char **const *) field); break;
+	case OPT_GROUP:
+		array_init(&sub);
+		dump_rows(&sub, r, o->key);
+		add_assoc_zval(arr, name, &sub);
+		break;
+	case OPT_CUSTOM: break;
+	}
+}
+
+static void dump_rows(zval *arr, const php_bluegreen_releaser *r, const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < N_OPTIONS; i++) {
+		const char *name = member_of(&option_rows[i], group);
+
+		if (name) {
+			dump_row(arr, r, &option_rows[i], name);
 		}
 	}
 }
 
 void php_bluegreen_options_dump(const php_bluegreen_releaser *r, zval *info)
 {
-	size_t i;
-
-	for (i = 0; i < N_OPTIONS; i++) {
-		const option_row *o = &option_rows[i];
-		const char *field = (const char *) &r->core.opt + o->offset;
-
-		if (o->dump) {
-			o->dump(info, r, o->key);
-			continue;
-		}
-		switch (o->type) {
-		case OPT_STRING:
-		case OPT_DIR: add_str(info, o->key, *(char *const *) field); break;
-		case OPT_SECONDS:
-		case OPT_SECONDS_ZERO: add_assoc_double(info, o->key, *(const double *) field); break;
-		case OPT_LONG: add_assoc_long(info, o->key, *(const long *) field); break;
-		case OPT_BOOL: add_assoc_bool(info, o->key, *(const int *) field); break;
-		case OPT_RELPATHS: add_list(info, o->key, *(char **const *) field); break;
-		case OPT_ARGV: add_strv(info, o->key, *(char **const *) field); break;
-		case OPT_GROUP: break;
-		}
-	}
-}
-
-static zend_result read_one(php_bluegreen_releaser *r, zend_string *key, zval *v)
-{
-	const option_row *o = find_option(key);
-
-	return o ? read_row(r, o, v) : SUCCESS; /* NULL unreachable: check_keys ran first */
+	dump_rows(info, r, NULL);
 }
 
 zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *options)
@@ -949,21 +860,26 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 	zend_string *key;
 	zval *v;
 	bg_error err;
+	size_t i;
 
-	if (check_keys(options, NULL, NULL) == FAILURE) {
+	if (check_keys(options, NULL) == FAILURE) {
 		goto fail;
 	}
-	table_defaults(&r->core.opt, true);
-	if (!zend_hash_str_exists(options, "nginx", 5)) {
-		fail_value("Option \"nginx\" is required: ['conf' => file holding the upstream, 'upstream' => its name]");
-		goto fail;
+	for (i = 0; i < N_OPTIONS; i++) {
+		const option_row *o = &option_rows[i];
+
+		if ((o->type & OPT_REQUIRED) && member_of(o, NULL)
+			&& !zend_hash_str_exists(options, o->key, strlen(o->key))) {
+			fail_required(o);
+			goto fail;
+		}
 	}
+	table_defaults(r);
 	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v) {
-		if (read_one(r, key, v) == FAILURE) {
+		if (read_row(r, find_option(NULL, key), v) == FAILURE) {
 			goto fail;
 		}
 	} ZEND_HASH_FOREACH_END();
-	table_defaults(&r->core.opt, false);
 	if (read_defaults(&r->core.opt) == FAILURE) {
 		goto fail;
 	}

@@ -71,6 +71,32 @@ owner '\.bluegreen([^-]|$)|"release-|release-%|"shared/' 'src/layout/layout.[ch]
 owner '%\.7s|, 7\)|define BG_SHORT_SHA' 'src/layout/release.h' \
 	'a short sha is BG_SHORT_SHA_LEN digits long (src/layout/release.h), not a literal'
 
+# Every option is a row of the table in options.c (`{ "key", OPT_...`), and
+# the README's Options table names the same keys: each top-level key in its
+# first column, each member of a group ("health.timeout") in its group's line.
+option_keys=$(sed -nE 's/^[[:space:]]*\{ "([a-z_]+(\.[a-z_]+)?)", OPT_.*/\1/p' options.c)
+readme_options=$(awk '/^## Options/ { on = 1; next } /^## / { on = 0 } on && /^\| `/' README.md)
+readme_keys=$(printf '%s\n' "$readme_options" | cut -d'|' -f2 | grep -oE '`[a-z_]+`' | tr -d '`')
+bad=$(
+	for key in $option_keys; do
+		case $key in
+		*.*)
+			printf '%s\n' "$readme_options" | awk -F'|' -v g="\`${key%%.*}\`" 'index($2, g)' \
+				| grep -qE "[\`']${key#*.}[\`']" || echo "$key: options.c has it, the README's line of ${key%%.*} does not";;
+		*)
+			printf '%s\n' "$readme_keys" | grep -qx "$key" || echo "$key: options.c has it, the README's Options table does not";;
+		esac
+	done
+	for key in $readme_keys; do
+		printf '%s\n' "$option_keys" | grep -qx "$key" || echo "$key: the README's Options table has it, options.c does not"
+	done
+)
+if [ -n "$bad" ]; then
+	printf '%s\n' "$bad" >&2
+	echo "tests/run.sh: options.c's table and the README's Options section must list the same options (above)" >&2
+	exit 1
+fi
+
 # The core's folders and the arrows between them (README, Layout): a folder
 # includes only its own headers and those of the folders below it, each
 # named from src/ ("base/error.h").

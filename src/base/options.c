@@ -10,16 +10,6 @@
 void bg_options_init(bg_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
-	opt->ports[0] = 9501;
-	opt->ports[1] = 9502;
-	opt->health_path = strdup("/");
-	opt->health_timeout = 30;
-	/* Three answers 0.2 s apart: a release that answers once and then fails
-	 * (a worker dying on its first request, a crash right after boot) is
-	 * caught, and a start (~0.1 s for an EasySwoole app) grows by 0.4 s. */
-	opt->health_successes = 3;
-	opt->health_interval = 0.2;
-	opt->git.check_host = 1;
 }
 
 static void bg_nginx_options_free(bg_nginx_options *n)
@@ -133,6 +123,22 @@ int bg_options_check(const bg_options *opt, bg_error *err)
 		&& bg_check_file("git.known_hosts", opt->git.known_hosts, err) < 0) {
 		return -1;
 	}
+	return 0;
+}
+
+int bg_options_set_host(bg_options *opt, const char *host)
+{
+	bg_netaddr addr;
+	bg_netaddr_set set;
+	char *copy;
+
+	if (bg_netaddr_parse(host, &addr) < 0 || bg_netaddr_set_of(host, &set) < 0 || !(copy = strdup(host))) {
+		return -1;
+	}
+	free(opt->host);
+	opt->host = copy;
+	opt->host_addr = addr;
+	opt->host_addrs = set;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #define BG_OPTIONS_H
 
 #include "base/error.h"
+#include "base/netaddr.h"
 #include "base/strv.h"   /* the vectors options are made of */
 
 typedef struct {
@@ -35,7 +36,9 @@ typedef struct {
 	char *branch;
 	char *releases_dir;
 	int ports[2];
-	char *host;
+	char *host;           /* as given: the Host header of a health check */
+	bg_netaddr host_addr;       /* host parsed once (bg_options_set_host): */
+	bg_netaddr_set host_addrs;  /* where probes connect, what sockets match */
 	char **port_files;    /* default: the mode file, "<mode>.php" */
 	char **shared;        /* relative paths; a trailing '/' means a directory */
 	char ***build;        /* argv list; meaningful only when build_set */
@@ -60,8 +63,8 @@ typedef struct {
 	char *php_binary;     /* what `php` means in a default command */
 } bg_options;
 
-/* Fills the defaults of the groups (ports, health, git.check_host); the
- * top-level options' defaults are in the glue's options table (options.c). */
+/* An empty bg_options: every default is a row of the glue's options table
+ * (options.c), applied as it reads the constructor's array. */
 void bg_options_init(bg_options *opt);
 void bg_options_free(bg_options *opt);
 
@@ -73,6 +76,10 @@ int bg_options_check(const bg_options *opt, bg_error *err);
  * ("//", "/./", "dir/.." collapsed; symlinks kept), malloc'd; NULL when out
  * of memory. */
 char *bg_options_path(const char *cwd, const char *path);
+
+/* Sets the `host` option and its addresses; -1, opt unchanged, when host is
+ * neither an IP address nor "localhost". */
+int bg_options_set_host(bg_options *opt, const char *host);
 
 /* The other port of the pair, or 0 if port is not one of them. */
 int bg_options_other_port(const bg_options *opt, int port);

@@ -34,15 +34,15 @@ int bg_port_accepts(const bg_options *opt, int port)
 {
 	bg_probe_result res;
 
-	return bg_probe_tcp(opt->host, port, BG_PROBE_MS, &res);
+	return bg_probe_tcp(&opt->host_addr, port, BG_PROBE_MS, &res);
 }
 
 int bg_service_healthy(const bg_options *opt, int port, bg_probe_result *res)
 {
 	if (opt->health_path) {
-		return bg_probe_http(opt->host, port, opt->health_path, BG_HEALTH_PROBE_MS, res);
+		return bg_probe_http(&opt->host_addr, opt->host, port, opt->health_path, BG_HEALTH_PROBE_MS, res);
 	}
-	return bg_probe_tcp(opt->host, port, BG_HEALTH_PROBE_MS, res);
+	return bg_probe_tcp(&opt->host_addr, port, BG_HEALTH_PROBE_MS, res);
 }
 
 void bg_health_describe(const bg_options *opt, const bg_probe_result *res, char *buf, size_t size)
@@ -167,7 +167,7 @@ int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_erro
 	bg_inode_list inodes = { NULL, 0 };
 	int rc;
 
-	if (bg_proc_listen_inodes(opt->host, port, &inodes, err) < 0) {
+	if (bg_proc_listen_inodes(&opt->host_addrs, port, &inodes, err) < 0) {
 		return -1;
 	}
 	rc = bg_proc_socket_owners(&inodes, owners, err);
@@ -179,7 +179,7 @@ int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error 
 {
 	bg_inode_list inodes = { NULL, 0 };
 
-	if (bg_proc_listen_inodes(opt->host, port, &inodes, err) < 0) {
+	if (bg_proc_listen_inodes(&opt->host_addrs, port, &inodes, err) < 0) {
 		return -1;
 	}
 	*listening = inodes.n > 0;

@@ -1,6 +1,6 @@
 #include "sys/probe.h"
 #include "base/log.h"
-#include "sys/netaddr.h"
+#include "base/netaddr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,17 +38,14 @@ static int wait_fd(int fd, short events, double deadline)
 }
 
 /* A connected socket, or -1 with res->error set. */
-static int connect_to(const char *host, int port, double deadline, bg_probe_result *res)
+static int connect_to(const bg_netaddr *addr, int port, double deadline, bg_probe_result *res)
 {
 	struct sockaddr_storage sa;
 	socklen_t len;
 	int fd, e = 0;
 	socklen_t elen = sizeof(e);
 
-	if (bg_netaddr_sockaddr(host, port, &sa, &len) < 0) {
-		set_error(res, "host is not an IP address", 0);
-		return -1;
-	}
+	bg_netaddr_sockaddr(addr, port, &sa, &len);
 	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		set_error(res, "socket", errno);
@@ -75,13 +72,13 @@ static int connect_to(const char *host, int port, double deadline, bg_probe_resu
 	return fd;
 }
 
-int bg_probe_tcp(const char *host, int port, double timeout_ms, bg_probe_result *res)
+int bg_probe_tcp(const bg_netaddr *addr, int port, double timeout_ms, bg_probe_result *res)
 {
 	int fd;
 
 	res->status = 0;
 	res->error[0] = '\0';
-	if ((fd = connect_to(host, port, bg_now_ms() + timeout_ms, res)) < 0) {
+	if ((fd = connect_to(addr, port, bg_now_ms() + timeout_ms, res)) < 0) {
 		return 0;
 	}
 	close(fd);
@@ -147,14 +144,15 @@ static int read_status(int fd, double deadline, bg_probe_result *res)
 	return 0;
 }
 
-int bg_probe_http(const char *host, int port, const char *path, double timeout_ms, bg_probe_result *res)
+int bg_probe_http(const bg_netaddr *addr, const char *host, int port, const char *path, double timeout_ms,
+	bg_probe_result *res)
 {
 	double deadline = bg_now_ms() + timeout_ms;
 	int fd, rc;
 
 	res->status = 0;
 	res->error[0] = '\0';
-	if ((fd = connect_to(host, port, deadline, res)) < 0) {
+	if ((fd = connect_to(addr, port, deadline, res)) < 0) {
 		return 0;
 	}
 	rc = send_request(fd, host, port, path, deadline, res) == 0 && read_status(fd, deadline, res) == 0;

@@ -3,6 +3,8 @@
 #ifndef BG_PROBE_H
 #define BG_PROBE_H
 
+#include "base/netaddr.h"
+
 #include <stddef.h>
 
 typedef struct {
@@ -10,13 +12,14 @@ typedef struct {
 	char error[256];    /* why there is no status: "connection refused", ... */
 } bg_probe_result;
 
-/* 1 when host:port accepts a TCP connection within timeout_ms, else 0 with
+/* 1 when addr:port accepts a TCP connection within timeout_ms, else 0 with
  * the reason in res->error. */
-int bg_probe_tcp(const char *host, int port, double timeout_ms, bg_probe_result *res);
+int bg_probe_tcp(const bg_netaddr *addr, int port, double timeout_ms, bg_probe_result *res);
 
-/* GET path (HTTP/1.1, Host header, Connection: close), the status line read
- * within timeout_ms. 1 when the status is 2xx or 3xx, else 0 with
- * res->status or res->error saying why. */
-int bg_probe_http(const char *host, int port, const char *path, double timeout_ms, bg_probe_result *res);
+/* GET path from addr:port (HTTP/1.1, Host: host:port, Connection: close),
+ * the status line read within timeout_ms. 1 when the status is 2xx or 3xx,
+ * else 0 with res->status or res->error saying why. */
+int bg_probe_http(const bg_netaddr *addr, const char *host, int port, const char *path, double timeout_ms,
+	bg_probe_result *res);
 
 #endif

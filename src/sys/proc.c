@@ -1,5 +1,5 @@
 #include "sys/proc.h"
-#include "sys/netaddr.h"
+#include "base/netaddr.h"
 #include "sys/sockdiag.h"
 
 #include "base/clock.h"
@@ -334,14 +334,10 @@ static int add_if_listening(const tcp_entry *e, void *data)
 	return inode_list_add(s->out, e->inode);
 }
 
-int bg_proc_listen_inodes(const char *host, int port, bg_inode_list *out, bg_error *err)
+int bg_proc_listen_inodes(const bg_netaddr_set *host, int port, bg_inode_list *out, bg_error *err)
 {
-	bg_netaddr_set set;
-	struct listen_scan s = { &set, out };
+	struct listen_scan s = { host, out };
 
-	if (bg_netaddr_set_of(host, &set) < 0) {
-		return bg_error_set(err, BG_ERR_CONFIG, "host \"%s\" is not an IP address", host);
-	}
 	return each_tcp_entry(port, 1u << TCP_LISTEN, add_if_listening, &s, err);
 }
 
@@ -372,14 +368,10 @@ static int count_if_established(const tcp_entry *e, void *data)
 	return 0;
 }
 
-int bg_proc_established(const char *host, int port, int *count, bg_error *err)
+int bg_proc_established(const bg_netaddr_set *host, int port, int *count, bg_error *err)
 {
-	bg_netaddr_set set;
-	struct established_scan s = { &set, 0 };
+	struct established_scan s = { host, 0 };
 
-	if (bg_netaddr_set_of(host, &set) < 0) {
-		return bg_error_set(err, BG_ERR_CONFIG, "host \"%s\" is not an IP address", host);
-	}
 	if (each_tcp_entry(port, 1u << TCP_ESTABLISHED, count_if_established, &s, err) < 0) {
 		return -1;
 	}

@@ -6,6 +6,7 @@
 #define BG_PROC_H
 
 #include "base/error.h"
+#include "base/netaddr.h"
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -50,16 +51,16 @@ int bg_proc_comm(pid_t pid, char *buf, size_t size);
 
 /* TCP sockets on `port`, from /proc/net/tcp and tcp6: the inodes of the
  * sockets listening on host:port (or on the wildcard address), and how many
- * connections to host:port are ESTABLISHED. host is an IP literal or
- * "localhost". */
+ * connections to host:port are ESTABLISHED. host: every address that means
+ * the `host` option (bg_options.host_addrs). */
 typedef struct {
 	unsigned long *inodes;
 	size_t n;
 } bg_inode_list;
 
 void bg_inode_list_free(bg_inode_list *l);
-int bg_proc_listen_inodes(const char *host, int port, bg_inode_list *out, bg_error *err);
-int bg_proc_established(const char *host, int port, int *count, bg_error *err);
+int bg_proc_listen_inodes(const bg_netaddr_set *host, int port, bg_inode_list *out, bg_error *err);
+int bg_proc_established(const bg_netaddr_set *host, int port, int *count, bg_error *err);
 
 /* The inodes of every listening TCP socket, on any address and port. */
 int bg_proc_all_listen_inodes(bg_inode_list *out, bg_error *err);

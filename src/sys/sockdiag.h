@@ -6,7 +6,7 @@
 #ifndef BG_SOCKDIAG_H
 #define BG_SOCKDIAG_H
 
-#include "sys/netaddr.h"
+#include "base/netaddr.h"
 
 #define BG_TCP_ESTABLISHED 1
 #define BG_TCP_LISTEN 10

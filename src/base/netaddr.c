@@ -1,4 +1,4 @@
-#include "sys/netaddr.h"
+#include "base/netaddr.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -89,26 +89,34 @@ int bg_netaddr_is_any(const bg_netaddr *a)
 	return memcmp(a->bytes, zero, a->v6 ? 16 : 4) == 0;
 }
 
-int bg_netaddr_sockaddr(const char *host, int port, struct sockaddr_storage *sa, socklen_t *len)
+int bg_netaddr_parse(const char *host, bg_netaddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (strcmp(host, "localhost") == 0) {
+		host = "127.0.0.1";
+	}
+	if (inet_pton(AF_INET, host, a->bytes) == 1) {
+		return 0;
+	}
+	a->v6 = 1;
+	return inet_pton(AF_INET6, host, a->bytes) == 1 ? 0 : -1;
+}
+
+void bg_netaddr_sockaddr(const bg_netaddr *a, int port, struct sockaddr_storage *sa, socklen_t *len)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *) sa;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) sa;
 
 	memset(sa, 0, sizeof(*sa));
-	if (strcmp(host, "localhost") == 0) {
-		host = "127.0.0.1";
-	}
-	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t) port);
-		*len = sizeof(*in);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+	if (a->v6) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t) port);
+		memcpy(&in6->sin6_addr, a->bytes, 16);
 		*len = sizeof(*in6);
-		return 0;
+	} else {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t) port);
+		memcpy(&in->sin_addr, a->bytes, 4);
+		*len = sizeof(*in);
 	}
-	return -1;
 }
