@@ -764,11 +764,12 @@ static zend_result read_group(php_bluegreen_releaser *r, zval *zv, const char *g
 }
 
 /* The table's defaults, read as if given (the array then overrides them). */
-static void table_defaults(php_bluegreen_releaser *r)
+static zend_result table_defaults(php_bluegreen_releaser *r)
 {
 	size_t i;
+	zend_result rc = SUCCESS;
 
-	for (i = 0; i < N_OPTIONS; i++) {
+	for (i = 0; i < N_OPTIONS && rc == SUCCESS; i++) {
 		const option_row *o = &option_rows[i];
 		zval v;
 		int a, b;
@@ -789,14 +790,12 @@ static void table_defaults(php_bluegreen_releaser *r)
 			break;
 		default: ZVAL_STRING(&v, o->def); break;
 		}
-		/* A default fails no check; a row whose default did would show up in
-		 * construct_defaults.phpt as an exception for every Releaser. */
-		if (read_row(r, o, &v) == FAILURE) {
-			zval_ptr_dtor(&v);
-			return;
-		}
+		/* A default that failed its own row's check would make every
+		 * constructor throw (construct_defaults.phpt). */
+		rc = read_row(r, o, &v);
 		zval_ptr_dtor(&v);
 	}
+	return rc;
 }
 
 static void dump_rows(zval *arr, const php_bluegreen_releaser *r, const char *group);
@@ -874,7 +873,9 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 			goto fail;
 		}
 	}
-	table_defaults(r);
+	if (table_defaults(r) == FAILURE) {
+		goto fail;
+	}
 	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v) {
 		if (read_row(r, find_option(NULL, key), v) == FAILURE) {
 			goto fail;
