@@ -210,13 +210,12 @@ static char **reader_argv(const bg_options *opt, const char *dir, const char *fi
 static int read_temp_dir(const bg_options *opt, const char *dir, int port, const char *commit,
 	es_temp_dir *t, bg_error *err)
 {
-	char port_env[32], how[256];
+	char how[256];
 	char *file = bg_asprintf("%s/%s.php", dir, opt->mode);
-	char *release_env = bg_asprintf("BLUEGREEN_RELEASE=%s", dir);
-	char *commit_env = commit ? bg_asprintf("BLUEGREEN_COMMIT=%s", commit) : NULL;
-	char *env[] = { port_env, release_env, commit_env, NULL };
+	bg_release_env env;
+	int env_ok = bg_release_env_init(&env, port, commit, dir) == 0;
 	char **argv = file ? reader_argv(opt, dir, file) : NULL;
-	bg_spawn_opts o = { argv, dir, env, -1, 0, BG_ERR_CONFIG };
+	bg_spawn_opts o = { argv, dir, env.env, -1, 0, BG_ERR_CONFIG };
 	double timeout = opt->command_timeout * 1000 < BG_ES_READ_TIMEOUT_MS
 		? opt->command_timeout * 1000 : BG_ES_READ_TIMEOUT_MS;
 	bg_run_result res;
@@ -224,8 +223,7 @@ static int read_temp_dir(const bg_options *opt, const char *dir, int port, const
 	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
-	snprintf(port_env, sizeof(port_env), "BLUEGREEN_PORT=%d", port);
-	if (!file || !argv || !release_env || (commit && !commit_env)) {
+	if (!file || !argv || !env_ok) {
 		bg_error_set(err, BG_ERR_CONFIG, "out of memory");
 		goto cleanup;
 	}
@@ -251,8 +249,7 @@ cleanup:
 	}
 	free(file);
 	bg_strv_free(argv);
-	free(release_env);
-	free(commit_env);
+	bg_release_env_free(&env);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include "nginx/nginx.h"
 #include "sys/probe.h"
 #include "sys/proc.h"
+#include "sys/spawn.h"
 #include "service/service.h"
 #include "service/service_internal.h"
 #include "base/strv.h"
@@ -232,7 +233,7 @@ static void spared(const bg_pipeline *p, int live, bg_pid_list *out)
 static void find_leftovers(const bg_pipeline *p, const char *release, int live, bg_pid_list *found)
 {
 	bg_pid_list spare = { NULL, 0 }, all = { NULL, 0 };
-	char *tag = bg_asprintf("BLUEGREEN_RELEASE=%s", release), *log;
+	char *tag = bg_asprintf(BG_ENV_RELEASE "=%s", release), *log;
 	struct stat st;
 	bg_error ignored;
 	int have_log = 0;

@@ -84,15 +84,18 @@ static void close_own_copies(const bg_options *opt, int port)
 static pid_t run_stop_detached(bg_pipeline *p, int port, const char *release_dir)
 {
 	const bg_options *opt = &p->r->opt;
-	char env_port[32];
-	char *env[] = { env_port, NULL };
-	bg_spawn_opts o = { opt->stop, release_dir, env, -1, 1, BG_ERR_START };
+	bg_release_env env;
+	bg_spawn_opts o = { opt->stop, release_dir, env.env, -1, 1, BG_ERR_START };
 	char *output, *cmd = bg_strv_join(opt->stop);
 	bg_child child = { -1, -1 };
 	pid_t pid = 0;
 	bg_error e;
 
-	snprintf(env_port, sizeof(env_port), "BLUEGREEN_PORT=%d", port);
+	if (bg_release_env_init(&env, port, NULL, NULL) < 0) {
+		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot run `%s`: out of memory", cmd ? cmd : "?");
+		free(cmd);
+		return 0;
+	}
 	output = bg_layout_output_log(opt, release_dir, BG_ERR_START, &e);
 	if (output && (o.out_fd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) >= 0) {
 		bg_output_header(o.out_fd, &o);
@@ -108,6 +111,7 @@ static pid_t run_stop_detached(bg_pipeline *p, int port, const char *release_dir
 	if (o.out_fd >= 0) {
 		close(o.out_fd);
 	}
+	bg_release_env_free(&env);
 	free(output);
 	free(cmd);
 	return pid;
@@ -184,10 +188,15 @@ static void reap_stop_command(bg_releaser *r)
 	}
 	got = waitpid(h->stop_pid, &status, WNOHANG);
 	if (got == h->stop_pid || (got < 0 && errno == ECHILD)) {
-		bg_log(&r->log, got == h->stop_pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? BG_LOG_INFO
-			: BG_LOG_WARNING, "stop: the `stop` command (pid %d) for port %d ended: %s %d", (int) h->stop_pid, h->port,
-			got < 0 ? "reaped elsewhere," : WIFEXITED(status) ? "exit status" : "killed by signal",
-			got < 0 ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		bg_exit ex = { BG_EXIT_UNKNOWN, 0 };
+		char how[256];
+
+		if (got == h->stop_pid) {
+			bg_exit_from_status(status, &ex);
+		}
+		bg_exit_describe(&ex, how, sizeof(how));
+		bg_log(&r->log, bg_exit_ok(&ex) ? BG_LOG_INFO : BG_LOG_WARNING,
+			"stop: the `stop` command (pid %d) for port %d ended: %s", (int) h->stop_pid, h->port, how);
 		h->stop_pid = 0;
 	}
 }

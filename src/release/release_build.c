@@ -93,7 +93,8 @@ int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logg
 {
 	char **fallback[2] = { NULL, NULL };
 	char ***steps = opt->build;
-	char *env[3] = { NULL, NULL, NULL }, *output = NULL;
+	bg_release_env env = { { NULL } };
+	char *output = NULL;
 	int count, n, rc = -1;
 
 	if (!opt->build_set) {
@@ -106,9 +107,7 @@ int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logg
 	if (count == 0) {
 		return 0;
 	}
-	env[0] = bg_asprintf("BLUEGREEN_COMMIT=%s", rel->commit);
-	env[1] = bg_asprintf("BLUEGREEN_RELEASE=%s", rel->path);
-	if (!env[0] || !env[1]) {
+	if (bg_release_env_init(&env, 0, rel->commit, rel->path) < 0) {
 		bg_error_sys(err, BG_ERR_BUILD, "build");
 		goto cleanup;
 	}
@@ -116,15 +115,14 @@ int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logg
 		goto cleanup;
 	}
 	for (n = 0; n < count; n++) {
-		if (run_step(opt, rel, log, steps[n], env, n + 1, count, output, err) < 0) {
+		if (run_step(opt, rel, log, steps[n], env.env, n + 1, count, output, err) < 0) {
 			goto cleanup;
 		}
 	}
 	rc = 0;
 
 cleanup:
-	free(env[0]);
-	free(env[1]);
+	bg_release_env_free(&env);
 	free(output);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "layout/layout.h"
 #include "layout/state.h"
 #include "sys/proc.h"
+#include "sys/spawn.h"
 #include "base/strv.h"
 
 #include <dirent.h>
@@ -175,6 +176,19 @@ int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_erro
 	return rc;
 }
 
+int bg_refuse_live_port(const bg_options *opt, int port, const char *action, const char *what, int *live,
+	bg_error *err)
+{
+	if (bg_nginx_active_port(opt, live, err) < 0) {
+		return -1;
+	}
+	if (*live == port) {
+		return bg_error_set(err, BG_ERR_START, "refusing to %s port %d: nginx (%s, upstream \"%s\") points there, "
+			"it is %s", action, port, opt->nginx.conf, opt->nginx.upstream, what);
+	}
+	return 0;
+}
+
 int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error *err)
 {
 	bg_inode_list inodes = { NULL, 0 };
@@ -307,7 +321,7 @@ int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size)
 	our_dirs_read(opt, &d);
 	cwd = bg_proc_link(pid, "cwd");
 	exe = bg_proc_link(pid, "exe");
-	release = bg_proc_environ_get(pid, "BLUEGREEN_RELEASE");
+	release = bg_proc_environ_get(pid, BG_ENV_RELEASE);
 	argv = bg_proc_argv(pid);
 	script = script_of(cwd, argv);
 	if (cwd && path_is_ours(&d, NULL, cwd)) {

@@ -27,6 +27,12 @@ int bg_proc_is_ours(const bg_options *opt, pid_t pid, char *proof, size_t size);
 int bg_port_owners_ours(const bg_options *opt, int port, bg_pid_list *owners, bg_pid_list *roots,
 	bg_error *err);
 
+/* The port nginx points to into *live (0: none), and BG_ERR_START when it is
+ * `port`: "refusing to <action> port N: nginx (conf, upstream) points there,
+ * it is <what>". Neither start nor stop touches the live service's port. */
+int bg_refuse_live_port(const bg_options *opt, int port, const char *action, const char *what, int *live,
+	bg_error *err);
+
 /* Whether a socket listens on host:port (from the kernel's socket table, no connect). */
 int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error *err);
 

@@ -36,20 +36,6 @@ typedef struct {
 	int stopped;             /* the stop request (SIGTERM/SIGINT) that ended the wait */
 } start_attempt;
 
-static int refuse_live_port(const bg_options *opt, int port, bg_error *err)
-{
-	int live;
-
-	if (bg_nginx_active_port(opt, &live, err) < 0) {
-		return -1;
-	}
-	if (live == port) {
-		return bg_error_set(err, BG_ERR_START, "refusing to start on port %d: nginx (%s, upstream \"%s\") "
-			"points there, it is the live service's port", port, opt->nginx.conf, opt->nginx.upstream);
-	}
-	return 0;
-}
-
 /* A service of ours left on the idle port by a crashed deploy takes no
  * traffic: stop it, or the new release could not bind. */
 static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
@@ -101,16 +87,12 @@ static int set_port_files(const bg_options *opt, const bg_release *rel, int port
 
 static int spawn_start(const bg_options *opt, const bg_release *rel, int port, start_attempt *a, bg_error *err)
 {
-	char port_env[32], *commit_env = bg_asprintf("BLUEGREEN_COMMIT=%s", rel->commit);
-	char *release_env = bg_asprintf("BLUEGREEN_RELEASE=%s", rel->path);
-	char *env[] = { port_env, commit_env, release_env, NULL };
-	bg_spawn_opts o = { a->argv, rel->path, env, -1, 1, BG_ERR_START };
+	bg_release_env env;
+	bg_spawn_opts o = { a->argv, rel->path, env.env, -1, 1, BG_ERR_START };
 	int rc = -1;
 
-	snprintf(port_env, sizeof(port_env), "BLUEGREEN_PORT=%d", port);
-	if (!commit_env || !release_env) {
-		bg_error_set(err, BG_ERR_START, "out of memory");
-		goto cleanup;
+	if (bg_release_env_init(&env, port, rel->commit, rel->path) < 0) {
+		return bg_error_set(err, BG_ERR_START, "out of memory");
 	}
 	o.out_fd = open(a->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (o.out_fd < 0) {
@@ -125,8 +107,7 @@ static int spawn_start(const bg_options *opt, const bg_release *rel, int port, s
 	close(o.out_fd);
 
 cleanup:
-	free(commit_env);
-	free(release_env);
+	bg_release_env_free(&env);
 	return rc;
 }
 
@@ -320,13 +301,14 @@ static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel
 	char why[256], took[32];
 	double t0 = bg_now_ms();
 	bg_log_ctx ctx = { "start", -1, rel->commit, port };
-	int rc = -1;
+	int live, rc = -1;
 
 	memset(&a, 0, sizeof(a));
 	a.child.pid = -1;
 	a.child.pidfd = -1;
 	/* TEMP_DIR is read after the port files are set: it may name the port. */
-	if (bg_check_pair_port(opt, port, err) < 0 || (!restart && refuse_live_port(opt, port, err) < 0)
+	if (bg_check_pair_port(opt, port, err) < 0
+		|| (!restart && bg_refuse_live_port(opt, port, "start on", "the live service's port", &live, err) < 0)
 		|| set_port_files(opt, rel, port, err) < 0 || resolve_start(opt, log, rel, port, &a.argv, err) < 0
 		|| bg_es_check_temp_dir(opt, log, rel->path, port, rel->commit, live_dir,
 			bg_options_other_port(opt, port), err) < 0

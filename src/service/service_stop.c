@@ -11,18 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int refuse_live_port(const bg_options *opt, int port, int *live, bg_error *err)
-{
-	if (bg_nginx_active_port(opt, live, err) < 0) {
-		return -1;
-	}
-	if (*live == port) {
-		return bg_error_set(err, BG_ERR_START, "refusing to stop port %d: nginx (%s, upstream \"%s\") "
-			"points there, it is the live service", port, opt->nginx.conf, opt->nginx.upstream);
-	}
-	return 0;
-}
-
 void bg_service_drain(const bg_options *opt, const bg_logger *log, int port)
 {
 	bg_service_drain_until(opt, log, port, bg_now_ms() + opt->drain_timeout * 1000);
@@ -62,16 +50,17 @@ void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int por
  * logged, not fatal: the port is then closed by SIGKILL after stop_timeout. */
 static int run_stop_command(const bg_options *opt, const bg_logger *log, int port, void *dir, bg_error *err)
 {
-	char port_env[32], took[32];
-	char *env[] = { port_env, NULL };
-	bg_spawn_opts o = { opt->stop, dir, env, -1, 0, BG_ERR_START };
+	char took[32];
+	bg_release_env env;
+	bg_spawn_opts o = { opt->stop, dir, env.env, -1, 0, BG_ERR_START };
 	bg_run_result res;
 	char *output = bg_layout_output_log(opt, dir, BG_ERR_START, err);
 	char *cmd = bg_strv_join(opt->stop);
 	int rc = -1;
 
-	snprintf(port_env, sizeof(port_env), "BLUEGREEN_PORT=%d", port);
-	if (output && bg_run(&o, opt->command_timeout * 1000, output, &res, err) == 0) {
+	if (bg_release_env_init(&env, port, NULL, NULL) < 0) {
+		bg_error_set(err, BG_ERR_START, "out of memory");
+	} else if (output && bg_run(&o, opt->command_timeout * 1000, output, &res, err) == 0) {
 		char how[256];
 
 		bg_exit_describe(&res.exit, how, sizeof(how));
@@ -82,6 +71,7 @@ static int run_stop_command(const bg_options *opt, const bg_logger *log, int por
 		bg_run_log_left(log, how, &res);
 		rc = 0;
 	}
+	bg_release_env_free(&env);
 	free(output);
 	free(cmd);
 	return rc;
@@ -142,7 +132,7 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 	double t0 = bg_now_ms();
 	int live, listening, rc = -1;
 
-	if (bg_check_pair_port(opt, port, err) < 0 || refuse_live_port(opt, port, &live, err) < 0
+	if (bg_check_pair_port(opt, port, err) < 0 || bg_refuse_live_port(opt, port, "stop", "the live service", &live, err) < 0
 		|| bg_port_listening(opt, port, &listening, err) < 0) {
 		return -1;
 	}

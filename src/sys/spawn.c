@@ -248,7 +248,7 @@ cleanup:
 	return rc;
 }
 
-static void exit_from_status(int status, bg_exit *ex)
+void bg_exit_from_status(int status, bg_exit *ex)
 {
 	if (WIFEXITED(status)) {
 		ex->kind = BG_EXIT_CODE;
@@ -256,6 +256,38 @@ static void exit_from_status(int status, bg_exit *ex)
 	} else {
 		ex->kind = BG_EXIT_SIGNAL;
 		ex->code = WTERMSIG(status);
+	}
+}
+
+int bg_release_env_init(bg_release_env *e, int port, const char *commit, const char *release)
+{
+	size_t n = 0;
+	int bad = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (port > 0) {
+		bad |= !(e->env[n++] = bg_asprintf(BG_ENV_PORT "=%d", port));
+	}
+	if (commit) {
+		bad |= !(e->env[n++] = bg_asprintf(BG_ENV_COMMIT "=%s", commit));
+	}
+	if (release) {
+		bad |= !(e->env[n++] = bg_asprintf(BG_ENV_RELEASE "=%s", release));
+	}
+	if (bad) {
+		bg_release_env_free(e);
+		return -1;
+	}
+	return 0;
+}
+
+void bg_release_env_free(bg_release_env *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(e->env) / sizeof(e->env[0]); i++) {
+		free(e->env[i]);
+		e->env[i] = NULL;
 	}
 }
 
@@ -280,7 +312,7 @@ void bg_child_wait(bg_child *c, double timeout_ms, bg_exit *ex)
 		double left;
 
 		if (r == c->pid) {
-			exit_from_status(status, ex);
+			bg_exit_from_status(status, ex);
 			return;
 		}
 		if (r < 0 && errno == ECHILD) {

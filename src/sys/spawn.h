@@ -70,6 +70,9 @@ int bg_pidfd_open(pid_t pid);
 /* Forgets the child without waiting (a service left running). */
 void bg_child_release(bg_child *child);
 
+/* How a child ended, from waitpid's status. */
+void bg_exit_from_status(int status, bg_exit *ex);
+
 /* "exit status 2", "killed by SIGKILL", "exit status unknown (...)". */
 void bg_exit_describe(const bg_exit *ex, char *buf, unsigned long size);
 int bg_exit_ok(const bg_exit *ex);
@@ -77,6 +80,23 @@ int bg_exit_ok(const bg_exit *ex);
 /* The full path of a command name as execve needs it, looked up in PATH when
  * it has no '/'; NULL (errno ENOENT or EACCES) when there is none. */
 char *bg_which(const char *cmd);
+
+/* What a command run for a release learns from its environment, named
+ * once: the port it serves (BLUEGREEN_PORT), the commit (BLUEGREEN_COMMIT)
+ * and the release directory (BLUEGREEN_RELEASE, also how a leftover of an
+ * interrupted deploy is recognized). */
+#define BG_ENV_PORT "BLUEGREEN_PORT"
+#define BG_ENV_COMMIT "BLUEGREEN_COMMIT"
+#define BG_ENV_RELEASE "BLUEGREEN_RELEASE"
+
+typedef struct {
+	char *env[4];          /* "KEY=value" entries, NULL-terminated: bg_spawn_opts.env */
+} bg_release_env;
+
+/* The entries of what is given: port > 0, commit and release non-NULL.
+ * -1 (e freed) when out of memory. */
+int bg_release_env_init(bg_release_env *e, int port, const char *commit, const char *release);
+void bg_release_env_free(bg_release_env *e);
 
 /* The result of a command run to completion (bg_run). */
 typedef struct {
