@@ -583,8 +583,9 @@ static void dump_log(zval *arr, const php_bluegreen_releaser *r, const char *nam
 
 /* Every option, in the order var_dump shows them; a group's members follow
  * it, in their order. Adding one: a row here, its field in bg_options
- * (src/base/options.h), its line in the README's Options table (tests/run.sh
- * checks that the two list the same keys), and a test. */
+ * (src/base/options.h; freed in bg_options_free when allocated), its line in
+ * the README's Options table (tests/run.sh checks that the two list the
+ * same keys), and a test. */
 static const option_row option_rows[] = {
 	{ "root", OPT_DIR, FIELD(root), NULL, NULL, NULL,
 		"the checkout live now; default EASYSWOOLE_ROOT, else the current directory" },

@@ -7,16 +7,25 @@
 #include <time.h>
 #include <unistd.h>
 
-static void bg_vlog(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx,
+/* BG_LOG_MAX bytes of message, " (<duration>)" appended when `step`. */
+#define BG_LOG_MAX 8192
+
+static void bg_vlog(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx, int step,
 	const char *fmt, va_list ap)
 {
-	char message[8192];
+	char message[BG_LOG_MAX + 40], took[32];
 	bg_log_ctx none = { NULL, -1, NULL, 0 };
+	int n;
 
 	if (!log || !log->sink) {
 		return;
 	}
-	vsnprintf(message, sizeof(message), fmt, ap);
+	n = vsnprintf(message, BG_LOG_MAX, fmt, ap);
+	if (step && ctx) {
+		n = n < 0 ? 0 : n >= BG_LOG_MAX ? BG_LOG_MAX - 1 : n;
+		bg_format_duration(took, sizeof(took), ctx->duration_ms);
+		snprintf(message + n, sizeof(message) - (size_t) n, " (%s)", took);
+	}
 	log->sink(log->data, level, message, ctx ? ctx : &none);
 }
 
@@ -25,7 +34,7 @@ void bg_log(const bg_logger *log, bg_log_level level, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	bg_vlog(log, level, NULL, fmt, ap);
+	bg_vlog(log, level, NULL, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -35,7 +44,16 @@ void bg_log_with(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx
 	va_list ap;
 
 	va_start(ap, fmt);
-	bg_vlog(log, level, ctx, fmt, ap);
+	bg_vlog(log, level, ctx, 0, fmt, ap);
+	va_end(ap);
+}
+
+void bg_log_step(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	bg_vlog(log, level, ctx, 1, fmt, ap);
 	va_end(ap);
 }
 

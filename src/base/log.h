@@ -36,6 +36,12 @@ void bg_log(const bg_logger *log, bg_log_level level, const char *fmt, ...)
 void bg_log_with(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The line that ends a step: the message, then " (<duration>)" from
+ * ctx->duration_ms, as every step states how long it took:
+ * "prune: 5 release(s) kept, 1 removed (12 ms)". */
+void bg_log_step(const bg_logger *log, bg_log_level level, const bg_log_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* "12 ms", "1.2 s": how every step states its duration. */
 void bg_format_duration(char *buf, unsigned long size, double ms);
 

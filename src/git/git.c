@@ -170,18 +170,17 @@ cleanup:
 static void log_check(const bg_logger *log, const bg_options *opt, const git_oid *from,
 	const git_oid *to, const char *stat, double t0)
 {
-	char a[BG_SHORT_SHA_LEN + 1], b[BG_SHORT_SHA_LEN + 1], sha[GIT_OID_HEXSZ + 1], took[32];
+	char a[BG_SHORT_SHA_LEN + 1], b[BG_SHORT_SHA_LEN + 1], sha[GIT_OID_HEXSZ + 1];
 	bg_log_ctx ctx = { "check", bg_now_ms() - t0, sha, 0 };
 
 	bg_git_short(from, a);
 	bg_git_short(to, b);
 	git_oid_tostr(sha, sizeof(sha), to);
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
 	if (git_oid_equal(from, to)) {
-		bg_log_with(log, BG_LOG_DEBUG, &ctx, "check: %s at %s, nothing new (%s)", opt->branch, a, took);
+		bg_log_step(log, BG_LOG_DEBUG, &ctx, "check: %s at %s, nothing new", opt->branch, a);
 	} else {
-		bg_log_with(log, BG_LOG_INFO, &ctx, "check: %s moved %s..%s: %s (%s)", opt->branch, a, b,
-			*stat ? stat : "no diff stat: the live commit is not in the cache or root", took);
+		bg_log_step(log, BG_LOG_INFO, &ctx, "check: %s moved %s..%s: %s", opt->branch, a, b,
+			*stat ? stat : "no diff stat: the live commit is not in the cache or root");
 	}
 }
 

@@ -114,11 +114,9 @@ static int make_tree(const bg_git_remote *remote, const git_oid *oid, const char
 static void log_clone(const bg_logger *log, const bg_release *out, double t0)
 {
 	bg_log_ctx ctx = { "clone", bg_now_ms() - t0, out->commit, 0 };
-	char took[32];
 
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "prepare: cloned %.*s into %s, objects hardlinked from the cache (%s)",
-		BG_SHORT_SHA_LEN, out->commit, out->path, took);
+	bg_log_step(log, BG_LOG_INFO, &ctx, "prepare: cloned %.*s into %s, objects hardlinked from the cache",
+		BG_SHORT_SHA_LEN, out->commit, out->path);
 }
 
 typedef struct {

@@ -200,7 +200,6 @@ int bg_git_remote_fetch(const bg_git_remote *r, git_repository *repo, const bg_l
 	bg_git_session session;
 	bg_log_ctx ctx = { "fetch", 0, NULL, 0 };
 	double t0 = bg_now_ms();
-	char took[32];
 	int rc = -1;
 
 	if (!refspec) {
@@ -226,9 +225,8 @@ int bg_git_remote_fetch(const bg_git_remote *r, git_repository *repo, const bg_l
 	git_remote_disconnect(remote);
 	stats = git_remote_stats(remote);
 	ctx.duration_ms = bg_now_ms() - t0;
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "fetch: %s from %s: received %u objects, %zu bytes (%s)",
-		r->opt->branch, r->shown, stats->received_objects, stats->received_bytes, took);
+	bg_log_step(log, BG_LOG_INFO, &ctx, "fetch: %s from %s: received %u objects, %zu bytes",
+		r->opt->branch, r->shown, stats->received_objects, stats->received_bytes);
 	rc = 0;
 
 cleanup:

@@ -193,7 +193,7 @@ static int checkout_one(submodule *sm, git_repository *parent, const char *path,
 	git_repository *cache_repo = NULL, *repo = NULL;
 	bg_log_ctx ctx = { "prepare", 0, NULL, 0 };
 	double t0 = bg_now_ms();
-	char took[32], hex[8];
+	char hex[8];
 	int created = 0, fetched = 0, rc = -1;
 	struct stat st;
 
@@ -222,10 +222,9 @@ static int checkout_one(submodule *sm, git_repository *parent, const char *path,
 		goto cleanup;
 	}
 	ctx.duration_ms = bg_now_ms() - t0;
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
 	git_oid_tostr(hex, sizeof(hex), &sm->oid);
-	bg_log_with(sm->log, BG_LOG_INFO, &ctx, "prepare: submodule %s at %s from %s, %s (%s)", sm->shown_path, hex,
-		sm->shown, fetched ? "fetched into its cache" : "already in its cache", took);
+	bg_log_step(sm->log, BG_LOG_INFO, &ctx, "prepare: submodule %s at %s from %s, %s", sm->shown_path, hex,
+		sm->shown, fetched ? "fetched into its cache" : "already in its cache");
 	rc = 0;
 
 cleanup:

@@ -399,12 +399,10 @@ static int prepare_switch(switch_ctx *c, int port, int *from, bg_error *err)
 static void log_switched(const switch_ctx *c, int from, int port, double t0, size_t old_workers)
 {
 	bg_log_ctx ctx = { "switch", bg_now_ms() - t0, NULL, port };
-	char took[32];
 
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(c->log, BG_LOG_INFO, &ctx, "switch: nginx upstream \"%s\" now points to port %d instead of %d; "
-		"reloaded, %zu old worker(s) finishing their requests (%s)", c->opt->nginx.upstream, port, from,
-		old_workers, took);
+	bg_log_step(c->log, BG_LOG_INFO, &ctx, "switch: nginx upstream \"%s\" now points to port %d instead of %d; "
+		"reloaded, %zu old worker(s) finishing their requests", c->opt->nginx.upstream, port, from,
+		old_workers);
 }
 
 int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_switch *out, bg_error *err)

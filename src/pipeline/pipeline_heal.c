@@ -136,7 +136,7 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	int port = p->live_port;
 	double t0 = bg_now_ms();
 	bg_probe_result res;
-	char why[sizeof(p->st.unhealthy_why)], took[32];
+	char why[sizeof(p->st.unhealthy_why)];
 	int listening = 0;
 	bg_error e;
 
@@ -158,9 +158,8 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	}
 	if (restart_live(p, port, listening, &e) == 0) {
 		ctx.duration_ms = bg_now_ms() - t0;
-		bg_format_duration(took, sizeof(took), ctx.duration_ms);
-		bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "heal: %.*s started again on port %d and healthy: nginx "
-			"serves it again (%s)", BG_SHORT_SHA_LEN, p->live.commit, port, took);
+		bg_log_step(&p->r->log, BG_LOG_INFO, &ctx, "heal: %.*s started again on port %d and healthy: nginx "
+			"serves it again", BG_SHORT_SHA_LEN, p->live.commit, port);
 		healthy_again(p);
 		return;
 	}

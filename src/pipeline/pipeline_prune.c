@@ -30,7 +30,7 @@ void bg_pipeline_prune(bg_pipeline *p)
 	const bg_options *opt = &p->r->opt;
 	bg_log_ctx ctx = { "prune", -1, NULL, 0 };
 	double t0 = bg_now_ms();
-	char **releases = NULL, took[32];
+	char **releases = NULL;
 	size_t n, i, left, removed = 0;
 
 	if (bg_layout_releases(opt, &releases) < 0) {
@@ -50,7 +50,6 @@ void bg_pipeline_prune(bg_pipeline *p)
 		removed++;
 	}
 	ctx.duration_ms = bg_now_ms() - t0;
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "prune: %zu release(s) kept, %zu removed (%s)", left, removed, took);
+	bg_log_step(&p->r->log, BG_LOG_INFO, &ctx, "prune: %zu release(s) kept, %zu removed", left, removed);
 	bg_strv_free(releases);
 }

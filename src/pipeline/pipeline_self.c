@@ -80,32 +80,37 @@ static void close_own_copies(const bg_options *opt, int port)
 }
 
 /* The `stop` command, run detached and not waited for (it outlives us), its
- * output in the old release's output log. Its pid is kept to be reaped. */
-static pid_t run_stop_detached(bg_pipeline *p, int port, const char *release_dir)
+ * output in the old release's output log. Its pid is kept to be reaped. A
+ * failure is logged: the next generation's releaser finishes the stop. */
+typedef struct {
+	const char *release_dir;
+	pid_t pid;
+} detached_stop;
+
+static int run_stop_detached(const bg_options *opt, const bg_logger *log, int port, void *data, bg_error *err)
 {
-	const bg_options *opt = &p->r->opt;
+	detached_stop *d = data;
 	bg_release_env env;
-	bg_spawn_opts o = { opt->stop, release_dir, env.env, -1, 1, BG_ERR_START };
+	bg_spawn_opts o = { opt->stop, d->release_dir, env.env, -1, 1, BG_ERR_START };
 	char *output, *cmd = bg_strv_join(opt->stop);
 	bg_child child = { -1, -1 };
-	pid_t pid = 0;
 	bg_error e;
 
 	if (bg_release_env_init(&env, port, NULL, NULL) < 0) {
-		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot run `%s`: out of memory", cmd ? cmd : "?");
+		bg_log(log, BG_LOG_ERROR, "deploy: cannot run `%s`: out of memory", cmd ? cmd : "?");
 		free(cmd);
 		return 0;
 	}
-	output = bg_layout_output_log(opt, release_dir, BG_ERR_START, &e);
+	output = bg_layout_output_log(opt, d->release_dir, BG_ERR_START, &e);
 	if (output && (o.out_fd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) >= 0) {
 		bg_output_header(o.out_fd, &o);
 	}
 	if (bg_spawn(&o, &child, &e) < 0) {
-		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: %s", e.msg);
+		bg_log(log, BG_LOG_ERROR, "deploy: %s", e.msg);
 	} else {
-		pid = child.pid;
-		bg_log(&p->r->log, BG_LOG_INFO, "stop: `%s` started in %s (pid %d), not waited for%s%s",
-			cmd ? cmd : "?", release_dir, (int) pid, output ? "; output in " : "", output ? output : "");
+		d->pid = child.pid;
+		bg_log(log, BG_LOG_INFO, "stop: `%s` started in %s (pid %d), not waited for%s%s",
+			cmd ? cmd : "?", d->release_dir, (int) d->pid, output ? "; output in " : "", output ? output : "");
 	}
 	bg_child_release(&child);
 	if (o.out_fd >= 0) {
@@ -114,7 +119,7 @@ static pid_t run_stop_detached(bg_pipeline *p, int port, const char *release_dir
 	bg_release_env_free(&env);
 	free(output);
 	free(cmd);
-	return pid;
+	return 0;
 }
 
 /* The stop, sent and not waited for: waiting would be waiting for our own
@@ -126,25 +131,15 @@ static void send_stop(bg_pipeline *p, int port, const char *release_dir)
 {
 	const bg_options *opt = &p->r->opt;
 	bg_handoff *h = &p->r->handed_off;
-	bg_pid_list owners = { NULL, 0 };
+	detached_stop d = { release_dir, 0 };
+	bg_stop_how how = { opt->stop ? run_stop_detached : NULL, &d, 1, &h->roots };
 	bg_error e;
-	size_t i;
 
-	if (bg_port_owners_ours(opt, port, &owners, &h->roots, &e) < 0) {
+	if (bg_stop_port_owners(opt, &p->r->log, port, &how, &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot stop the service on port %d: %s", port, e.msg);
-		bg_pid_list_free(&owners);
-		bg_pid_list_free(&h->roots);
 		return;
 	}
-	bg_pid_list_free(&owners);
-	if (opt->stop) {
-		h->stop_pid = run_stop_detached(p, port, release_dir);
-		return;
-	}
-	for (i = 0; i < h->roots.n; i++) {
-		bg_log(&p->r->log, BG_LOG_INFO, "stop: SIGTERM to pid %d, the service on port %d", (int) h->roots.pids[i], port);
-		kill(h->roots.pids[i], SIGTERM);
-	}
+	h->stop_pid = d.pid;
 }
 
 void bg_pipeline_hand_off(bg_pipeline *p, int port, const char *release_dir)

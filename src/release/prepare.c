@@ -10,7 +10,6 @@ int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_s
 {
 	double t0 = bg_now_ms();
 	bg_log_ctx ctx = { "prepare", 0, NULL, 0 };
-	char took[32];
 
 	if (bg_git_release_checkout(opt, log, commit_spec, out, err) < 0) {
 		return -1;
@@ -27,7 +26,6 @@ int bg_prepare(const bg_options *opt, const bg_logger *log, const char *commit_s
 	}
 	ctx.duration_ms = bg_now_ms() - t0;
 	ctx.commit = out->commit;
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "prepare: release %s ready (%s)", out->path, took);
+	bg_log_step(log, BG_LOG_INFO, &ctx, "prepare: release %s ready", out->path);
 	return 0;
 }

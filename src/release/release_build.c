@@ -60,7 +60,7 @@ static int run_step(const bg_options *opt, const bg_release *rel, const bg_logge
 	bg_spawn_opts so = { argv, rel->path, env, -1, 0, BG_ERR_BUILD };
 	bg_log_ctx ctx = { "build", 0, rel->commit, 0 };
 	bg_run_result res;
-	char took[32], what[400], *joined = bg_strv_join(argv), *cmd = joined ? bg_url_mask_dup(joined) : NULL;
+	char what[400], *joined = bg_strv_join(argv), *cmd = joined ? bg_url_mask_dup(joined) : NULL;
 	int rc = -1;
 
 	if (!cmd) {
@@ -78,8 +78,7 @@ static int run_step(const bg_options *opt, const bg_release *rel, const bg_logge
 		goto cleanup;
 	}
 	ctx.duration_ms = res.duration_ms;
-	bg_format_duration(took, sizeof(took), res.duration_ms);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "prepare: build step %d/%d `%s` ok (%s)", n, count, cmd, took);
+	bg_log_step(log, BG_LOG_INFO, &ctx, "prepare: build step %d/%d `%s` ok", n, count, cmd);
 	rc = 0;
 
 cleanup:

@@ -116,7 +116,7 @@ int bg_release_link_shared(const bg_options *opt, const bg_release *rel, const b
 {
 	double t0 = bg_now_ms();
 	bg_log_ctx ctx = { "shared", 0, rel->commit, 0 };
-	char took[32], *list;
+	char *list;
 	size_t i;
 
 	if (!opt->shared || !opt->shared[0]) {
@@ -128,10 +128,9 @@ int bg_release_link_shared(const bg_options *opt, const bg_release *rel, const b
 		}
 	}
 	ctx.duration_ms = bg_now_ms() - t0;
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
 	list = bg_strv_join(opt->shared);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "prepare: linked %zu shared path%s from %s/shared: %s (%s)",
-		i, i == 1 ? "" : "s", opt->releases_dir, list ? list : "", took);
+	bg_log_step(log, BG_LOG_INFO, &ctx, "prepare: linked %zu shared path%s from %s/shared: %s",
+		i, i == 1 ? "" : "s", opt->releases_dir, list ? list : "");
 	free(list);
 	return 0;
 }

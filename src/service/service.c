@@ -425,6 +425,14 @@ int bg_stop_port_owners(const bg_options *opt, const bg_logger *log, int port,
 			kill(roots.pids[i], SIGTERM);
 		}
 	}
+	if (how->detach) {
+		bg_pid_list_free(how->roots);
+		*how->roots = roots;
+		roots.pids = NULL;
+		roots.n = 0;
+		rc = 0;
+		goto cleanup;
+	}
 	if (!bg_port_wait_closed(opt, port, opt->stop_timeout * 1000, err) && kill_remaining_owners(opt, log, port, err) < 0) {
 		goto cleanup;
 	}
@@ -440,7 +448,7 @@ cleanup:
 
 int bg_service_kill_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
 {
-	bg_stop_how sigterm = { NULL, NULL };
+	bg_stop_how sigterm = { NULL, NULL, 0, NULL };
 
 	return bg_stop_port_owners(opt, log, port, &sigterm, err);
 }

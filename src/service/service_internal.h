@@ -48,14 +48,19 @@ int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *er
 char *bg_release_dir_for_port(const bg_options *opt, int port, const char *except);
 
 /* How to ask the service on a port to stop: run() (the `stop` command), or
- * SIGTERM to the service when run is NULL. */
+ * SIGTERM to the service's roots when run is NULL; then wait for the port to
+ * close, or not (`detach`: a releaser inside the service would wait for its
+ * own death), the roots then handed to *roots for the caller to watch. */
 typedef struct {
 	int (*run)(const bg_options *opt, const bg_logger *log, int port, void *data, bg_error *err);
 	void *data;
+	int detach;
+	bg_pid_list *roots;    /* with detach: the service's roots, the caller's to free */
 } bg_stop_how;
 
-/* Asks the owners of port's socket to stop, waits up to stop_timeout for the
- * port to close, then SIGKILLs whatever still holds it. */
+/* The one stop: proves the owners of port's socket ours, asks them to stop
+ * as `how` says, and unless detached waits up to stop_timeout for the port
+ * to close, then SIGKILLs whatever still holds it. */
 int bg_stop_port_owners(const bg_options *opt, const bg_logger *log, int port,
 	const bg_stop_how *how, bg_error *err);
 

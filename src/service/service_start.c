@@ -298,7 +298,7 @@ static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel
 	const char *live_dir, int restart, bg_error *err)
 {
 	start_attempt a;
-	char why[256], took[32];
+	char why[256];
 	double t0 = bg_now_ms();
 	bg_log_ctx ctx = { "start", -1, rel->commit, port };
 	int live, rc = -1;
@@ -329,9 +329,8 @@ static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel
 	}
 	rel->port = port;
 	ctx.duration_ms = bg_now_ms() - t0;
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "start: %s healthy on port %d%s (%s)", bg_layout_basename(rel->path),
-		port, a.cmd_done ? "" : " (its start command stays in the foreground as the service)", took);
+	bg_log_step(log, BG_LOG_INFO, &ctx, "start: %s healthy on port %d%s", bg_layout_basename(rel->path),
+		port, a.cmd_done ? "" : " (its start command stays in the foreground as the service)");
 	rc = 0;
 
 cleanup:

@@ -42,7 +42,7 @@ void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int por
 		bg_log_with(log, BG_LOG_WARNING, &ctx, "drain: %d connection(s) still open on port %d after %s "
 			"(drain_timeout); stopping anyway", count, port, took);
 	} else {
-		bg_log_with(log, BG_LOG_INFO, &ctx, "drain: no connection left on port %d (%s)", port, took);
+		bg_log_step(log, BG_LOG_INFO, &ctx, "drain: no connection left on port %d", port);
 	}
 }
 
@@ -126,8 +126,8 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 	int drained, bg_error *err)
 {
 	live_snapshot snap = { 0, 0, { NULL, 0 } };
-	char *dir = NULL, *cmd = NULL, method[512], took[32];
-	bg_stop_how how = { NULL, NULL };
+	char *dir = NULL, *cmd = NULL, method[512];
+	bg_stop_how how = { NULL, NULL, 0, NULL };
 	bg_log_ctx ctx = { "stop", -1, NULL, port };
 	double t0 = bg_now_ms();
 	int live, listening, rc = -1;
@@ -158,8 +158,7 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 		goto cleanup;
 	}
 	ctx.duration_ms = bg_now_ms() - t0;
-	bg_format_duration(took, sizeof(took), ctx.duration_ms);
-	bg_log_with(log, BG_LOG_INFO, &ctx, "stop: port %d stopped with %s (%s)", port, method, took);
+	bg_log_step(log, BG_LOG_INFO, &ctx, "stop: port %d stopped with %s", port, method);
 	rc = 0;
 
 cleanup:
