@@ -22,6 +22,47 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* How a row is read, defaulted and shown when it has no function of its own. */
+typedef enum {
+	OPT_STRING,        /* char *: non-empty, no NUL */
+	OPT_SECRET,        /* char *: a string shown as "***" */
+	OPT_PATH,          /* char *: made absolute */
+	OPT_DIR,           /* char *: a directory, resolved */
+	OPT_SECONDS,       /* double: > 0 */
+	OPT_SECONDS_ZERO,  /* double: >= 0 */
+	OPT_COUNT,         /* long: 1 to 1000 */
+	OPT_BOOL,          /* int */
+	OPT_PORTS,         /* int[2]: two different ports; default "9501 9502" */
+	OPT_RELPATHS,      /* char **: relative paths, [] when unset */
+	OPT_ARGV,          /* char **: an argv */
+	OPT_ARGV_OR_NULL,  /* char **: an argv, null for the default */
+	OPT_GROUP,         /* an array of the rows "<key>.<member>" */
+	OPT_CUSTOM,        /* read and shown by its own functions */
+	OPT_REQUIRED = 0x100,  /* flag: the key must be given; its doc says what it is */
+} option_type;
+
+typedef struct option_row option_row;
+struct option_row {
+	const char *key;   /* "drain_timeout"; a group's member: "health.timeout" */
+	int type;          /* an option_type, | OPT_REQUIRED */
+	size_t offset;     /* its field in bg_options (not for OPT_GROUP, OPT_CUSTOM) */
+	const char *def;   /* its default as text (a number, "true", a string); NULL: none or derived */
+	zend_result (*read)(php_bluegreen_releaser *r, zval *v, const option_row *o);  /* NULL: by type */
+	void (*dump)(zval *arr, const php_bluegreen_releaser *r, const char *name);     /* NULL: by type */
+	const char *doc;
+};
+
+#define FIELD(f) offsetof(bg_options, f)
+#define TYPE(o) ((o)->type & ~OPT_REQUIRED)
+
+/* The row's field in the releaser's options. */
+static void *field_of(php_bluegreen_releaser *r, const option_row *o)
+{
+	return (char *) &r->core.opt + o->offset;
+}
+
+static zend_result read_group(php_bluegreen_releaser *r, zval *zv, const char *group);
+
 static zend_result fail_type(const char *key, const char *expected, zval *given)
 {
 	zend_type_error("Option \"%s\" must be %s, %s given", key, expected, zend_zval_type_name(given));
@@ -174,9 +215,11 @@ static zend_result read_bool(zval *zv, const char *key, int *out)
 }
 
 /* mode: EasySwoole's run mode, which names the file <mode>.php in ROOT. */
-static zend_result read_mode(zval *zv, char **out)
+static zend_result read_mode(php_bluegreen_releaser *r, zval *zv, const option_row *o)
 {
-	if (read_string(zv, "mode", out) == FAILURE) {
+	char **out = field_of(r, o);
+
+	if (read_string(zv, o->key, out) == FAILURE) {
 		return FAILURE;
 	}
 	if (strspn(*out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(*out)) {
@@ -234,15 +277,15 @@ bad:
 }
 
 /* host: parsed once, here, into the addresses probes and socket scans use. */
-static zend_result read_host(zval *zv, bg_options *opt)
+static zend_result read_host(php_bluegreen_releaser *r, zval *zv, const option_row *o)
 {
 	char *host = NULL;
 	int rc;
 
-	if (read_string(zv, "host", &host) == FAILURE) {
+	if (read_string(zv, o->key, &host) == FAILURE) {
 		return FAILURE;
 	}
-	rc = bg_options_set_host(opt, host);
+	rc = bg_options_set_host(&r->core.opt, host);
 	if (rc < 0) {
 		fail_value("Option \"host\" must be an IP address or \"localhost\", \"%s\" given", host);
 	}
@@ -250,9 +293,11 @@ static zend_result read_host(zval *zv, bg_options *opt)
 	return rc < 0 ? FAILURE : SUCCESS;
 }
 
-static zend_result read_branch(zval *zv, char **out)
+static zend_result read_branch(php_bluegreen_releaser *r, zval *zv, const option_row *o)
 {
-	if (read_string(zv, "branch", out) == FAILURE) {
+	char **out = field_of(r, o);
+
+	if (read_string(zv, o->key, out) == FAILURE) {
 		return FAILURE;
 	}
 	if (!bg_releaser_branch_valid(*out)) {
@@ -262,8 +307,9 @@ static zend_result read_branch(zval *zv, char **out)
 }
 
 /* build: null for the default, else a list of argv arrays ([] for none). */
-static zend_result read_build(zval *zv, bg_options *opt)
+static zend_result read_build(php_bluegreen_releaser *r, zval *zv, const option_row *o)
 {
+	bg_options *opt = &r->core.opt;
 	zval *step;
 	zend_ulong i;
 
@@ -289,8 +335,11 @@ static zend_result read_build(zval *zv, bg_options *opt)
 }
 
 /* health.path: an absolute URL path, or null for a TCP check only. */
-static zend_result read_health_path(zval *zv, const char *key, char **out)
+static zend_result read_health_path(php_bluegreen_releaser *r, zval *zv, const option_row *o)
 {
+	const char *key = o->key;
+	char **out = field_of(r, o);
+
 	ZVAL_DEREF(zv);
 	if (Z_TYPE_P(zv) == IS_NULL) {
 		free(*out);
@@ -323,7 +372,7 @@ static zend_result check_git(const bg_git_options *g)
 
 /* log: a file path, or a callable other than a plain string (a string is
  * always a path; wrap a function name as `name(...)`). */
-static zend_result read_log(zval *zv, php_bluegreen_releaser *r)
+static zend_result read_log(php_bluegreen_releaser *r, zval *zv, const option_row *o)
 {
 	ZVAL_DEREF(zv);
 	if (Z_TYPE_P(zv) == IS_NULL) {
@@ -486,72 +535,8 @@ static zend_result read_count(zval *zv, const char *key, long *out)
 	return SUCCESS;
 }
 
-/* How a row is read, defaulted and shown when it has no function of its own. */
-typedef enum {
-	OPT_STRING,        /* char *: non-empty, no NUL */
-	OPT_SECRET,        /* char *: a string shown as "***" */
-	OPT_PATH,          /* char *: made absolute */
-	OPT_DIR,           /* char *: a directory, resolved */
-	OPT_SECONDS,       /* double: > 0 */
-	OPT_SECONDS_ZERO,  /* double: >= 0 */
-	OPT_COUNT,         /* long: 1 to 1000 */
-	OPT_BOOL,          /* int */
-	OPT_PORTS,         /* int[2]: two different ports; default "9501 9502" */
-	OPT_RELPATHS,      /* char **: relative paths, [] when unset */
-	OPT_ARGV,          /* char **: an argv */
-	OPT_ARGV_OR_NULL,  /* char **: an argv, null for the default */
-	OPT_GROUP,         /* an array of the rows "<key>.<member>" */
-	OPT_CUSTOM,        /* read and shown by its own functions */
-	OPT_REQUIRED = 0x100,  /* flag: the key must be given; its doc says what it is */
-} option_type;
-
-typedef struct option_row option_row;
-struct option_row {
-	const char *key;   /* "drain_timeout"; a group's member: "health.timeout" */
-	int type;          /* an option_type, | OPT_REQUIRED */
-	size_t offset;     /* its field in bg_options (not for OPT_GROUP, OPT_CUSTOM) */
-	const char *def;   /* its default as text (a number, "true", a string); NULL: none or derived */
-	zend_result (*read)(php_bluegreen_releaser *r, zval *v, const option_row *o);  /* NULL: by type */
-	void (*dump)(zval *arr, const php_bluegreen_releaser *r, const char *name);     /* NULL: by type */
-	const char *doc;
-};
-
-#define FIELD(f) offsetof(bg_options, f)
-#define TYPE(o) ((o)->type & ~OPT_REQUIRED)
-
-static zend_result read_group(php_bluegreen_releaser *r, zval *zv, const char *group);
-
-static zend_result read_branch_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
-{
-	return read_branch(v, &r->core.opt.branch);
-}
-
-static zend_result read_host_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
-{
-	return read_host(v, &r->core.opt);
-}
-
-static zend_result read_mode_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
-{
-	return read_mode(v, &r->core.opt.mode);
-}
-
-static zend_result read_build_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
-{
-	return read_build(v, &r->core.opt);
-}
-
-static zend_result read_log_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
-{
-	return read_log(v, r);
-}
-
-static zend_result read_health_path_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
-{
-	return read_health_path(v, o->key, &r->core.opt.health_path);
-}
-
-static zend_result read_git_row(php_bluegreen_releaser *r, zval *v, const option_row *o)
+/* git: its members, then the checks across them. */
+static zend_result read_git(php_bluegreen_releaser *r, zval *v, const option_row *o)
 {
 	if (read_group(r, v, o->key) == FAILURE) {
 		return FAILURE;
@@ -591,8 +576,8 @@ static const option_row option_rows[] = {
 		"the checkout live now; default EASYSWOOLE_ROOT, else the current directory" },
 	{ "remote", OPT_STRING, FIELD(remote), "origin", NULL, dump_remote,
 		"remote name or URL (shown with its credentials masked)" },
-	{ "branch", OPT_STRING, FIELD(branch), "master", read_branch_row, NULL, "the branch deployed" },
-	{ "git", OPT_GROUP, 0, NULL, read_git_row, NULL, "credentials and SSH host key checks" },
+	{ "branch", OPT_STRING, FIELD(branch), "master", read_branch, NULL, "the branch deployed" },
+	{ "git", OPT_GROUP, 0, NULL, read_git, NULL, "credentials and SSH host key checks" },
 	{ "git.username", OPT_STRING, FIELD(git.username), NULL, NULL, NULL, "for HTTPS and SSH" },
 	{ "git.password", OPT_SECRET, FIELD(git.password), NULL, NULL, NULL, "for HTTPS" },
 	{ "git.key", OPT_PATH, FIELD(git.key), NULL, NULL, NULL, "SSH private key; none: the ssh-agent" },
@@ -604,19 +589,19 @@ static const option_row option_rows[] = {
 	{ "releases_dir", OPT_DIR, FIELD(releases_dir), NULL, NULL, NULL,
 		"where releases are made; default root's parent" },
 	{ "ports", OPT_PORTS, FIELD(ports), "9501 9502", NULL, NULL, "the blue/green pair" },
-	{ "host", OPT_STRING, FIELD(host), "127.0.0.1", read_host_row, NULL, "the services' address" },
-	{ "mode", OPT_STRING, FIELD(mode), "dev", read_mode_row, NULL, "EasySwoole's run mode (<mode>.php)" },
+	{ "host", OPT_STRING, FIELD(host), "127.0.0.1", read_host, NULL, "the services' address" },
+	{ "mode", OPT_STRING, FIELD(mode), "dev", read_mode, NULL, "EasySwoole's run mode (<mode>.php)" },
 	{ "port_files", OPT_RELPATHS, FIELD(port_files), NULL, NULL, NULL,
 		"files holding the port; default [\"<mode>.php\"]" },
 	{ "shared", OPT_RELPATHS, FIELD(shared), NULL, NULL, NULL, "paths linked from releases_dir/shared" },
-	{ "build", OPT_CUSTOM, 0, NULL, read_build_row, dump_build,
+	{ "build", OPT_CUSTOM, 0, NULL, read_build, dump_build,
 		"argv list; null: composer install when composer.json exists" },
 	{ "start", OPT_ARGV_OR_NULL, FIELD(start), NULL, NULL, NULL, "argv; null: from the EasySwoole version" },
 	{ "stop", OPT_ARGV_OR_NULL, FIELD(stop), NULL, NULL, NULL, "argv; null: SIGTERM to the port's owner" },
 	{ "allow_shared_temp_dir", OPT_BOOL, FIELD(allow_shared_temp_dir), NULL, NULL, NULL,
 		"let releases share one TEMP_DIR" },
 	{ "health", OPT_GROUP, 0, NULL, NULL, NULL, "the health check a release must pass" },
-	{ "health.path", OPT_STRING, FIELD(health_path), "/", read_health_path_row, NULL,
+	{ "health.path", OPT_STRING, FIELD(health_path), "/", read_health_path, NULL,
 		"URL path asked for; null: TCP only" },
 	{ "health.timeout", OPT_SECONDS, FIELD(health_timeout), "30", NULL, NULL, "seconds for the whole wait" },
 	/* Three answers 0.2 s apart: a release that answers once and then fails
@@ -644,7 +629,7 @@ static const option_row option_rows[] = {
 	{ "retry_backoff", OPT_SECONDS_ZERO, FIELD(retry_backoff), "30", NULL, NULL,
 		"seconds before tick() retries a deploy the environment failed" },
 	{ "keep_releases", OPT_COUNT, FIELD(keep_releases), "5", NULL, NULL, "releases kept on disk" },
-	{ "log", OPT_CUSTOM, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
+	{ "log", OPT_CUSTOM, 0, NULL, read_log, dump_log, "a file path or a callable; null: PHP's error log" },
 };
 
 #define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))
@@ -705,7 +690,7 @@ static zend_result fail_required(const option_row *o)
 
 static zend_result read_row(php_bluegreen_releaser *r, const option_row *o, zval *v)
 {
-	void *field = (char *) &r->core.opt + o->offset;
+	void *field = field_of(r, o);
 
 	if (o->read) {
 		return o->read(r, v, o);
