@@ -31,13 +31,14 @@ typedef enum {
 	OPT_SECONDS,       /* double: > 0 */
 	OPT_SECONDS_ZERO,  /* double: >= 0 */
 	OPT_COUNT,         /* long: 1 to 1000 */
+	OPT_LONG,          /* long: its own reader checks the range */
 	OPT_BOOL,          /* int */
 	OPT_PORTS,         /* int[2]: two different ports; default "9501 9502" */
 	OPT_RELPATHS,      /* char **: relative paths, [] when unset */
 	OPT_ARGV,          /* char **: an argv */
 	OPT_ARGV_OR_NULL,  /* char **: an argv, null for the default */
-	OPT_GROUP,         /* an array of the rows "<key>.<member>" */
-	OPT_CUSTOM,        /* read and shown by its own functions */
+	OPT_GROUP,         /* an array whose members are the rows "<key>.<member>" */
+	OPT_CUSTOM,        /* read and shown by its own functions (build, log) */
 	OPT_REQUIRED = 0x100,  /* flag: the key must be given; its doc says what it is */
 } option_type;
 
@@ -47,7 +48,7 @@ struct option_row {
 	int type;          /* an option_type, | OPT_REQUIRED */
 	size_t offset;     /* its field in bg_options (not for OPT_GROUP, OPT_CUSTOM) */
 	const char *def;   /* its default as text (a number, "true", a string); NULL: none or derived */
-	zend_result (*read)(php_bluegreen_releaser *r, zval *v, const option_row *o);  /* NULL: by type */
+	zend_result (*read)(php_bluegreen_releaser *r, zval *v, const char *key);  /* NULL: by type */
 	void (*dump)(zval *arr, const php_bluegreen_releaser *r, const char *name);     /* NULL: by type */
 	const char *doc;
 };
@@ -60,6 +61,7 @@ static void *field_of(php_bluegreen_releaser *r, const option_row *o)
 {
 	return (char *) &r->core.opt + o->offset;
 }
+
 
 static zend_result read_group(php_bluegreen_releaser *r, zval *zv, const char *group);
 
@@ -215,11 +217,11 @@ static zend_result read_bool(zval *zv, const char *key, int *out)
 }
 
 /* mode: EasySwoole's run mode, which names the file <mode>.php in ROOT. */
-static zend_result read_mode(php_bluegreen_releaser *r, zval *zv, const option_row *o)
+static zend_result read_mode(php_bluegreen_releaser *r, zval *zv, const char *key)
 {
-	char **out = field_of(r, o);
+	char **out = &r->core.opt.mode;
 
-	if (read_string(zv, o->key, out) == FAILURE) {
+	if (read_string(zv, key, out) == FAILURE) {
 		return FAILURE;
 	}
 	if (strspn(*out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(*out)) {
@@ -277,12 +279,12 @@ bad:
 }
 
 /* host: parsed once, here, into the addresses probes and socket scans use. */
-static zend_result read_host(php_bluegreen_releaser *r, zval *zv, const option_row *o)
+static zend_result read_host(php_bluegreen_releaser *r, zval *zv, const char *key)
 {
 	char *host = NULL;
 	int rc;
 
-	if (read_string(zv, o->key, &host) == FAILURE) {
+	if (read_string(zv, key, &host) == FAILURE) {
 		return FAILURE;
 	}
 	rc = bg_options_set_host(&r->core.opt, host);
@@ -293,11 +295,11 @@ static zend_result read_host(php_bluegreen_releaser *r, zval *zv, const option_r
 	return rc < 0 ? FAILURE : SUCCESS;
 }
 
-static zend_result read_branch(php_bluegreen_releaser *r, zval *zv, const option_row *o)
+static zend_result read_branch(php_bluegreen_releaser *r, zval *zv, const char *key)
 {
-	char **out = field_of(r, o);
+	char **out = &r->core.opt.branch;
 
-	if (read_string(zv, o->key, out) == FAILURE) {
+	if (read_string(zv, key, out) == FAILURE) {
 		return FAILURE;
 	}
 	if (!bg_releaser_branch_valid(*out)) {
@@ -307,7 +309,7 @@ static zend_result read_branch(php_bluegreen_releaser *r, zval *zv, const option
 }
 
 /* build: null for the default, else a list of argv arrays ([] for none). */
-static zend_result read_build(php_bluegreen_releaser *r, zval *zv, const option_row *o)
+static zend_result read_build(php_bluegreen_releaser *r, zval *zv, const char *key)
 {
 	bg_options *opt = &r->core.opt;
 	zval *step;
@@ -335,10 +337,9 @@ static zend_result read_build(php_bluegreen_releaser *r, zval *zv, const option_
 }
 
 /* health.path: an absolute URL path, or null for a TCP check only. */
-static zend_result read_health_path(php_bluegreen_releaser *r, zval *zv, const option_row *o)
+static zend_result read_health_path(php_bluegreen_releaser *r, zval *zv, const char *key)
 {
-	const char *key = o->key;
-	char **out = field_of(r, o);
+	char **out = &r->core.opt.health_path;
 
 	ZVAL_DEREF(zv);
 	if (Z_TYPE_P(zv) == IS_NULL) {
@@ -372,7 +373,7 @@ static zend_result check_git(const bg_git_options *g)
 
 /* log: a file path, or a callable other than a plain string (a string is
  * always a path; wrap a function name as `name(...)`). */
-static zend_result read_log(php_bluegreen_releaser *r, zval *zv, const option_row *o)
+static zend_result read_log(php_bluegreen_releaser *r, zval *zv, const char *key)
 {
 	ZVAL_DEREF(zv);
 	if (Z_TYPE_P(zv) == IS_NULL) {
@@ -536,9 +537,9 @@ static zend_result read_count(zval *zv, const char *key, long *out)
 }
 
 /* git: its members, then the checks across them. */
-static zend_result read_git(php_bluegreen_releaser *r, zval *v, const option_row *o)
+static zend_result read_git(php_bluegreen_releaser *r, zval *v, const char *key)
 {
-	if (read_group(r, v, o->key) == FAILURE) {
+	if (read_group(r, v, key) == FAILURE) {
 		return FAILURE;
 	}
 	return check_git(&r->core.opt.git);
@@ -693,7 +694,7 @@ static zend_result read_row(php_bluegreen_releaser *r, const option_row *o, zval
 	void *field = field_of(r, o);
 
 	if (o->read) {
-		return o->read(r, v, o);
+		return o->read(r, v, o->key);
 	}
 	switch (TYPE(o)) {
 	case OPT_STRING:
@@ -709,8 +710,11 @@ static zend_result read_row(php_bluegreen_releaser *r, const option_row *o, zval
 	case OPT_ARGV: return read_argv(v, o->key, field);
 	case OPT_ARGV_OR_NULL: return read_argv_or_null(v, o->key, field);
 	case OPT_GROUP: return read_group(r, v, o->key);
+	case OPT_LONG:
+	case OPT_CUSTOM:
+		break;
 	}
-	return SUCCESS; /* OPT_CUSTOM: unreachable, such rows have a reader */
+	return SUCCESS; /* unreachable: such rows have a reader */
 }
 
 /* A group's array: its keys checked, then its members read in the table's
@@ -766,7 +770,8 @@ static zend_result table_defaults(php_bluegreen_releaser *r)
 		switch (TYPE(o)) {
 		case OPT_SECONDS:
 		case OPT_SECONDS_ZERO: ZVAL_DOUBLE(&v, strtod(o->def, NULL)); break;
-		case OPT_COUNT: ZVAL_LONG(&v, strtol(o->def, NULL, 10)); break;
+		case OPT_COUNT:
+		case OPT_LONG: ZVAL_LONG(&v, strtol(o->def, NULL, 10)); break;
 		case OPT_BOOL: ZVAL_BOOL(&v, strcmp(o->def, "true") == 0); break;
 		case OPT_PORTS:
 			sscanf(o->def, "%d %d", &a, &b);
@@ -802,7 +807,8 @@ static void dump_row(zval *arr, const php_bluegreen_releaser *r, const option_ro
 	case OPT_SECRET: add_secret(arr, name, *(char *const *) field); break;
 	case OPT_SECONDS:
 	case OPT_SECONDS_ZERO: add_assoc_double(arr, name, *(const double *) field); break;
-	case OPT_COUNT: add_assoc_long(arr, name, *(const long *) field); break;
+	case OPT_COUNT:
+	case OPT_LONG: add_assoc_long(arr, name, *(const long *) field); break;
 	case OPT_BOOL: add_assoc_bool(arr, name, *(const int *) field); break;
 	case OPT_PORTS:
 		array_init(&sub);
