@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # sourced: tests/run.sh and tests/fuzz.sh use these
 # The C-level tests of the core's parsers, one list for the two scripts that
 # run them (sourced): tests/run.sh builds and runs every check program
 # (tests/fuzz/<name>_check.c) with gcc before the .phpt suite; tests/fuzz.sh
