@@ -68,12 +68,35 @@ run_bounded() {
 	return "$rc"
 }
 
+# --- build ------------------------------------------------------------------------
+# Every check program and fuzz target at once (clang with the sanitizers takes
+# longer than the checks run): all are waited for before anything runs.
+builds=()
+for t in "${checks[@]}"; do
+	# shellcheck disable=SC2086 # the lists split on spaces
+	clang "${cflags[@]}" -fsanitize=address,undefined ${check_ldflags[$t]:-} -o "$work/${t}_check" \
+		"tests/fuzz/${t}_check.c" ${sources[$t]} &
+	builds+=($!)
+done
+for t in "${targets[@]}"; do
+	mkdir "$work/$t"
+	# shellcheck disable=SC2086
+	clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined -o "$work/$t/fuzz" \
+		"tests/fuzz/${t}_fuzz.c" ${sources[$t]} &
+	builds+=($!)
+done
+built=1
+for pid in "${builds[@]}"; do
+	wait "$pid" || built=0
+done
+if [ "$built" = 0 ]; then
+	echo "tests/fuzz.sh: a check program or fuzz target of tests/fuzz/ does not build (above)" >&2
+	exit 1
+fi
+
 # --- the exact checks ------------------------------------------------------------
 for t in "${checks[@]}"; do
 	rc=0
-	# shellcheck disable=SC2086 # the lists split on spaces
-	clang "${cflags[@]}" -fsanitize=address,undefined ${check_ldflags[$t]:-} -o "$work/${t}_check" \
-		"tests/fuzz/${t}_check.c" ${sources[$t]}
 	run_bounded 120 "$work/${t}_check" || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "tests/fuzz.sh: ${t}_check failed (exit $rc)" >&2
@@ -82,14 +105,11 @@ for t in "${checks[@]}"; do
 done
 
 # --- fuzzing ---------------------------------------------------------------------
-# Fuzzes target $1 for $2 seconds in $work/$1.
+# Fuzzes target $1 (built in $work/$1) for $2 seconds there.
 fuzz() {
 	local t=$1 secs=$2 dir=$work/$1 rc=0 seeds execs size
 
-	mkdir "$dir" "$dir/artifacts"
-	# shellcheck disable=SC2086
-	clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined -o "$dir/fuzz" \
-		"tests/fuzz/${t}_fuzz.c" ${sources[$t]}
+	mkdir "$dir/artifacts"
 	cp -r "${corpus[$t]}" "$dir/corpus"
 	seeds=$(find "$dir/corpus" -type f | wc -l)
 
