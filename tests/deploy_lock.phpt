@@ -17,8 +17,7 @@ bg_app_commit($scene, 'v2');
 file_put_contents("$box/child.php", '<?php
 $r = new BlueGreen\Releaser(json_decode($argv[1], true));
 echo $r->deploy()->port, "\n";');
-$child = bg_spawn([PHP_BINARY, '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'),
-    "$box/child.php", json_encode($opts)], $box);
+$child = bg_spawn(bg_php(["$box/child.php", json_encode($opts)]), $box);
 $pids[] = $child['pid'];
 bg_wait_for(fn () => str_contains((string) @file_get_contents("$box/releases/.bluegreen/state.json"), '"prepare"'), 10);
 

@@ -60,7 +60,7 @@ foreach ($lines as $l) {
 $pids[] = $pid_on($scene['a']);
 bg_scene_stop($scene);
 foreach ($pids as $pid) {
-    if ($pid && bg_pid_alive($pid) && str_contains((string) @file_get_contents("/proc/$pid/cmdline"), 'some-daemon')) {
+    if ($pid && bg_pid_alive($pid) && str_contains(bg_cmdline($pid), 'some-daemon')) {
         posix_kill($pid, SIGKILL);
     }
 }

@@ -23,7 +23,7 @@ $sleeper = null;
 bg_recover_stage($t, 'during prepare (a build step running)', 'v2', [], ['build' => [['sleep', '30']]], '',
     function (array $child) use ($scene, &$sleeper) {
         return bg_recover_kill_at($scene, $child, 'prepare', function () use ($child, &$sleeper) {
-            foreach (bg_recover_children($child['pid']) as $pid) {
+            foreach (bg_children($child['pid']) as $pid) {
                 if (bg_cmdline($pid) === 'sleep 30') {
                     $sleeper = $pid;
                 }
@@ -33,7 +33,7 @@ bg_recover_stage($t, 'during prepare (a build step running)', 'v2', [], ['build'
     },
     function (array $t) use (&$sleeper) {
         $st = (new BlueGreen\Releaser($t['opts']))->status();
-        echo 'after the kill: the build step runs on: ', json_encode(bg_recover_alive($sleeper)),
+        echo 'after the kill: the build step runs on: ', json_encode(bg_pid_alive($sleeper)),
             ', with descriptors ', implode(' ', array_diff(scandir("/proc/$sleeper/fd"), ['.', '..'])),
             ' (none is the lock\'s); lock holder: ', json_encode($st['lock_holder']), "\n";
     });
@@ -51,7 +51,7 @@ bg_recover_stage($t, 'during start (the service daemonized, not listening yet)',
     }),
     function (array $t) {
         $daemon = bg_app_pid(bg_recover_state($t['scene'])['deploy']['path']);
-        echo 'after the kill: its daemon runs on: ', json_encode(bg_recover_alive($daemon)), ', listening on B: ',
+        echo 'after the kill: its daemon runs on: ', json_encode(bg_pid_alive($daemon)), ', listening on B: ',
             json_encode(bg_recover_listens($t['scene']['b'])), "\n";
     });
 bg_recover_next_deploy($t, 'v7', ['SLOW_START' => null]);

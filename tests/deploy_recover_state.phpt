@@ -59,7 +59,7 @@ $child = bg_recover_spawn($scene, ['build' => [['sleep', '30']]] + $t['opts'], $
 $pids[] = $child['pid'];
 $sleeper = null;
 bg_wait_for(function () use ($scene, $child, &$sleeper) {
-    foreach (bg_recover_children($child['pid']) as $pid) {
+    foreach (bg_children($child['pid']) as $pid) {
         $sleeper = bg_cmdline($pid) === 'sleep 30' ? $pid : $sleeper;
     }
     return $sleeper !== null && (bg_recover_state($scene)['deploy']['step'] ?? null) === 'prepare';
@@ -72,7 +72,7 @@ echo $name('status(): deploying ' . json_encode(array_intersect_key($st['deployi
     ['commit' => 1, 'step' => 1, 'pid' => 1, 'running' => 1])) . ', lock holder ' . $st['lock_holder']), "\n";
 echo 'tick(): ', json_encode($r->tick()), "\n";
 bg_log_print($t['lines'], [$box => 'BOX', (string) $child_pid => 'CHILD']);
-echo 'still deploying, untouched: ', json_encode(bg_recover_alive($child['pid']) && bg_recover_alive($sleeper)), "\n";
+echo 'still deploying, untouched: ', json_encode(bg_pid_alive($child['pid']) && bg_pid_alive($sleeper)), "\n";
 
 echo "-- killed: the next deploy recovers, and deploys\n";
 posix_kill($child['pid'], SIGKILL);
@@ -81,7 +81,7 @@ $release = $r->deploy();
 echo 'deploy(): ', $name("$release->commit on $release->port"), "\n";
 bg_recover_print_log($scene, $t['versions'], $t['lines']);
 bg_recover_report($scene, $r, $t['versions']);
-echo 'the build step: ', bg_recover_alive($sleeper) ? 'STILL RUNNING' : 'gone', "\n";
+echo 'the build step: ', bg_pid_alive($sleeper) ? 'STILL RUNNING' : 'gone', "\n";
 
 echo "-- a deploy recorded by a pid that now belongs to another process: not running, recovered\n";
 $sha = bg_app_commit($scene, 'v4');

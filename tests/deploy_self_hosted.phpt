@@ -14,8 +14,7 @@ $pids = [];
 bg_cleanup_at_exit($box, $pids);
 
 // The service's PHP loads the extension itself: run-tests.php's -d does not reach it.
-$so = realpath(__DIR__ . '/../modules/bluegreen.so');
-$start = [PHP_BINARY, '-d', "extension=$so", 'easyswoole', 'start', 'd'];
+$start = bg_php(['easyswoole', 'start', 'd']);
 
 // The embedded releaser, as an EasySwoole custom process runs it: options from
 // the file BG_SELF_CONF names (the start command passes the environment on),

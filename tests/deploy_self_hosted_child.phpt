@@ -13,8 +13,7 @@ $box = bg_sandbox('deploy-self-hosted-child');
 $pids = [];
 bg_cleanup_at_exit($box, $pids);
 
-$so = realpath(__DIR__ . '/../modules/bluegreen.so');
-$start = [PHP_BINARY, '-d', "extension=$so", 'easyswoole', 'start', 'd'];
+$start = bg_php(['easyswoole', 'start', 'd']);
 // The user process forks the releaser, as a worker might: a process below the
 // service that holds its listening socket, that Swoole's manager does not
 // know of, and that nothing ends when the service stops.

@@ -8,7 +8,7 @@ bluegreen
 <?php
 require __DIR__ . '/inc/app.inc';
 [$a, $b] = bg_free_ports();
-$ext = realpath(__DIR__ . '/../modules/bluegreen.so');
+$ext = bg_extension();
 // demo.sh itself only installs and builds, which tests/run.sh has done.
 $res = bg_run([PHP_BINARY, '-d', "extension=$ext", __DIR__ . '/../examples/demo/demo.php', $ext], __DIR__ . '/..', 120,
     ['BLUEGREEN_DEMO_PORTS' => "$a,$b", 'PATH' => getenv('PATH')]);

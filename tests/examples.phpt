@@ -102,7 +102,7 @@ ini_restore('error_log');
 
 echo "-- standalone.php: run() until SIGTERM\n";
 @unlink($log);
-$child = bg_spawn([PHP_BINARY, '-n', '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$ex/standalone.php"],
+$child = bg_spawn([PHP_BINARY, '-n', '-d', 'extension=' . bg_extension(), "$ex/standalone.php"],
     $box, null, ['BLUEGREEN_CONFIG' => "$ex/easyswoole/bluegreen.php", 'BLUEGREEN_ROOT' => $first] + getenv());
 $ticked = bg_wait_for(fn () => str_contains((string) @file_get_contents($log), ' tick: '), 20);
 echo 'ticked: ', var_export($ticked, true), "\n";
@@ -110,7 +110,7 @@ proc_terminate($child['proc'], 15); // SIGTERM; no posix needed (make test runs 
 echo 'exit on SIGTERM: ', var_export(bg_wait_exit($child, 20), true), ', ', $n(bg_output($child)) ?: "no output\n";
 proc_close($child['proc']);
 echo 'logged the stop: ', var_export(str_contains((string) @file_get_contents($log), 'run: SIGTERM received'), true), "\n";
-$child = bg_spawn([PHP_BINARY, '-n', '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$ex/standalone.php"],
+$child = bg_spawn([PHP_BINARY, '-n', '-d', 'extension=' . bg_extension(), "$ex/standalone.php"],
     $box, null, ['BLUEGREEN_CONFIG' => "$box/missing.php"] + getenv());
 echo 'a missing options file: exit ', var_export(bg_wait_exit($child, 20), true), ', ', $n(bg_output($child));
 proc_close($child['proc']);

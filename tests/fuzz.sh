@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of src/ with libFuzzer: the nginx configuration parser
-# (src/nginx/nginx_conf.c) and the JSON reader and writer (src/base/json.c).
+# (src/nginx/nginx_conf.c), the JSON reader and writer (src/base/json.c), the
+# port files (src/app/portfile.c), known_hosts (src/git/known_hosts.c) and
+# URLs (src/git/url.c); tests/fuzz/targets.sh lists them.
 #
 #   tests/fuzz.sh          the exact checks, then 60 s of fuzzing in all
 #   tests/fuzz.sh 300      the same with 300 s of fuzzing, split between targets
 #
-# First it builds and runs every check program, tests/fuzz/<target>_check
-# (ASan + UBSan), then fuzzes each tests/fuzz/<target>_fuzz.c in turn for its
-# share of the time (at least 1 s each), starting from a copy of its seed
+# First it builds and runs every check program, tests/fuzz/<name>_check
+# (ASan + UBSan; tests/run.sh runs them too, without), then fuzzes each
+# tests/fuzz/<target>_fuzz.c in turn for its share of the time (at least 1 s
+# each: 12 s each of CI's 60), starting from a copy of its seed
 # corpus in a temporary directory so that the inputs it finds stay out of the
 # repository. It fails on a failed check, a crash, a broken property, a leak
 # or undefined behaviour, and then keeps the temporary directory (the input
@@ -45,18 +48,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The targets, in the order they run: name, sources, seed corpus, dictionary.
-# json_harness.c is src/base/json.c with the reads and writes only the checks
-# and the fuzzer use.
-targets=(nginx_conf json)
-declare -A sources=(
-	[nginx_conf]="src/nginx/nginx_conf.c src/base/error.c"
-	[json]="tests/fuzz/json_harness.c src/base/error.c"
-)
-declare -A corpus=([nginx_conf]=tests/fuzz/corpus [json]=tests/fuzz/corpus-json)
-declare -A dict=([nginx_conf]=tests/fuzz/nginx_conf.dict [json]=tests/fuzz/json.dict)
-# json_check fails allocations on demand through these wrappers.
-declare -A check_ldflags=([json]="-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc")
+# The check programs and fuzz targets, their sources, seed corpora and dictionaries.
+source tests/fuzz/targets.sh
 
 cflags=(-g -O1 -Isrc -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror -fno-sanitize-recover=all)
 export ASAN_OPTIONS=detect_leaks=1
@@ -75,12 +68,35 @@ run_bounded() {
 	return "$rc"
 }
 
-# --- the exact checks ------------------------------------------------------------
-for t in "${targets[@]}"; do
-	rc=0
+# --- build ------------------------------------------------------------------------
+# Every check program and fuzz target at once (clang with the sanitizers takes
+# longer than the checks run): all are waited for before anything runs.
+builds=()
+for t in "${checks[@]}"; do
 	# shellcheck disable=SC2086 # the lists split on spaces
 	clang "${cflags[@]}" -fsanitize=address,undefined ${check_ldflags[$t]:-} -o "$work/${t}_check" \
-		"tests/fuzz/${t}_check.c" ${sources[$t]}
+		"tests/fuzz/${t}_check.c" ${sources[$t]} &
+	builds+=($!)
+done
+for t in "${targets[@]}"; do
+	mkdir "$work/$t"
+	# shellcheck disable=SC2086
+	clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined -o "$work/$t/fuzz" \
+		"tests/fuzz/${t}_fuzz.c" ${sources[$t]} &
+	builds+=($!)
+done
+built=1
+for pid in "${builds[@]}"; do
+	wait "$pid" || built=0
+done
+if [ "$built" = 0 ]; then
+	echo "tests/fuzz.sh: a check program or fuzz target of tests/fuzz/ does not build (above)" >&2
+	exit 1
+fi
+
+# --- the exact checks ------------------------------------------------------------
+for t in "${checks[@]}"; do
+	rc=0
 	run_bounded 120 "$work/${t}_check" || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "tests/fuzz.sh: ${t}_check failed (exit $rc)" >&2
@@ -89,14 +105,11 @@ for t in "${targets[@]}"; do
 done
 
 # --- fuzzing ---------------------------------------------------------------------
-# Fuzzes target $1 for $2 seconds in $work/$1.
+# Fuzzes target $1 (built in $work/$1) for $2 seconds there.
 fuzz() {
 	local t=$1 secs=$2 dir=$work/$1 rc=0 seeds execs size
 
-	mkdir "$dir" "$dir/artifacts"
-	# shellcheck disable=SC2086
-	clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined -o "$dir/fuzz" \
-		"tests/fuzz/${t}_fuzz.c" ${sources[$t]}
+	mkdir "$dir/artifacts"
 	cp -r "${corpus[$t]}" "$dir/corpus"
 	seeds=$(find "$dir/corpus" -type f | wc -l)
 
@@ -105,7 +118,7 @@ fuzz() {
 	# input hang past -timeout.
 	run_bounded $((secs + 120)) "$dir/fuzz" \
 		-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-dict="${dict[$t]}" -print_final_stats=1 \
+		${dict[$t]:+-dict="${dict[$t]}"} -print_final_stats=1 \
 		-artifact_prefix="$dir/artifacts/" "$dir/corpus" >"$dir/fuzz.log" 2>&1 || rc=$?
 
 	if [ "$rc" != 0 ]; then

@@ -30,11 +30,10 @@ for ($i = 0; $i < (int) $argv[3]; $i++) {
     }
 }
 echo json_encode($seen);');
-$so = realpath(__DIR__ . '/../modules/bluegreen.so');
 $children = [];
 for ($i = 0; $i < 6; $i++) {
-    $children[] = $child = bg_spawn([PHP_BINARY, '-d', "extension=$so", "$box/contender.php", json_encode($opts),
-        "$box/go", '150'], $box);
+    $children[] = $child = bg_spawn(bg_php(["$box/contender.php", json_encode($opts),
+        "$box/go", '150']), $box);
     $pids[] = $child['pid'];
 }
 touch("$box/go");

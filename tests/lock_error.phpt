@@ -14,7 +14,7 @@ $name = fn (string $s) => str_replace($box, 'BOX', $s);
 // loading a copy of the extension and of the CLI from the sandbox.
 $root = posix_getuid() === 0;
 $as_other = fn (array $argv) => $root ? array_merge(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'], $argv) : $argv;
-copy(realpath(__DIR__ . '/../modules/bluegreen.so'), "$box/bluegreen.so");
+copy(bg_extension(), "$box/bluegreen.so");
 copy(realpath(__DIR__ . '/../bin/bluegreen'), "$box/bluegreen");
 file_put_contents("$box/api.php", '<?php
 $o = json_decode($argv[1], true);

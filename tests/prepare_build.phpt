@@ -7,6 +7,7 @@ pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/inc/git.inc';
+require __DIR__ . '/inc/app.inc';
 $box = bg_sandbox('prepare-build');
 $g = bg_git_setup($box, ['index.php' => "<?php\n"]);
 [$log, $lines] = bg_log_recorder();
@@ -57,13 +58,7 @@ echo "-- a timeout: SIGTERM ignored, so SIGKILL, to the whole process group\n";
 $t = microtime(true);
 $try($releaser([['sh', '-c', 'trap "" TERM; sleep 60 & echo $! > ' . "$box/grandchild.pid" . '; wait']], ['command_timeout' => 0.5]));
 $pid = (int) file_get_contents("$box/grandchild.pid");
-$gone = false;
-for ($i = 0; $i < 100 && !$gone; $i++) {
-    $stat = @file_get_contents("/proc/$pid/stat");
-    $gone = $stat === false || preg_match('/^\d+ \(.*\) Z/', $stat);
-    $gone || usleep(20000);
-}
-echo "grandchild gone: ", var_export((bool) $gone, true), "\n";
+echo "grandchild gone: ", var_export(bg_wait_gone($pid, 2.0), true), "\n";
 printf("took under 10 s: %s\n", var_export(microtime(true) - $t < 10, true));
 $lines->exchangeArray([]);
 

@@ -60,7 +60,7 @@ bg_copy_tree("$repo/bin", "$bg/bin");
 @mkdir("$box/bin", 0755, true);
 @mkdir("$box/php.d", 0755, true);
 symlink(PHP_BINARY, "$box/bin/php");
-file_put_contents("$box/php.d/20-bluegreen.ini", 'extension=' . realpath("$repo/modules/bluegreen.so") . "\n");
+file_put_contents("$box/php.d/20-bluegreen.ini", 'extension=' . bg_extension() . "\n");
 file_put_contents("$box/bin/composer", "#!/bin/sh\necho \"\$PWD: composer \$*\" >> \"\$HOME/composer.log\"\n");
 chmod("$box/bin/composer", 0755);
 $env = ['BG' => $bg, 'REMOTE' => "$box/remote.git", 'PHP_INI_SCAN_DIR' => ":$box/php.d",

@@ -153,6 +153,38 @@ done
 tools/gen-arginfo.sh --check
 tools/package-xml.php --check
 
+# --- the parsers' C checks --------------------------------------------------------
+# Each tests/fuzz/<name>_check.c (tests/fuzz/targets.sh) built with gcc
+# against its src/ files and run, no PHP: -O0, as they build in a few seconds
+# and run in a fraction of one. Only their failures and summary lines are
+# shown. tests/fuzz.sh runs them again under ASan and UBSan.
+source tests/fuzz/targets.sh
+checks_dir=$(mktemp -d /tmp/bluegreen-checks.XXXXXX)
+log=
+trap 'rm -rf "$checks_dir" ${log:+"$log"}' EXIT
+for t in "${checks[@]}"; do
+	# shellcheck disable=SC2086 # the lists split on spaces
+	gcc -g -O0 -Isrc -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror ${check_ldflags[$t]:-} \
+		-o "$checks_dir/$t" "tests/fuzz/${t}_check.c" ${sources[$t]} &
+done
+wait_failed=0
+for job in $(jobs -p); do
+	wait "$job" || wait_failed=1
+done
+if [ "$wait_failed" = 1 ]; then
+	echo "tests/run.sh: a check program of tests/fuzz/ does not build (above)" >&2
+	exit 1
+fi
+for t in "${checks[@]}"; do
+	rc=0
+	timeout -k 5 60 "$checks_dir/$t" >"$checks_dir/$t.out" 2>&1 || rc=$?
+	grep -v '^ok ' "$checks_dir/$t.out" || true
+	if [ "$rc" != 0 ]; then
+		echo "tests/run.sh: tests/fuzz/${t}_check.c failed (exit $rc, above)" >&2
+		exit 1
+	fi
+done
+
 # --- run the suite -----------------------------------------------------------
 source tests/phpt-lib.sh
 phpt_split "$@"
@@ -176,6 +208,5 @@ for arg in "${phpt_args[@]}"; do
 done
 
 log=$(mktemp /tmp/bluegreen-tests.XXXXXX)
-trap 'rm -f "$log"' EXIT
 phpt_run "$php" "$top/modules/bluegreen.so" "$log"
 phpt_summary "$log" phpt

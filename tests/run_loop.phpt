@@ -16,8 +16,8 @@ $r = new BlueGreen\Releaser(json_decode($argv[1], true));
 $r->run((int) $argv[2]);
 echo "run() returned\n";');
 $runner = function (int $interval) use ($box, $scene) {
-    return bg_spawn([PHP_BINARY, '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$box/run.php",
-        json_encode(bg_deploy_options($scene, ['log' => "$box/run.log"])), (string) $interval], $box);
+    return bg_spawn(bg_php(["$box/run.php",
+        json_encode(bg_deploy_options($scene, ['log' => "$box/run.log"])), (string) $interval]), $box);
 };
 
 echo "-- a push goes live within an interval or two\n";

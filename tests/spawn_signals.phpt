@@ -45,8 +45,8 @@ file_put_contents("$box/child.php", <<<'PHP'
 $plain = ['ports' => [$c, $d], 'health' => ['path' => null, 'timeout' => 10], 'port_files' => ['plain.php'],
     'nginx' => ['conf' => bg_write_upstream_conf("$box/upstream-plain.conf", 'plain', $c), 'upstream' => 'plain'],
     'start' => [PHP_BINARY, '-r', 'pcntl_exec(PHP_BINARY, ["-S", "127.0.0.1:" . getenv("BLUEGREEN_PORT")]);']];
-$res = bg_run([PHP_BINARY, '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), "$box/child.php",
-    json_encode($opts), $sha, (string) $b, json_encode($plain), (string) $d], $box, 30);
+$res = bg_run(bg_php(["$box/child.php",
+    json_encode($opts), $sha, (string) $b, json_encode($plain), (string) $d]), $box, 30);
 echo preg_replace('/release-\d{8}T\d{6}-[0-9a-f]{7}(-\d+)?/', 'RELEASE', $res['output']);
 echo "releaser exited: ", var_export($res['exit'], true), "\n";
 $pids = array_merge($pids, bg_socket_holders($b), bg_socket_holders($d));

@@ -37,7 +37,7 @@ $service = bg_socket_holders($b);
 $pids = array_merge($pids, $service);
 $master = bg_app_pid($release->path);
 echo "processes holding B: ", count($service), ", the master among them: ", var_export(in_array($master, $service, true), true), "\n";
-echo "detached (its own session): ", var_export((int) explode(' ', substr(file_get_contents("/proc/$master/stat"), strrpos(file_get_contents("/proc/$master/stat"), ')') + 2))[3] !== posix_getsid(0), true), "\n";
+echo "detached (its own session): ", var_export(bg_proc_stat($master)['sid'] !== posix_getsid(0), true), "\n";
 $mine = [];
 foreach (scandir('/proc/self/fd') as $fd) {
     $t = @readlink("/proc/self/fd/$fd");
@@ -75,8 +75,8 @@ echo $r->start($r->prepare($argv[2]), (int) $argv[3])->port, "\n";');
 $r->stop($b);
 $sha3 = bg_app_commit($world, 'v3');
 unset($opts['log']);
-$res = bg_run([PHP_BINARY, '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), $child,
-    json_encode($opts), $sha3, (string) $b], $box, 30);
+$res = bg_run(bg_php([$child,
+    json_encode($opts), $sha3, (string) $b]), $box, 30);
 $out = explode("\n", trim($res['output']));
 echo "child exited: ", $res['exit'], ", printed ", $name(end($out)), "\n";
 echo "still answers: ", $name(bg_answer($b)), "\n";

@@ -69,7 +69,7 @@ try { (new BlueGreen\Releaser($o))->switchTo((int) $argv[2]); echo "no exception
 catch (Throwable $e) { echo get_class($e), ": ", $e->getMessage(), "\n"; }');
 // nobody may not read the checkout (a clone in a 0700 directory): the child
 // loads a copy of the extension from the sandbox.
-copy(realpath(__DIR__ . '/../modules/bluegreen.so'), "$box/bluegreen.so");
+copy(bg_extension(), "$box/bluegreen.so");
 $argv = [PHP_BINARY, '-d', "extension=$box/bluegreen.so", "$box/child.php",
     json_encode(['root' => "$box/v1", 'ports' => [$a, $b], 'nginx' => $nginx]), (string) $b];
 if (posix_getuid() === 0) {

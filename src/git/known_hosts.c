@@ -39,25 +39,32 @@ static long base64_decode(char *s)
 }
 
 /* OpenSSH's wildcards: '*' and '?' only ("[host]:port" is literal), and
- * host names compare without case. */
+ * host names compare without case. A mismatch after a '*' retries only from
+ * the latest '*', one character further on: at most strlen(pat) * strlen(s)
+ * steps, where trying every split of every '*' takes exponential time (a
+ * line of a dozen stars would stall the fetch). */
 static int wildcard_match(const char *pat, const char *s)
 {
-	for (; *pat; pat++, s++) {
+	const char *star = NULL, *retry = NULL;
+
+	while (*s) {
 		if (*pat == '*') {
-			for (; ; s++) {
-				if (wildcard_match(pat + 1, s)) {
-					return 1;
-				}
-				if (!*s) {
-					return 0;
-				}
-			}
-		}
-		if (!*s || (*pat != '?' && tolower((unsigned char) *pat) != tolower((unsigned char) *s))) {
+			star = pat++;
+			retry = s;
+		} else if (*pat && (*pat == '?' || tolower((unsigned char) *pat) == tolower((unsigned char) *s))) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++retry;
+		} else {
 			return 0;
 		}
 	}
-	return !*s;
+	while (*pat == '*') {
+		pat++;
+	}
+	return !*pat;
 }
 
 /* OpenSSH's rule: a host matches a list when one pattern matches it and

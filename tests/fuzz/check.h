@@ -12,7 +12,7 @@ static int case_failed;
 #define EXPECT(cond) expect((cond), #cond, __LINE__)
 #define EXPECT_STR(got, want) expect_str((got), (want), __LINE__)
 
-static void expect(int ok, const char *what, int line)
+__attribute__((unused)) static void expect(int ok, const char *what, int line)
 {
 	if (!ok) {
 		fprintf(stderr, "    line %d: expected %s\n", line, what);
@@ -20,7 +20,7 @@ static void expect(int ok, const char *what, int line)
 	}
 }
 
-static void expect_str(const char *got, const char *want, int line)
+__attribute__((unused)) static void expect_str(const char *got, const char *want, int line)
 {
 	if (!got || strcmp(got, want) != 0) {
 		fprintf(stderr, "    line %d: expected\n---\n%s\n--- got\n%s\n---\n", line, want,
@@ -40,6 +40,7 @@ static int run_cases(const char *suite, const check_case *cases, size_t n)
 	int passed = 0, failed = 0;
 	size_t i;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);   /* in order with the details on stderr, even into a file */
 	for (i = 0; i < n; i++) {
 		case_failed = 0;
 		cases[i].run();
