@@ -1,4 +1,4 @@
-/* Exact-behaviour checks of the `host` option as addresses (src/sys/netaddr.c)
+/* Exact-behaviour checks of the `host` option as addresses (src/base/netaddr.c)
  * and of the /proc/net/tcp and tcp6 lines the socket scan falls back to where
  * sock_diag is not available (src/sys/proc.c, whose line reader is static:
  * the file is included here). Run by tests/run.sh and tests/fuzz.sh
@@ -74,13 +74,17 @@ static void sockaddrs(void)
 	struct sockaddr_in *in = (struct sockaddr_in *) &sa;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &sa;
 
-	EXPECT(bg_netaddr_sockaddr("localhost", 9501, &sa, &len) == 0);
+	bg_netaddr a;
+
+	EXPECT(bg_netaddr_parse("localhost", &a) == 0);
+	bg_netaddr_sockaddr(&a, 9501, &sa, &len);
 	EXPECT(in->sin_family == AF_INET && ntohs(in->sin_port) == 9501 && len == sizeof(*in)
 		&& in->sin_addr.s_addr == htonl(INADDR_LOOPBACK));
-	EXPECT(bg_netaddr_sockaddr("::1", 65535, &sa, &len) == 0);
+	EXPECT(bg_netaddr_parse("::1", &a) == 0);
+	bg_netaddr_sockaddr(&a, 65535, &sa, &len);
 	EXPECT(in6->sin6_family == AF_INET6 && ntohs(in6->sin6_port) == 65535 && len == sizeof(*in6)
 		&& IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr));
-	EXPECT(bg_netaddr_sockaddr("example.com", 80, &sa, &len) < 0);
+	EXPECT(bg_netaddr_parse("example.com", &a) < 0);
 }
 
 /* A /proc/net/tcp{,6} line read as the scan reads it. */

@@ -15,7 +15,7 @@ declare -A sources=(
 	[known_hosts]="src/git/known_hosts.c src/base/error.c"
 	[url]="src/git/url.c src/base/error.c"
 	# netaddr_check.c includes src/sys/proc.c itself (its /proc/net/tcp line reader is static)
-	[netaddr]="src/sys/netaddr.c src/sys/sockdiag.c src/base/clock.c src/base/strv.c src/base/error.c"
+	[netaddr]="src/base/netaddr.c src/sys/sockdiag.c src/base/clock.c src/base/strv.c src/base/error.c"
 )
 # json_check fails allocations on demand through these wrappers.
 declare -A check_ldflags=([json]="-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc")
