@@ -797,6 +797,34 @@ static void dump_nginx(zval *info, const php_bluegreen_releaser *r, const char *
 	add_assoc_zval(info, key, &nginx);
 }
 
+/* metrics_file: a path, null for none. */
+static zend_result read_metrics_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	return Z_TYPE_P(v) == IS_NULL ? SUCCESS : read_path(v, key, &r->core.opt.metrics_file);
+}
+
+/* trigger: a lowercase word (history's "trigger" of deploy() and rollback()). */
+static zend_result read_trigger_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	size_t i;
+
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (read_string(v, key, &r->core.opt.trigger) == FAILURE) {
+		return FAILURE;
+	}
+	for (i = 0; r->core.opt.trigger[i]; i++) {
+		if (!(r->core.opt.trigger[i] >= 'a' && r->core.opt.trigger[i] <= 'z') || i >= 16) {
+			return fail_value("Option \"%s\" must be a lowercase word of at most 16 letters, \"%s\" given",
+				key, Z_STRVAL_P(v));
+		}
+	}
+	return SUCCESS;
+}
+
 static void dump_log(zval *info, const php_bluegreen_releaser *r, const char *key)
 {
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
@@ -845,6 +873,10 @@ static const option_row option_rows[] = {
 		"seconds before tick() retries a deploy the environment failed" },
 	{ "keep_releases", OPT_LONG, FIELD(keep_releases), "5", read_keep_row, NULL, "releases kept on disk" },
 	{ "log", OPT_GROUP, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
+	{ "metrics_file", OPT_STRING, FIELD(metrics_file), NULL, read_metrics_row, NULL,
+		"Prometheus text file rewritten after each check and deploy; null: none" },
+	{ "trigger", OPT_STRING, FIELD(trigger), NULL, read_trigger_row, NULL,
+		"what history calls deploy() and rollback() calls; null: deploy, rollback" },
 };
 
 #define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))
