@@ -804,6 +804,25 @@ static zend_result read_metrics_row(php_bluegreen_releaser *r, zval *v, const ch
 	return Z_TYPE_P(v) == IS_NULL ? SUCCESS : read_path(v, key, &r->core.opt.metrics_file);
 }
 
+/* log_format: 'text' (the default) or 'json'. */
+static zend_result read_log_format_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) != IS_STRING) {
+		return fail_type(key, "of type string", v);
+	}
+	if (!zend_string_equals_literal(Z_STR_P(v), "text") && !zend_string_equals_literal(Z_STR_P(v), "json")) {
+		return fail_value("Option \"%s\" must be 'text' or 'json', \"%s\" given", key, Z_STRVAL_P(v));
+	}
+	r->core.opt.log_json = zend_string_equals_literal(Z_STR_P(v), "json");
+	return SUCCESS;
+}
+
+static void dump_log_format(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	add_assoc_string(info, key, r->core.opt.log_json ? "json" : "text");
+}
+
 /* trigger: a lowercase word (history's "trigger" of deploy() and rollback()). */
 static zend_result read_trigger_row(php_bluegreen_releaser *r, zval *v, const char *key)
 {
@@ -873,6 +892,8 @@ static const option_row option_rows[] = {
 		"seconds before tick() retries a deploy the environment failed" },
 	{ "keep_releases", OPT_LONG, FIELD(keep_releases), "5", read_keep_row, NULL, "releases kept on disk" },
 	{ "log", OPT_GROUP, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
+	{ "log_format", OPT_GROUP, 0, NULL, read_log_format_row, dump_log_format,
+		"'text' or 'json' (one JSON object per line; the callable's context alike)" },
 	{ "metrics_file", OPT_STRING, FIELD(metrics_file), NULL, read_metrics_row, NULL,
 		"Prometheus text file rewritten after each check and deploy; null: none" },
 	{ "trigger", OPT_STRING, FIELD(trigger), NULL, read_trigger_row, NULL,

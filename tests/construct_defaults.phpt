@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (24) {
+object(BlueGreen\Releaser)#%d (25) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -125,6 +125,8 @@ object(BlueGreen\Releaser)#%d (24) {
   int(5)
   ["log"]=>
   NULL
+  ["log_format"]=>
+  string(4) "text"
   ["metrics_file"]=>
   NULL
   ["trigger"]=>

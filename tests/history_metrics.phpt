@@ -15,6 +15,7 @@ $prom = "$box/textfile/bluegreen.prom";
 mkdir(dirname($prom));
 $options = bg_deploy_options($scene, [
     'log' => "$box/bluegreen.log",
+    'log_format' => 'json',
     'metrics_file' => $prom,
     'health' => ['path' => '/health', 'timeout' => 2, 'interval' => 0.05],
     'build' => [[PHP_BINARY, '-r', 'exit(is_file("BROKEN") ? 3 : 0);']],
@@ -32,6 +33,15 @@ try { $r->deploy(); } catch (BlueGreen\Exception $e) { echo get_class($e), "\n";
 $r->rollback();
 echo "nginx answers ", $n(bg_answer($scene['listen'])), "\n";
 
+echo "-- the JSON log names the release of every line of a deploy, and the error of a failure\n";
+foreach (file("$box/bluegreen.log") as $line) {
+    $j = json_decode($line, true);
+    if (preg_match('/^(deploy|rollback): \S+ (live on|failed at)/', $j['message'])) {
+        printf("%s %s: step %s, commit %s, release %s, port %s, error %s\n", $j['level'], strtok($j['message'], ' '), $j['step'],
+            $j['commit'] === $v2 ? 'v2' : ($j['commit'] === $v3 ? 'v3' : '?'), $j['release'] === null ? 'null' : $n($j['release']),
+            $j['port'] === null ? 'null' : $n((string) $j['port']), $j['error'] === null ? 'null' : 'set');
+    }
+}
 echo "-- the file: one JSON object a line\n";
 $file = "$box/releases/.bluegreen/history.jsonl";
 $raw = file($file);
@@ -166,6 +176,10 @@ bg_rmrf($box);
 BlueGreen\Exception
 BlueGreen\BuildException
 nginx answers version=v1 port=A
+-- the JSON log names the release of every line of a deploy, and the error of a failure
+info deploy:: step deploy, commit v2, release release-UTC-SHA, port B, error null
+error deploy:: step prepare, commit v3, release null, port null, error set
+info rollback:: step rollback, commit ?, release app, port A, error null
 -- the file: one JSON object a line
 rollback refused - - port B step - trigger rollback; steps ; who true
    error: nothing to roll back to: no previous release is recorded (BOX/releases/.bluegreen/state.json)

@@ -88,6 +88,7 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 	free(p->failed_error);
 	p->failed_error = bg_strdup(err->msg);
 	p->result = err->stopped ? BG_OPS_STOPPED : BG_OPS_FAILED;
+	p->r->log.error = err->msg;     /* the failure's line carries it (log_format 'json') */
 	if (err->stopped) {
 		/* Cut short by the operator's SIGTERM: not the commit's fault, so it
 		 * is not marked failed and the next run deploys it. */
@@ -106,6 +107,7 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 		bg_state_retry_clear(&p->st);
 	}
 	err->logged = 1;
+	p->r->log.error = NULL;
 	bg_release_free(&p->st.deploy.rel);
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
 	save_or_log(p);
@@ -227,6 +229,9 @@ int bg_pipeline_begin(bg_pipeline *p, bg_releaser *r, bg_error *err)
 
 void bg_pipeline_end(bg_pipeline *p)
 {
+	if (p->r) {
+		p->r->log.release = NULL;
+	}
 	bg_lock_release(&p->lock);
 	bg_state_free(&p->st);
 	bg_release_free(&p->live);
@@ -301,9 +306,11 @@ static int prepare_step(bg_pipeline *p, const char *commit, bg_error *err)
 	if (enter_step(p, "prepare", err) < 0) {
 		return -1;
 	}
+	p->r->log.release = NULL;
 	if (bg_prepare(&p->r->opt, &p->r->log, commit, &p->next, err) < 0) {
 		return fail_step(p, err);
 	}
+	p->r->log.release = p->next.path;   /* every later line of the deploy names it */
 	if (bg_release_copy(&p->st.deploy.rel, &p->next) < 0) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
 	}
@@ -619,8 +626,10 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 	if (err.code == BG_ERR_LOCK) {
 		bg_log(&r->log, BG_LOG_DEBUG, "tick: %s", err.msg);
 	} else if (!err.logged) {
+		r->log.error = err.msg;
 		bg_log(&r->log, err.stopped ? BG_LOG_WARNING : BG_LOG_ERROR, "tick: %s error: %s",
 			bg_code_name(err.code), err.msg);
+		r->log.error = NULL;
 	}
 }
 
@@ -638,6 +647,7 @@ int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)
 		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
 	}
 	p->next.port = 0;
+	p->r->log.release = p->next.path;
 	begin_deploy_record(p, p->next.commit);
 	bg_release_copy(&p->st.deploy.rel, &p->next);
 	return go_live(p, verb, err);
