@@ -80,6 +80,41 @@ echo $res['exit'], ' ', substr_count($res['out'], "\n"), " line: {$h['action']} 
 $res = bg_cli(['--config', $cfg, 'history', '-n', 'x'], $box);
 echo $res['exit'], ' ', strtok($res['err'], "\n"), "\n";
 
+echo "-- bluegreen report --html: the page, read as HTML\n";
+$res = bg_cli(['--config', $cfg, 'report', '--html', "$box/report.html"], $box);
+echo $res['exit'], ' ', $n($res['out']);
+$html = file_get_contents("$box/report.html");
+$doc = new DOMDocument();
+echo "parses: ", var_export(@$doc->loadHTML($html, LIBXML_NONET) && $doc->doctype?->name === 'html', true), "\n";
+$x = new DOMXPath($doc);
+$q = fn (string $path) => $x->query($path);
+$text = fn (string $path) => trim($q($path)->item(0)?->textContent ?? '(none)');
+$st = $r->status();
+echo "live: ", $name($text('//section[@id="live"]//code[@class="commit"]')), " on port ", $n($text('//section[@id="live"]//*[@class="port"]')),
+    ", ", $n($text('//section[@id="live"]//code[@class="release"]')), ", since ",
+    str_contains($text('//section[@id="live"]//*[@class="since"]'), gmdate('Y-m-d H:i:s', $st['live']['since'])) ? 'its time' : '?',
+    ", ", $text('//section[@id="live"]//*[@class="healthy"]'), "\n";
+echo "previous: ", $name($text('//section[@id="previous"]//code[@class="commit"]')), " on port ", $n($text('//section[@id="previous"]//*[@class="port"]')), "\n";
+foreach ($q('//section[@id="failed"]//tr[@class="failure"]') as $tr) {
+    echo "failed: ", array_search(trim($tr->getElementsByTagName('td')->item(0)->textContent), array_map(fn ($s) => substr($s, 0, 7), array_flip($sha))) ?: '?',
+        " at ", trim($x->query('td[@class="step"]', $tr)->item(0)->textContent), ": ",
+        strtok($n(trim($x->query('td[@class="error"]', $tr)->item(0)->textContent)), "\n"), "\n";
+}
+$rows = $q('//*[local-name()="svg" and @id="timeline"]/*[local-name()="g" and @class="deploy"]');
+echo "timeline: ", $rows->length, " rows, newest first: ", implode(' ', array_map(fn ($g) => $g->getAttribute('data-result'), iterator_to_array($rows))), "\n";
+$per = [];
+foreach ($q('//*[local-name()="rect" and starts-with(@class, "step")]') as $rect) {
+    if ((int) $rect->getAttribute('data-ms') >= 20) {
+        $per[] = (float) $rect->getAttribute('width') / (int) $rect->getAttribute('data-ms');
+    }
+}
+echo "bars scaled by duration, one scale: ", var_export(count($per) > 5 && max($per) - min($per) < 0.01 * max($per), true), "\n";
+echo "the failed step's bar marked: ", $q('//*[local-name()="rect" and @class="step failed"]')->item(0)?->getAttribute('data-step'), "\n";
+echo "self-contained: no script ", var_export($q('//script')->length === 0 && !preg_match('/<script|javascript:|\bon[a-z]+=/i', $html), true),
+    ", no external asset ", var_export(!preg_match('/(src|href)=|@import|url\(/i', $html), true), "\n";
+$res = bg_cli(['--config', $cfg, 'report'], $box);
+echo $res['exit'], ' ', strtok($res['err'], "\n"), "\n";
+
 echo "-- metrics\n";
 /* A strict reader of the text format: HELP and TYPE once per family, before
  * its samples, which are contiguous; names, labels and values well formed;
@@ -201,6 +236,17 @@ TIME  rollback live    %s port B  release-UTC-SHA (T)  by cli, pid P U@H
     steps: start T, switch T, drain T, stop T, prune T
 0 1 line: rollback live by cli, pid the CLI's
 2 bluegreen: -n must be a whole number from 1 to 100000, 'x' given
+-- bluegreen report --html: the page, read as HTML
+0 report written to BOX/report.html
+parses: true
+live: v2 on port B, release-UTC-SHA, since its time, healthy
+previous: v1 on port A
+failed: v3 at prepare: %s
+timeline: 5 rows, newest first: live live failed live refused
+bars scaled by duration, one scale: true
+the failed step's bar marked: prepare
+self-contained: no script true, no external asset true
+2 bluegreen: report needs --html FILE
 -- metrics
 {"bluegreen_checks_total":"counter","bluegreen_deploys_total":"counter","bluegreen_rollbacks_total":"counter","bluegreen_step_duration_seconds":"histogram","bluegreen_last_deploy_timestamp_seconds":"gauge","bluegreen_live_info":"gauge"}
    bluegreen_checks_total {"result":"changed"} 2
