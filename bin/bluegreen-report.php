@@ -10,7 +10,7 @@
  * controller (examples/easyswoole/App/HttpController/Report.php), from a
  * Releaser's status() and history():
  *
- *   require 'report.php';
+ *   require 'bluegreen-report.php';
  *   $html = \BlueGreen\Report\html($releaser->status(), $releaser->history(50));
  */
 
