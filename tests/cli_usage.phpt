@@ -64,6 +64,7 @@ bg_rmrf(bg_sandbox_path('cli-usage'));
   stdout|   deploy [COMMIT]      release the branch head (or COMMIT) if it is new
   stdout|   rollback             put the previous release live again
   stdout|   history [-n N] [--json] the last N deploys, rollbacks and refusals (default 20)
+  stdout|   report --html FILE   write the report page: live, previous, failures, a timeline
   stdout|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
   stdout| 
   stdout| Options:
@@ -116,6 +117,7 @@ no command: exit 2
   stderr|   deploy [COMMIT]      release the branch head (or COMMIT) if it is new
   stderr|   rollback             put the previous release live again
   stderr|   history [-n N] [--json] the last N deploys, rollbacks and refusals (default 20)
+  stderr|   report --html FILE   write the report page: live, previous, failures, a timeline
   stderr|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
   stderr| Run 'bluegreen --help' for more.
 deploi --json                exit 2, stdout '', bluegreen: unknown command 'deploi'; usage: all commands
