@@ -35,6 +35,14 @@ echo "-- a line cut by a killed writer: the next line starts on its own\n";
 file_put_contents("$dir/history.jsonl", '{"action":"dep', FILE_APPEND);
 try { $r->rollback(); } catch (BlueGreen\Exception $e) {}
 echo count(file("$dir/history.jsonl")), " lines; history(2): ", implode(' ', array_column($r->history(2), 'result')), "\n";
+
+echo "-- a deploy() whose check fails is history, with the remote's credentials masked\n";
+$r = new BlueGreen\Releaser(bg_min_options($box, ['root' => $git['root'], 'remote' => 'http://deploy:s3cret@127.0.0.1:9/app.git',
+    'command_timeout' => 5]));
+try { $r->deploy(); } catch (BlueGreen\Exception $e) { echo get_class($e), "\n"; }
+$h = $r->history(1)[0];
+echo "{$h['action']} {$h['result']} at {$h['step']}: ", str_replace('127.0.0.1:9', 'HOST', $h['error']), "\n";
+echo "the password nowhere in .bluegreen: ", var_export(!preg_grep('/s3cret/', array_map('file_get_contents', array_filter(glob("$dir/*"), 'is_file'))), true), "\n";
 ?>
 --CLEAN--
 <?php
@@ -51,3 +59,7 @@ status(): 5
 all of it: yes
 -- a line cut by a killed writer: the next line starts on its own
 3 lines; history(2): refused refused
+-- a deploy() whose check fails is history, with the remote's credentials masked
+BlueGreen\GitException
+deploy failed at check: cannot list the branches of http://deploy:***@HOST/app.git (branch master): %s
+the password nowhere in .bluegreen: true

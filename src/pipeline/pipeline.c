@@ -582,6 +582,14 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 	}
 	if (!commit) {
 		if (pick_commit(&p, from_tick, sha, &found, err) < 0) {
+			/* A deploy() that could not check is history; a tick's failed
+			 * check (every interval while the remote is down) is counted in
+			 * the metrics only. */
+			if (!from_tick) {
+				start_action(&p, "deploy", r->opt.trigger ? r->opt.trigger : "deploy");
+				snprintf(p.failed_step, sizeof(p.failed_step), "check");
+				p.result = err->stopped ? BG_OPS_STOPPED : BG_OPS_FAILED;
+			}
 			goto cleanup;
 		}
 		if (!found || (from_tick && bg_pipeline_retry_waits(&p))) {
