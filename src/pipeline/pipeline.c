@@ -563,9 +563,10 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 		return -1;
 	}
 	if (bg_pipeline_begin(&p, r, err) < 0) {
-		/* An explicit deploy refused (the lock held, the state unreadable)
-		 * is history; a tick's quiet no every interval is not. */
-		if (!from_tick) {
+		/* An explicit deploy refused because another holds the lock is
+		 * history; a tick's quiet no every interval is not, nor a
+		 * releases_dir that cannot hold the lock (nor the history). */
+		if (!from_tick && err->code == BG_ERR_LOCK) {
 			start_action(&p, "deploy", r->opt.trigger ? r->opt.trigger : "deploy");
 			if (commit && strlen(commit) == 40) {
 				memcpy(p.failed_commit, commit, 41);
@@ -668,7 +669,9 @@ int bg_releaser_rollback(bg_releaser *r, bg_release *out, bg_error *err)
 
 	bg_release_init(out);
 	if (bg_pipeline_begin(&p, r, err) < 0) {
-		start_action(&p, "rollback", r->opt.trigger ? r->opt.trigger : "rollback");
+		if (err->code == BG_ERR_LOCK) {
+			start_action(&p, "rollback", r->opt.trigger ? r->opt.trigger : "rollback");
+		}
 		goto cleanup;
 	}
 	start_action(&p, "rollback", r->opt.trigger ? r->opt.trigger : "rollback");
