@@ -36,6 +36,19 @@ file_put_contents("$dir/history.jsonl", '{"action":"dep', FILE_APPEND);
 try { $r->rollback(); } catch (BlueGreen\Exception $e) {}
 echo count(file("$dir/history.jsonl")), " lines; history(2): ", implode(' ', array_column($r->history(2), 'result')), "\n";
 
+echo "-- another deploy holds the lock: deploy() is refused (an entry), a tick's quiet no is not\n";
+$lock = fopen("$dir/lock", 'c');
+flock($lock, LOCK_EX);
+$r = new BlueGreen\Releaser(bg_min_options($box, ['root' => $git['root'], 'log' => fn () => null]));
+$before = count($r->history(100000));
+try { $r->deploy(); } catch (BlueGreen\LockException $e) { echo get_class($e), "\n"; }
+$r->tick();
+$h = $r->history(100000);
+echo count($h) - $before, " entry: {$h[count($h) - 1]['action']} {$h[count($h) - 1]['result']}, trigger {$h[count($h) - 1]['trigger']}: ",
+    strtok($h[count($h) - 1]['error'], '('), "\n";
+flock($lock, LOCK_UN);
+fclose($lock);
+
 echo "-- a deploy() whose check fails is history, with the remote's credentials masked\n";
 $r = new BlueGreen\Releaser(bg_min_options($box, ['root' => $git['root'], 'remote' => 'http://deploy:s3cret@127.0.0.1:9/app.git',
     'command_timeout' => 5]));
@@ -59,6 +72,9 @@ status(): 5
 all of it: yes
 -- a line cut by a killed writer: the next line starts on its own
 3 lines; history(2): refused refused
+-- another deploy holds the lock: deploy() is refused (an entry), a tick's quiet no is not
+BlueGreen\LockException
+1 entry: deploy refused, trigger deploy: %s
 -- a deploy() whose check fails is history, with the remote's credentials masked
 BlueGreen\GitException
 deploy failed at check: cannot list the branches of http://deploy:***@HOST/app.git (branch master): %s
