@@ -2,6 +2,8 @@
 Deploy history and metrics: every deploy, rollback and refusal is one JSON line in .bluegreen/history.jsonl (status() shows the last few, history() and `bluegreen history` print them); metrics_file is Prometheus text, rewritten after each check and deploy, its counters surviving a new releaser
 --EXTENSIONS--
 bluegreen
+--SKIPIF--
+<?php if (getenv('VALGRIND_OPTS') !== false || getenv('USE_ZEND_ALLOC') === '0') die('skip timing-bound under valgrind (health.timeout 2 s); tests/asan.sh runs it'); ?>
 --FILE--
 <?php
 require __DIR__ . '/inc/cli.inc';

@@ -238,8 +238,6 @@ static void count(counters *c, const bg_ops_event *ev)
 	set(c, key, ev->at + (long long) (ev->duration_ms / 1000));
 	if (strcmp(ev->result, BG_OPS_LIVE) == 0 && strcmp(ev->action, "deploy") != 0) {
 		add(c, M_ROLLBACKS, 1);
-	} else {
-		get(c, M_ROLLBACKS);     /* 0 until the first one */
 	}
 }
 
@@ -314,7 +312,7 @@ static void render(FILE *out, const counters *c, const bg_state *st)
 		"(live, failed, retry, stopped, refused) and the step that failed.");
 	series(out, c, M_DEPLOYS);
 	family(out, M_ROLLBACKS, "counter", "Rollbacks and heals that made the previous release live.");
-	series(out, c, M_ROLLBACKS);
+	fprintf(out, M_ROLLBACKS " %lld\n", find(c, M_ROLLBACKS) ? find(c, M_ROLLBACKS)->value : 0);
 	histogram(out, c);
 	family(out, M_LAST, "gauge", "When the last deploy, rollback or heal of each result ended (epoch seconds).");
 	series(out, c, M_LAST);
