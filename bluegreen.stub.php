@@ -80,6 +80,12 @@ namespace BlueGreen {
          */
         public function status(): array {}
 
+        /**
+         * The last $limit deploys, rollbacks, heals and refusals, oldest first,
+         * each as its line of releases_dir/.bluegreen/history.jsonl.
+         */
+        public function history(int $limit = 20): array {}
+
         /** tick() every $interval seconds until SIGTERM or SIGINT. */
         public function run(int $interval = 30): void {}
     }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d08d2a21a8d667cf773343a69acadf2de89feb32 */
+ * Stub hash: 35b3277247fd39a38647ef5c1461d97215c5b4b4 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
@@ -38,6 +38,10 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_BlueGreen_Releaser_status arginfo_class_BlueGreen_Releaser_ports
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_history, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "20")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_run, 0, 0, IS_VOID, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, interval, IS_LONG, 0, "30")
 ZEND_END_ARG_INFO()
@@ -57,6 +61,7 @@ ZEND_METHOD(BlueGreen_Releaser, deploy);
 ZEND_METHOD(BlueGreen_Releaser, tick);
 ZEND_METHOD(BlueGreen_Releaser, rollback);
 ZEND_METHOD(BlueGreen_Releaser, status);
+ZEND_METHOD(BlueGreen_Releaser, history);
 ZEND_METHOD(BlueGreen_Releaser, run);
 ZEND_METHOD(BlueGreen_Release, __construct);
 
@@ -73,6 +78,7 @@ static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
 	ZEND_ME(BlueGreen_Releaser, tick, arginfo_class_BlueGreen_Releaser_tick, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, rollback, arginfo_class_BlueGreen_Releaser_rollback, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, status, arginfo_class_BlueGreen_Releaser_status, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, history, arginfo_class_BlueGreen_Releaser_history, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, run, arginfo_class_BlueGreen_Releaser_run, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };

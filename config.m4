@@ -45,6 +45,8 @@ if test "$PHP_BLUEGREEN" != "no"; then
   bluegreen_core="$bluegreen_core src/nginx/nginx.c src/nginx/nginx_switch.c src/nginx/nginx_conf.c"
   dnl service: ports(), start(), stop()
   bluegreen_core="$bluegreen_core src/service/service.c src/service/service_start.c src/service/service_stop.c"
+  dnl ops: what operators read afterwards: the deploy history, the metrics file
+  bluegreen_core="$bluegreen_core src/ops/ops.c src/ops/history.c src/ops/metrics.c"
   dnl pipeline: the releaser, deploy(), tick(), rollback(), status(), run()
   bluegreen_core="$bluegreen_core src/pipeline/releaser.c src/pipeline/pipeline.c \
     src/pipeline/pipeline_recover.c src/pipeline/pipeline_prune.c src/pipeline/pipeline_self.c \
@@ -61,6 +63,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   PHP_ADD_BUILD_DIR([$ext_builddir/src/release])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/nginx])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/service])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/ops])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/pipeline])
   PHP_SUBST([BLUEGREEN_SHARED_LIBADD])
 fi

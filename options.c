@@ -555,6 +555,53 @@ static void dump_build(zval *arr, const php_bluegreen_releaser *r, const char *n
 	add_build(arr, &r->core.opt);
 }
 
+/* metrics_file: a path, null for none. */
+static zend_result read_metrics_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	return Z_TYPE_P(v) == IS_NULL ? SUCCESS : read_path(v, key, &r->core.opt.metrics_file);
+}
+
+/* log_format: 'text' (the default) or 'json'. */
+static zend_result read_log_format_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) != IS_STRING) {
+		return fail_type(key, "of type string", v);
+	}
+	if (!zend_string_equals_literal(Z_STR_P(v), "text") && !zend_string_equals_literal(Z_STR_P(v), "json")) {
+		return fail_value("Option \"%s\" must be 'text' or 'json', \"%s\" given", key, Z_STRVAL_P(v));
+	}
+	r->core.opt.log_json = zend_string_equals_literal(Z_STR_P(v), "json");
+	return SUCCESS;
+}
+
+static void dump_log_format(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	add_assoc_string(info, key, r->core.opt.log_json ? "json" : "text");
+}
+
+/* trigger: a lowercase word (history's "trigger" of deploy() and rollback()). */
+static zend_result read_trigger_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	size_t i;
+
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (read_string(v, key, &r->core.opt.trigger) == FAILURE) {
+		return FAILURE;
+	}
+	for (i = 0; r->core.opt.trigger[i]; i++) {
+		if (!(r->core.opt.trigger[i] >= 'a' && r->core.opt.trigger[i] <= 'z') || i >= 16) {
+			return fail_value("Option \"%s\" must be a lowercase word of at most 16 letters, \"%s\" given",
+				key, Z_STRVAL_P(v));
+		}
+	}
+	return SUCCESS;
+}
+
 static void dump_log(zval *arr, const php_bluegreen_releaser *r, const char *name)
 {
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
@@ -631,6 +678,12 @@ static const option_row option_rows[] = {
 		"seconds before tick() retries a deploy the environment failed" },
 	{ "keep_releases", OPT_COUNT, FIELD(keep_releases), "5", NULL, NULL, "releases kept on disk" },
 	{ "log", OPT_CUSTOM, 0, NULL, read_log, dump_log, "a file path or a callable; null: PHP's error log" },
+	{ "log_format", OPT_CUSTOM, 0, NULL, read_log_format_row, dump_log_format,
+		"'text' or 'json' (one JSON object per line; the callable's context alike)" },
+	{ "metrics_file", OPT_STRING, FIELD(metrics_file), NULL, read_metrics_row, NULL,
+		"Prometheus text file rewritten after each check and deploy; null: none" },
+	{ "trigger", OPT_STRING, FIELD(trigger), NULL, read_trigger_row, NULL,
+		"what history calls deploy() and rollback() calls; null: deploy, rollback" },
 };
 
 #define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))

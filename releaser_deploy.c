@@ -7,6 +7,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_bluegreen.h"
+#include "ext/json/php_json.h"
 
 /* A released Release or null. */
 static void return_release(zval *return_value, bg_release *rel, int deployed)
@@ -217,6 +218,24 @@ static void add_live_health(zval *arr, const bg_status *st)
 	add_opt_str(live, "health_error", st->live_healthy ? NULL : s->unhealthy_why);
 }
 
+/* History lines as arrays, oldest first; a line that does not decode (a
+ * hand-edit) is left out. */
+static void history_array(zval *out, char **lines, size_t n)
+{
+	zval entry;
+	size_t i;
+
+	array_init(out);
+	for (i = 0; i < n; i++) {
+		if (php_json_decode_ex(&entry, lines[i], strlen(lines[i]), PHP_JSON_OBJECT_AS_ARRAY, 16) == SUCCESS
+			&& Z_TYPE(entry) == IS_ARRAY) {
+			add_next_index_zval(out, &entry);
+		} else {
+			zval_ptr_dtor(&entry);
+		}
+	}
+}
+
 static void status_array(zval *out, const bg_status *st)
 {
 	const bg_state *s = &st->state;
@@ -248,6 +267,34 @@ static void status_array(zval *out, const bg_status *st)
 	add_opt_long(out, "lock_holder", st->lock_holder);
 	add_opt_long(out, "stop_pending", s->stop_pending_port);
 	add_retry(out, &s->retry);
+	history_array(&f, st->history, st->n_history);
+	add_assoc_zval(out, "history", &f);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, history)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	zend_long limit = 20;
+	char **lines = NULL;
+	size_t n = 0;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(limit)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (limit < 1 || limit > 100000) {
+		zend_argument_value_error(1, "must be between 1 and 100000");
+		RETURN_THROWS();
+	}
+	bg_error_clear(&err);
+	if (bg_releaser_history(&r->core, (size_t) limit, &lines, &n, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	history_array(return_value, lines, n);
+	bg_releaser_history_free(lines, n);
 }
 
 ZEND_METHOD(BlueGreen_Releaser, status)

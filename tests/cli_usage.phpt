@@ -63,6 +63,8 @@ bg_rmrf(bg_sandbox_path('cli-usage'));
   stdout|   check                print the new commit on the branch, or "up to date"
   stdout|   deploy [COMMIT]      release the branch head (or COMMIT) if it is new
   stdout|   rollback             put the previous release live again
+  stdout|   history [-n N] [--json] the last N deploys, rollbacks and refusals (default 20)
+  stdout|   report --html FILE   write the report page: live, previous, failures, a timeline
   stdout|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
   stdout| 
   stdout| Options:
@@ -114,12 +116,14 @@ no command: exit 2
   stderr|   check                print the new commit on the branch, or "up to date"
   stderr|   deploy [COMMIT]      release the branch head (or COMMIT) if it is new
   stderr|   rollback             put the previous release live again
+  stderr|   history [-n N] [--json] the last N deploys, rollbacks and refusals (default 20)
+  stderr|   report --html FILE   write the report page: live, previous, failures, a timeline
   stderr|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
   stderr| Run 'bluegreen --help' for more.
 deploi --json                exit 2, stdout '', bluegreen: unknown command 'deploi'; usage: all commands
 status --jsn                 exit 2, stdout '', bluegreen: unknown option --jsn; usage: status [--json]
 -x                           exit 2, stdout '', bluegreen: unknown option -x; usage: all commands
-check --json                 exit 2, stdout '', bluegreen: --json is an option of status only; usage: check
+check --json                 exit 2, stdout '', bluegreen: --json is an option of status and history only; usage: check
 deploy --interval 5          exit 2, stdout '', bluegreen: --interval is an option of run only; usage: deploy [COMMIT]
 deploy abc1234 def5678       exit 2, stdout '', bluegreen: too many arguments for deploy; usage: deploy [COMMIT]
 status now                   exit 2, stdout '', bluegreen: too many arguments for status; usage: status [--json]

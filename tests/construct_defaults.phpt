@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (22) {
+object(BlueGreen\Releaser)#%d (25) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -124,6 +124,12 @@ object(BlueGreen\Releaser)#%d (22) {
   ["keep_releases"]=>
   int(5)
   ["log"]=>
+  NULL
+  ["log_format"]=>
+  string(4) "text"
+  ["metrics_file"]=>
+  NULL
+  ["trigger"]=>
   NULL
 }
 mode: string(7) "produce", port_files: [string(11) "produce.php"]

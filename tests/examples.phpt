@@ -143,6 +143,7 @@ EX/demo/demo.php: ok
 EX/demo/load.php: ok
 EX/demo/releaser.php: ok
 EX/easyswoole/App/HttpController/Health.php: ok
+EX/easyswoole/App/HttpController/Report.php: ok
 EX/easyswoole/App/Release/Release.php: ok
 EX/easyswoole/EasySwooleEvent.php: ok
 EX/easyswoole/bluegreen.php: ok

@@ -109,7 +109,8 @@ declare -A allowed=(
 	[nginx]="base sys nginx"
 	[release]="base sys layout git app release"
 	[service]="base sys layout app nginx service"
-	[pipeline]="base sys layout git app release nginx service pipeline"
+	[ops]="base sys layout ops"
+	[pipeline]="base sys layout git app release nginx service ops pipeline"
 )
 bad=$(for f in $(find src -name "*.[ch]" | sort); do
 	from=${f#src/}

@@ -36,6 +36,7 @@ const RULES = [
     ['src/*/*.h', 'src', ''],
 
     ['bin/bluegreen', 'script', 'the operator command line'],
+    ['bin/bluegreen-report.php', 'script', 'the report page, required by bin/bluegreen beside it'],
 
     ['README*', 'doc', ''],
     ['LICENSE*', 'doc', ''],

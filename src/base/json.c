@@ -732,6 +732,12 @@ void bg_jw_init(bg_json_writer *w)
 	memset(w, 0, sizeof(*w));
 }
 
+void bg_jw_init_compact(bg_json_writer *w)
+{
+	bg_jw_init(w);
+	w->compact = 1;
+}
+
 void bg_jw_free(bg_json_writer *w)
 {
 	free(w->buf);
@@ -766,6 +772,9 @@ static void bg_jw_newline(bg_json_writer *w, int depth)
 {
 	int i;
 
+	if (w->compact) {
+		return;
+	}
 	bg_jw_put(w, "\n", 1);
 	for (i = 0; i < depth; i++) {
 		bg_jw_put(w, "  ", 2);
@@ -871,7 +880,7 @@ static void bg_jw_key_len(bg_json_writer *w, const char *key, size_t len)
 	}
 	bg_jw_separate(w);
 	bg_jw_quoted(w, key, len);
-	bg_jw_put(w, ": ", 2);
+	bg_jw_put(w, ": ", w->compact ? 1 : 2);
 	w->want_value = 1;
 }
 

@@ -98,10 +98,14 @@ typedef struct {
 	int done;                            /* the top-level value is complete */
 	int oom;
 	int bad;
+	int compact;                         /* one line: no newline nor indent inside */
 	char open[BG_JSON_MAX_DEPTH];        /* '{' or '[' of each open container */
 } bg_json_writer;
 
 void bg_jw_init(bg_json_writer *w);
+/* The same document on one line (a JSON-lines record), still ending with a
+ * newline; no space after ':'. bg_jw_finish() ends the compact mode. */
+void bg_jw_init_compact(bg_json_writer *w);
 void bg_jw_object_begin(bg_json_writer *w);
 void bg_jw_object_end(bg_json_writer *w);
 void bg_jw_array_begin(bg_json_writer *w);

@@ -26,9 +26,27 @@ typedef struct {
 typedef void (*bg_log_sink)(void *data, bg_log_level level, const char *message,
 	const bg_log_ctx *ctx);
 
+/* Everything a line can say, for the structured sinks (log_format 'json'):
+ * the context, plus the release the line is about and the error it reports. */
+typedef struct {
+	const char *step;    /* NULL if none */
+	double duration_ms;  /* < 0 when not measured */
+	const char *commit;  /* NULL if none */
+	int port;            /* 0 if none */
+	const char *release; /* the release directory's name, NULL if none */
+	const char *error;   /* NULL if none */
+} bg_log_fields;
+
+typedef void (*bg_log_sink_fields)(void *data, bg_log_level level, const char *message,
+	const bg_log_fields *f);
+
 typedef struct {
 	bg_log_sink sink;
 	void *data;
+	bg_log_sink_fields sink_fields; /* when set, called instead of sink */
+	/* Set by the caller around what it logs, for sink_fields: */
+	const char *release;  /* the release directory (a path) a deploy makes live */
+	const char *error;    /* the error a failure's line reports */
 } bg_logger;
 
 void bg_log(const bg_logger *log, bg_log_level level, const char *fmt, ...)
@@ -47,10 +65,22 @@ void bg_format_duration(char *buf, unsigned long size, double ms);
 
 const char *bg_log_level_name(bg_log_level level);
 
+/* A line as one JSON object (log_format 'json'), newline-terminated,
+ * malloc'd: {"time","level","message","step","duration_ms","commit",
+ * "release","port","error"}, absent ones null; NULL when out of memory. */
+char *bg_log_json_line(bg_log_level level, const char *message, const bg_log_fields *f);
+
+/* "2026-11-25T01:02:03.456Z": the time of a JSON line. */
+void bg_log_time(char *buf, unsigned long size);
+
 /* A sink whose data is a file path: appends
  * "2026-11-25T01:02:03Z info: message" to it, opening it for each line so that
  * a rotated file is followed and no descriptor stays open. */
 void bg_log_file_sink(void *path, bg_log_level level, const char *message,
 	const bg_log_ctx *ctx);
+
+/* The same file, one bg_log_json_line() a line (log_format 'json'). */
+void bg_log_json_file_sink(void *path, bg_log_level level, const char *message,
+	const bg_log_fields *f);
 
 #endif

@@ -57,6 +57,8 @@ void bg_options_free(bg_options *opt)
 	bg_nginx_options_free(&opt->nginx);
 	bg_git_options_free(&opt->git);
 	free(opt->log_file);
+	free(opt->metrics_file);
+	free(opt->trigger);
 	free(opt->mode);
 	free(opt->php_binary);
 	memset(opt, 0, sizeof(*opt));
@@ -88,6 +90,26 @@ static int bg_check_file(const char *option, const char *path, bg_error *err)
 	return 0;
 }
 
+/* A file we write: its directory must exist (NULL: no file, no check). */
+static int bg_check_parent_dir(const char *option, const char *file, bg_error *err)
+{
+	char *dir, *slash;
+	int rc;
+
+	if (!file) {
+		return 0;
+	}
+	if (!(dir = strdup(file))) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	if ((slash = strrchr(dir, '/'))) {
+		*slash = '\0';
+	}
+	rc = bg_check_dir(option, *dir ? dir : "/", err);
+	free(dir);
+	return rc;
+}
+
 int bg_options_check(const bg_options *opt, bg_error *err)
 {
 	if (bg_check_dir("root", opt->root, err) < 0
@@ -99,19 +121,9 @@ int bg_options_check(const bg_options *opt, bg_error *err)
 	if (opt->nginx.prefix && bg_check_dir("nginx.prefix", opt->nginx.prefix, err) < 0) {
 		return -1;
 	}
-	if (opt->log_file) {
-		char *dir = strdup(opt->log_file);
-		char *slash = strrchr(dir, '/');
-		int rc;
-
-		if (slash) {
-			*slash = '\0';
-		}
-		rc = bg_check_dir("log", *dir ? dir : "/", err);
-		free(dir);
-		if (rc < 0) {
-			return -1;
-		}
+	if (bg_check_parent_dir("log", opt->log_file, err) < 0
+		|| bg_check_parent_dir("metrics_file", opt->metrics_file, err) < 0) {
+		return -1;
 	}
 	if (opt->git.key && bg_check_file("git.key", opt->git.key, err) < 0) {
 		return -1;

@@ -58,6 +58,11 @@ typedef struct {
 	                             * environment failed (doubling, capped) */
 	long keep_releases;
 	char *log_file;       /* NULL: the glue's sink */
+	int log_json;         /* log_format 'json': one JSON object per line */
+	char *metrics_file;   /* Prometheus text file rewritten after each check
+	                       * and deploy; NULL: none */
+	char *trigger;        /* what history names deploy() and rollback() calls:
+	                       * NULL for "deploy" / "rollback"; bin/bluegreen: "cli" */
 	char *mode;           /* EasySwoole's run mode, naming <mode>.php; "dev" */
 	int allow_shared_temp_dir;
 	char *php_binary;     /* what `php` means in a default command */

@@ -79,7 +79,7 @@ static double local_bound_s(const bg_options *opt);
 static void child_main(pid_t parent, const bg_options *opt, bg_git_child_fn fn, void *arg,
 	bg_git_result *res)
 {
-	bg_logger log = { child_sink, res };
+	bg_logger log = { .sink = child_sink, .data = res };
 	sigset_t all;
 
 	sigfillset(&all);

@@ -38,6 +38,21 @@ char *bg_layout_cache_path(const bg_options *opt)
 	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/cache.git", opt->releases_dir);
 }
 
+char *bg_layout_history_path(const bg_options *opt)
+{
+	return bg_asprintf("%s/" BG_LAYOUT_HISTORY_FILE, opt->releases_dir);
+}
+
+char *bg_layout_history_old_path(const bg_options *opt)
+{
+	return bg_asprintf("%s/" BG_LAYOUT_HISTORY_FILE ".1", opt->releases_dir);
+}
+
+char *bg_layout_counters_path(const bg_options *opt)
+{
+	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/metrics.json", opt->releases_dir);
+}
+
 char *bg_layout_submodule_cache_path(const bg_options *opt, const char *name, unsigned long long hash)
 {
 	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/submodules/%s-%016llx.git", opt->releases_dir, name, hash);

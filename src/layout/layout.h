@@ -5,7 +5,8 @@
  *   releases_dir/shared/                         the targets of `shared` links
  *   releases_dir/.bluegreen/                     bluegreen's own files:
  *     state.json, lock, cache.git, submodules/<name>-<hash>.git,
- *     logs/<release>.log (build output, then the service's own) */
+ *     logs/<release>.log (build output, then the service's own),
+ *     history.jsonl (and history.jsonl.1, rotated), metrics.json */
 #ifndef BG_LAYOUT_H
 #define BG_LAYOUT_H
 
@@ -24,6 +25,13 @@ char *bg_layout_own_dir(const bg_options *opt);      /* .bluegreen */
 char *bg_layout_state_path(const bg_options *opt);   /* .bluegreen/state.json */
 char *bg_layout_lock_path(const bg_options *opt);    /* .bluegreen/lock */
 char *bg_layout_cache_path(const bg_options *opt);   /* .bluegreen/cache.git */
+/* .bluegreen/history.jsonl: one JSON line per deploy, rollback, heal or
+ * refusal; .bluegreen/history.jsonl.1 its rotated predecessor */
+char *bg_layout_history_path(const bg_options *opt);
+char *bg_layout_history_old_path(const bg_options *opt);
+#define BG_LAYOUT_HISTORY_FILE BG_LAYOUT_OWN_DIR "/history.jsonl"
+/* .bluegreen/metrics.json: the counters behind metrics_file, kept across restarts */
+char *bg_layout_counters_path(const bg_options *opt);
 /* .bluegreen/submodules/<name>-<hash as 16 hex digits>.git */
 char *bg_layout_submodule_cache_path(const bg_options *opt, const char *name, unsigned long long hash);
 /* .bluegreen/logs/<release>.log, of the release at release_path */

@@ -51,6 +51,7 @@ static void note_timing(bg_pipeline *p)
 		return;
 	}
 	bg_format_duration(took, sizeof(took), bg_now_ms() - p->step_t0);
+	bg_ops_add_step(&p->ev, p->st.deploy.step, bg_now_ms() - p->step_t0);
 	snprintf(p->timings + len, sizeof(p->timings) - len, "%s%s %s", len ? ", " : "", p->st.deploy.step, took);
 }
 
@@ -80,6 +81,14 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 	bg_log_ctx ctx = { p->st.deploy.step, bg_now_ms() - p->step_t0, commit[0] ? commit : NULL, 0 };
 	char why[128];
 
+	/* What history and metrics will say (bg_pipeline_record). */
+	note_timing(p);
+	snprintf(p->failed_commit, sizeof(p->failed_commit), "%s", commit);
+	snprintf(p->failed_step, sizeof(p->failed_step), "%s", p->st.deploy.step);
+	free(p->failed_error);
+	p->failed_error = bg_strdup(err->msg);
+	p->result = err->stopped ? BG_OPS_STOPPED : BG_OPS_FAILED;
+	p->r->log.error = err->msg;     /* the failure's line carries it (log_format 'json') */
 	if (err->stopped) {
 		/* Cut short by the operator's SIGTERM: not the commit's fault, so it
 		 * is not marked failed and the next run deploys it. */
@@ -88,6 +97,7 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 			p->st.deploy.step, err->msg);
 		bg_state_fail(&p->st, NULL, p->st.deploy.step, err->msg);
 	} else if (bg_pipeline_environment_failed(p, err, why, sizeof(why))) {
+		p->result = BG_OPS_RETRY;
 		bg_pipeline_retry_later(p, commit, why, err);
 	} else {
 		bg_log_with(&p->r->log, BG_LOG_ERROR, &ctx, "deploy: %.*s failed at %s: %s",
@@ -97,6 +107,7 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 		bg_state_retry_clear(&p->st);
 	}
 	err->logged = 1;
+	p->r->log.error = NULL;
 	bg_release_free(&p->st.deploy.rel);
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
 	save_or_log(p);
@@ -132,6 +143,71 @@ static int find_live(bg_pipeline *p, bg_error *err)
 	return 0;
 }
 
+/* What history will call this call, and who asked for it. */
+static void start_action(bg_pipeline *p, const char *action, const char *trigger)
+{
+	p->action = action;
+	p->trigger = trigger;
+	if (!p->action_t0) {
+		p->action_t0 = p->t0;
+	}
+}
+
+/* The outcome of a call that ended before any step: refused. */
+static void outcome_refused(bg_pipeline *p, const bg_error *err)
+{
+	bg_ops_event *ev = &p->ev;
+	const char *step = p->failed_step[0] ? p->failed_step : p->st.deploy.step;
+
+	ev->result = p->result ? p->result : (step[0] ? BG_OPS_FAILED : BG_OPS_REFUSED);
+	ev->commit = p->failed_commit[0] ? p->failed_commit : (p->next.commit[0] ? p->next.commit : NULL);
+	ev->release = p->next.path;
+	ev->port = p->next.port ? p->next.port : bg_options_other_port(&p->r->opt, p->live_port);
+	ev->step = step[0] ? step : NULL;
+	ev->error = p->failed_error ? p->failed_error : (err ? err->msg : NULL);
+}
+
+void bg_pipeline_record(bg_pipeline *p, int rc, const bg_error *err)
+{
+	bg_ops_event *ev = &p->ev;
+	bg_state unlocked, *st = &p->st;
+	bg_error e;
+
+	if (!p->action) {
+		return;
+	}
+	ev->kind = BG_OPS_DEPLOY;
+	ev->action = p->action;
+	ev->trigger = p->trigger ? p->trigger : p->action;
+	ev->duration_ms = p->action_t0 ? bg_now_ms() - p->action_t0 : 0;
+	/* bg_now_ms() is monotonic: the wall clock says when it began. */
+	ev->at = now_s() - (long long) (ev->duration_ms / 1000);
+	ev->from_port = p->live_port;
+	if (rc == 0) {
+		ev->result = BG_OPS_LIVE;
+		ev->commit = p->next.commit;
+		ev->release = p->next.path;
+		ev->port = p->next.port;
+	} else {
+		outcome_refused(p, err);
+	}
+	/* Refused before the state was read (the lock held): read it for the
+	 * metrics' live release, as status() does, without the lock. */
+	bg_state_init(&unlocked);
+	if (!p->begun) {
+		st = bg_state_load(&p->r->opt, &unlocked, &e) == 0 ? &unlocked : NULL;
+	}
+	bg_ops_record(&p->r->opt, &p->r->log, st, ev);
+	bg_state_free(&unlocked);
+	free(p->failed_error);
+	p->failed_error = NULL;
+	p->failed_commit[0] = p->failed_step[0] = '\0';
+	p->result = NULL;
+	p->action = NULL;
+	p->action_t0 = bg_now_ms();
+	memset(ev, 0, sizeof(*ev));
+}
+
 int bg_pipeline_begin(bg_pipeline *p, bg_releaser *r, bg_error *err)
 {
 	memset(p, 0, sizeof(*p));
@@ -147,15 +223,37 @@ int bg_pipeline_begin(bg_pipeline *p, bg_releaser *r, bg_error *err)
 		|| bg_pipeline_recover(p, err) < 0 || find_live(p, err) < 0) {
 		return -1;
 	}
+	p->begun = 1;
 	return 0;
 }
 
 void bg_pipeline_end(bg_pipeline *p)
 {
+	if (p->r) {
+		p->r->log.release = NULL;
+	}
 	bg_lock_release(&p->lock);
 	bg_state_free(&p->st);
 	bg_release_free(&p->live);
 	bg_release_free(&p->next);
+	free(p->failed_error);
+	p->failed_error = NULL;
+}
+
+/* A check, counted in the metrics; its duration is the first step of the
+ * deploy that may follow. */
+static void record_check(bg_pipeline *p, const char *result, double t0)
+{
+	bg_ops_event ev;
+	double ms = bg_now_ms() - t0;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = BG_OPS_CHECK;
+	ev.result = result;
+	ev.at = now_s();
+	bg_ops_add_step(&ev, "check", ms);
+	bg_ops_record(&p->r->opt, &p->r->log, &p->st, &ev);
+	bg_ops_add_step(&p->ev, "check", ms);
 }
 
 /* check(): whether the branch moved. From tick(), a head that failed before
@@ -164,6 +262,7 @@ static int pick_commit(bg_pipeline *p, int from_tick, char sha[41], int *found, 
 {
 	const bg_state_failure *failed;
 	int changed = 0;
+	double t0 = bg_now_ms();
 
 	*found = 0;
 	p->st.checked_at = now_s();
@@ -171,9 +270,11 @@ static int pick_commit(bg_pipeline *p, int from_tick, char sha[41], int *found, 
 		p->st.checked_head[0] = '\0';
 		bg_state_fail(&p->st, NULL, "check", err->msg);
 		save_or_log(p);
+		record_check(p, BG_OPS_CHECK_FAILED, t0);
 		return -1;
 	}
 	memcpy(p->st.checked_head, changed ? sha : p->live.commit, 41);
+	record_check(p, changed ? BG_OPS_CHECK_CHANGED : BG_OPS_CHECK_UNCHANGED, t0);
 	if (changed && from_tick && (failed = bg_state_failed(&p->st, sha))) {
 		bg_log(&p->r->log, BG_LOG_INFO, "tick: %.*s failed at %s before; it is not deployed again until "
 			"the branch moves (deploy('%s') forces it)", BG_SHORT_SHA_LEN, sha, failed->step, sha);
@@ -205,9 +306,11 @@ static int prepare_step(bg_pipeline *p, const char *commit, bg_error *err)
 	if (enter_step(p, "prepare", err) < 0) {
 		return -1;
 	}
+	p->r->log.release = NULL;
 	if (bg_prepare(&p->r->opt, &p->r->log, commit, &p->next, err) < 0) {
 		return fail_step(p, err);
 	}
+	p->r->log.release = p->next.path;   /* every later line of the deploy names it */
 	if (bg_release_copy(&p->st.deploy.rel, &p->next) < 0) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
 	}
@@ -460,6 +563,15 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 		return -1;
 	}
 	if (bg_pipeline_begin(&p, r, err) < 0) {
+		/* An explicit deploy refused because another holds the lock is
+		 * history; a tick's quiet no every interval is not, nor a
+		 * releases_dir that cannot hold the lock (nor the history). */
+		if (!from_tick && err->code == BG_ERR_LOCK) {
+			start_action(&p, "deploy", r->opt.trigger ? r->opt.trigger : "deploy");
+			if (commit && strlen(commit) == 40) {
+				memcpy(p.failed_commit, commit, 41);
+			}
+		}
 		goto cleanup;
 	}
 	if (from_tick) {
@@ -471,6 +583,14 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 	}
 	if (!commit) {
 		if (pick_commit(&p, from_tick, sha, &found, err) < 0) {
+			/* A deploy() that could not check is history; a tick's failed
+			 * check (every interval while the remote is down) is counted in
+			 * the metrics only. */
+			if (!from_tick) {
+				start_action(&p, "deploy", r->opt.trigger ? r->opt.trigger : "deploy");
+				snprintf(p.failed_step, sizeof(p.failed_step), "check");
+				p.result = err->stopped ? BG_OPS_STOPPED : BG_OPS_FAILED;
+			}
 			goto cleanup;
 		}
 		if (!found || (from_tick && bg_pipeline_retry_waits(&p))) {
@@ -479,6 +599,7 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 		}
 		commit = sha;
 	}
+	start_action(&p, "deploy", from_tick ? "tick" : (r->opt.trigger ? r->opt.trigger : "deploy"));
 	if (prepare_step(&p, commit, err) < 0 || go_live(&p, "deploy", err) < 0) {
 		goto cleanup;
 	}
@@ -490,6 +611,7 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 	rc = 0;
 
 cleanup:
+	bg_pipeline_record(&p, rc, err);
 	bg_pipeline_end(&p);
 	return rc;
 }
@@ -513,8 +635,10 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 	if (err.code == BG_ERR_LOCK) {
 		bg_log(&r->log, BG_LOG_DEBUG, "tick: %s", err.msg);
 	} else if (!err.logged) {
+		r->log.error = err.msg;
 		bg_log(&r->log, err.stopped ? BG_LOG_WARNING : BG_LOG_ERROR, "tick: %s error: %s",
 			bg_code_name(err.code), err.msg);
+		r->log.error = NULL;
 	}
 }
 
@@ -532,6 +656,7 @@ int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)
 		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
 	}
 	p->next.port = 0;
+	p->r->log.release = p->next.path;
 	begin_deploy_record(p, p->next.commit);
 	bg_release_copy(&p->st.deploy.rel, &p->next);
 	return go_live(p, verb, err);
@@ -544,14 +669,19 @@ int bg_releaser_rollback(bg_releaser *r, bg_release *out, bg_error *err)
 
 	bg_release_init(out);
 	if (bg_pipeline_begin(&p, r, err) < 0) {
+		if (err->code == BG_ERR_LOCK) {
+			start_action(&p, "rollback", r->opt.trigger ? r->opt.trigger : "rollback");
+		}
 		goto cleanup;
 	}
+	start_action(&p, "rollback", r->opt.trigger ? r->opt.trigger : "rollback");
 	if (bg_pipeline_to_previous(&p, "rollback", err) < 0 || bg_release_copy(out, &p.next) < 0) {
 		goto cleanup;
 	}
 	rc = 0;
 
 cleanup:
+	bg_pipeline_record(&p, rc, err);
 	bg_pipeline_end(&p);
 	return rc;
 }
@@ -574,6 +704,9 @@ int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err)
 	} else {
 		memcpy(out->ports_error, ports_err.msg, sizeof(out->ports_error));
 	}
+	if (bg_history_read(&r->opt, BG_STATUS_HISTORY, &out->history, &out->n_history, &ports_err) < 0) {
+		bg_log(&r->log, BG_LOG_WARNING, "status: %s", ports_err.msg);
+	}
 	out->lock_holder = bg_lock_holder(&r->opt);
 	out->deploy_running = out->state.deploy.set && out->state.deploy.pid > 0
 		&& bg_proc_state_of(out->state.deploy.pid) == BG_PROC_ALIVE
@@ -584,4 +717,17 @@ int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err)
 void bg_status_free(bg_status *st)
 {
 	bg_state_free(&st->state);
+	bg_history_free(st->history, st->n_history);
+	st->history = NULL;
+	st->n_history = 0;
+}
+
+int bg_releaser_history(bg_releaser *r, size_t limit, char ***lines, size_t *n, bg_error *err)
+{
+	return bg_history_read(&r->opt, limit, lines, n, err);
+}
+
+void bg_releaser_history_free(char **lines, size_t n)
+{
+	bg_history_free(lines, n);
 }

@@ -6,6 +6,7 @@
 #include "layout/lock.h"
 #include "pipeline/releaser.h"
 #include "layout/state.h"
+#include "ops/ops.h"
 
 /* releaser.c: waits, bounded by drain_timeout, for the nginx workers of the
  * last switch away from `port` to exit: until then they may still send it
@@ -27,7 +28,22 @@ typedef struct {
 	double t0;              /* when the call began */
 	double step_t0;         /* when the current step began */
 	char timings[256];      /* "prepare 1.1 s, start 820 ms, ..." */
+	/* What history and metrics are told when the call ends (bg_pipeline_record): */
+	const char *action;     /* "deploy", "rollback", "heal"; NULL: nothing began */
+	const char *trigger;    /* "tick", "deploy", "rollback", "cli", ... */
+	double action_t0;       /* when the action began (bg_now_ms) */
+	int begun;              /* the lock is held and the state read */
+	bg_ops_event ev;        /* its steps' durations, timed as they end */
+	const char *result;     /* set by a failed step (BG_OPS_FAILED, ...) */
+	char failed_commit[41];
+	char failed_step[16];
+	char *failed_error;     /* malloc'd */
 } bg_pipeline;
+
+/* pipeline.c: the end of a deploy, rollback or heal (rc its outcome, err its
+ * error), reported once to history and metrics (ops/ops.h); then the next
+ * action of the same call starts afresh. */
+void bg_pipeline_record(bg_pipeline *p, int rc, const bg_error *err);
 
 /* pipeline.c: takes the lock, reads the state, reconciles an interrupted
  * deploy, and finds the live release. */

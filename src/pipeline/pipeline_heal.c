@@ -137,7 +137,7 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	double t0 = bg_now_ms();
 	bg_probe_result res;
 	char why[sizeof(p->st.unhealthy_why)];
-	int listening = 0;
+	int listening = 0, rc;
 	bg_error e;
 
 	*switched = 0;
@@ -166,7 +166,12 @@ void bg_pipeline_heal(bg_pipeline *p, int *switched)
 	bg_log(&p->r->log, BG_LOG_ERROR, "heal: cannot start %.*s again on port %d: %s; trying the previous release",
 		BG_SHORT_SHA_LEN, p->live.commit, port, e.msg);
 	bg_error_clear(&e);
-	if (bg_pipeline_to_previous(p, "heal", &e) == 0) {
+	p->action = "heal";
+	p->trigger = "tick";
+	p->action_t0 = bg_now_ms();
+	rc = bg_pipeline_to_previous(p, "heal", &e);
+	bg_pipeline_record(p, rc, &e);
+	if (rc == 0) {
 		*switched = 1;
 		healthy_again(p);
 		return;

@@ -95,10 +95,20 @@ typedef struct {
 	int deploy_running;       /* state.deploy's releaser is alive */
 	int live_probed;          /* the port nginx points to was probed: */
 	int live_healthy;         /* it answered its health check */
+	char **history;           /* the last BG_STATUS_HISTORY lines of the history (JSON) */
+	size_t n_history;
 } bg_status;
+
+/* How many history lines status() shows. */
+#define BG_STATUS_HISTORY 5
 
 int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err);
 void bg_status_free(bg_status *st);
+
+/* history(): the last `limit` lines of the deploy history, oldest first,
+ * each a JSON object (malloc'd; bg_releaser_history_free). */
+int bg_releaser_history(bg_releaser *r, size_t limit, char ***lines, size_t *n, bg_error *err);
+void bg_releaser_history_free(char **lines, size_t n);
 
 /* run(): tick() every `interval` seconds until SIGTERM or SIGINT, which end
  * the wait at once and the loop cleanly. */
