@@ -229,7 +229,6 @@ static int local_head(const bg_git_remote *r, const char *path, git_oid *head, b
 int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 {
 	char *path = local_path(r->url);
-
 	int found = 0;
 
 	if (path) {
