@@ -34,7 +34,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   bluegreen_core="$bluegreen_core src/layout/layout.c src/layout/release.c src/layout/state.c src/layout/lock.c"
   dnl git: check() and prepare()
   bluegreen_core="$bluegreen_core src/git/git.c src/git/git_util.c src/git/git_callbacks.c \
-    src/git/known_hosts.c src/git/url.c src/git/git_remote.c src/git/git_cache.c src/git/git_release.c \
+    src/git/known_hosts.c src/git/url.c src/git/git_remote.c src/git/git_lsrefs.c src/git/git_cache.c src/git/git_seed.c src/git/git_release.c \
     src/git/git_checkout.c src/git/git_submodule.c src/git/git_child.c"
   dnl app: EasySwoole, the start command of a release, its TEMP_DIR; port files
   bluegreen_core="$bluegreen_core src/app/easyswoole.c src/app/easyswoole_temp.c src/app/composer.c \

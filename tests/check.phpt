@@ -25,7 +25,7 @@ $second = bg_git_commit($g['work'], ['index.php' => "<?php echo 'v2';\n", 'new.t
 bg_git_push($g['work']);
 var_dump($r->check() === $second);
 var_dump(bg_git(['rev-parse', 'refs/heads/master'], $cache) === $second);
-$ctx = $lines[1]['ctx'];
+$ctx = $lines[count($lines) - 1]['ctx'];  // the check line, after the cache's seed and the fetch
 echo "ctx: step=$ctx[step] commit=", $ctx['commit'] === $second ? 'SECOND' : $ctx['commit'], ' duration_ms=', gettype($ctx['duration_ms']), "\n";
 bg_log_print($lines, [$short($g['first']) => 'FIRST', $short($second) => 'SECOND', $box => 'BOX']);
 
@@ -69,6 +69,7 @@ debug: check: master at FIRST, nothing new (DURATION)
 bool(true)
 bool(true)
 ctx: step=check commit=SECOND duration_ms=double
+debug: cache: seeded from root's objects (0 packs, 4 loose), hardlinked; its HEAD FIRST and tree verified (DURATION)
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
 info: check: master moved FIRST..SECOND: 3 files changed, 3 insertions(+), 4 deletions(-) (DURATION)
 -- asked again before a deploy: the same answer, nothing fetched again

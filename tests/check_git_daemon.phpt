@@ -40,6 +40,7 @@ NULL
 bool(true)
 bool(true)
 debug: check: master at FIRST, nothing new (DURATION)
+debug: cache: seeded from root's objects (0 packs, 3 loose), hardlinked; its HEAD FIRST and tree verified (DURATION)
 info: fetch: master from git://127.0.0.1:PORT/remote.git: received N objects, B bytes (DURATION)
 info: check: master moved FIRST..NEXT: 1 file changed, 1 insertion(+), 1 deletion(-) (DURATION)
 bool(true)

@@ -78,15 +78,15 @@ nginx rejects the config: exit 1, stdout ''
   log lines on stderr: [warning] [error]
   nginx answers version=v1 port=A
 the remote is gone: exit 1, stdout ''
-  deploy failed at check: cannot list the branches of BOX/remote.git (branch master): unsupported URL protocol
+  deploy failed at check: cannot list the branches of BOX/remote.git (branch master): failed to resolve path 'BOX/remote.git': No such file or directory
   log lines on stderr: 
   nginx answers version=v1 port=A
 check: exit 1
-  stderr| check failed: cannot list the branches of BOX/remote.git (branch master): unsupported URL protocol
+  stderr| check failed: cannot list the branches of BOX/remote.git (branch master): failed to resolve path 'BOX/remote.git': No such file or directory
 -- status
 live        none recorded: no deploy yet, root serves as before
 previous    none recorded
-last error  check, WHEN: cannot list the branches of BOX/remote.git (branch master): unsupported URL protocol
+last error  check, WHEN: cannot list the branches of BOX/remote.git (branch master): failed to resolve path 'BOX/remote.git': No such file or directory
 failed      v2 at start, WHEN
             v3 at prepare, WHEN
             v4 at switch, WHEN

@@ -102,7 +102,7 @@ SHA BOX/releases/RELEASE BOX/releases/RELEASE
 /dev/null
 ==> TIME $ echo $HOME * ; no shell   (in BOX/releases/RELEASE)
 $HOME * ; no shell
-info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
+debug: cache: seeded from root's objects (0 packs, 3 loose), hardlinked; its HEAD FIRST and tree verified (DURATION)
 info: prepare: cloned FIRST into BOX/releases/release-UTC-FIRST%S, objects hardlinked from the cache (DURATION)
 info: prepare: build step 1/4 `sh -c echo "$BLUEGREEN_COMMIT $BLUEGREEN_RELEASE $PWD" > built.txt` ok (DURATION)
 info: prepare: build step 2/4 `ls /proc/self/fd` ok (DURATION)

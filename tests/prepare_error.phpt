@@ -54,10 +54,12 @@ $try(bg_git(['rev-parse', 'HEAD:f/1.txt'], $g['work']));
 
 echo "-- the remote is gone and the cache lacks the commit: the new cache is removed again\n";
 mkdir("$box/other");
+$third = bg_git_commit($g['work'], ['index.php' => "<?php echo 'v3';\n"], 'third');  // root lacks it: no seed has it
+bg_git_push($g['work']);
 rename($g['remote'], "$box/gone.git");
 $r2 = new BlueGreen\Releaser(bg_min_options($box, ['releases_dir' => "$box/other", 'log' => $log]));
 $before = bg_tree("$box/other");
-bg_expect_throw(fn () => $r2->prepare($g['first']));
+bg_expect_throw(fn () => $r2->prepare($third));
 echo bg_tree("$box/other") === $before ? "  nothing left behind\n" : "  LEFT SOMETHING\n";
 ?>
 --CLEAN--

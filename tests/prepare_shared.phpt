@@ -79,7 +79,7 @@ array(2) {
   string(2) ".."
 }
 checkout untouched elsewhere: <?php
-info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
+debug: cache: seeded from root's objects (0 packs, 9 loose), hardlinked; its HEAD FIRST and tree verified (DURATION)
 info: prepare: cloned FIRST into BOX/releases/release-UTC-FIRST, objects hardlinked from the cache (DURATION)
 info: prepare: linked 5 shared paths from BOX/releases/shared: .env Log/ Temp/cache/ Config/local/settings.php storage/secret.key (DURATION)
 info: prepare: release BOX/releases/release-UTC-FIRST ready (DURATION)

@@ -64,7 +64,8 @@ foreach ($service as $pid) {
     }
 }
 echo "no signal blocked, SIGTERM not ignored\n";
-bg_log_print($lines, [$box => 'BOX', (string) $b => 'B', substr($sha, 0, 7) => 'SHA', PHP_BINARY => 'PHP']);
+bg_log_print($lines, [$box => 'BOX', (string) $b => 'B', substr($sha, 0, 7) => 'SHA', PHP_BINARY => 'PHP',
+    substr(bg_git(['rev-parse', 'HEAD'], $world['root']), 0, 7) => 'ROOT']);
 
 echo "-- the service outlives the PHP process that started it\n";
 $child = "$box/child.php";
@@ -117,6 +118,7 @@ processes holding B: 3, the master among them: true
 detached (its own session): true
 descriptors of ours in the service: none
 no signal blocked, SIGTERM not ignored
+debug: cache: seeded from root's objects (0 packs, 13 loose), hardlinked; its HEAD ROOT and tree verified (DURATION)
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
 info: prepare: cloned SHA into BOX/releases/release-UTC-SHA, objects hardlinked from the cache (DURATION)
 info: prepare: release BOX/releases/release-UTC-SHA ready (DURATION)

@@ -88,6 +88,7 @@ bg_rmrf($box);
 --EXPECTF--
 -- nginx stopped: the tick fails at the switch, the commit is not marked failed
 NULL
+  debug: cache: seeded from root's objects (0 packs, 13 loose), hardlinked; its HEAD %s and tree verified (T)
   error: deploy: v2 failed at switch: nginx is not running, or option "nginx.pid" is wrong: pid file: cannot read BOX/ngx/nginx.pid: No such file or directory; nginx is not running, which is not the commit's fault: tick() tries again in 1 s (attempt 1)
   status: failed [], last_error at switch, retry v2 at switch, attempt 1, in %r[01]%r s: nginx is not running
   the live release still answers on A: version=v1 port=A

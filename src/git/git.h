@@ -30,8 +30,8 @@ typedef struct {
 void bg_git_library_info(bg_git_library *out);
 
 /* Whether `branch` of the remote has moved away from live_commit (a full
- * sha; NULL: the HEAD of root). An unchanged remote costs one connection
- * that lists its refs, and nothing is fetched or written. A moved one is
+ * sha; NULL: the HEAD of root). An unchanged remote costs the reading of
+ * its branch (bg_git_remote_head), and nothing is fetched or written. A moved one is
  * fetched into the cache; *changed is then 1 and new_sha holds its head,
  * and old..new with its diff stat is logged. Fails with BG_ERR_GIT, and
  * then leaves the disk as it was. The libgit2 work runs in the git child

@@ -1,6 +1,7 @@
 #include "git/git_cache.h"
 #include "layout/layout.h"
 #include "base/fs.h"
+#include "git/git_seed.h"
 #include "git/git_util.h"
 #include "base/strv.h"
 
@@ -48,7 +49,8 @@ static int head_on_branch(git_repository *repo, const char *branch, const char *
 	return rc;
 }
 
-int bg_git_cache_open(const bg_options *opt, git_repository **repo, int *created, bg_error *err)
+int bg_git_cache_open(const bg_options *opt, const bg_logger *log, git_repository **repo, int *created,
+	bg_error *err)
 {
 	char *path = bg_git_cache_path(opt);
 	int rc = -1;
@@ -64,8 +66,17 @@ int bg_git_cache_open(const bg_options *opt, git_repository **repo, int *created
 			goto cleanup;
 		}
 		*created = 1;
-	} else if (git_repository_open_bare(repo, path) < 0) {
+		/* seeded with nothing open on it: a seed found bad is removed
+		 * again, and no odb may have seen its packs */
+		git_repository_free(*repo);
+		*repo = NULL;
+		bg_git_seed_from_root(opt, path, log);
+	}
+	if (!*repo && git_repository_open_bare(repo, path) < 0) {
 		bg_git_fail(err, "cannot open the cache repository %s (remove it to have it made again)", path);
+		if (*created) {
+			bg_rm_rf(path);
+		}
 		goto cleanup;
 	}
 	if (head_on_branch(*repo, opt->branch, path, err) < 0) {

@@ -6,6 +6,7 @@
 #define BG_GIT_CACHE_H
 
 #include "base/error.h"
+#include "base/log.h"
 #include "base/options.h"
 
 #include <git2.h>
@@ -13,9 +14,11 @@
 /* Where the cache is (bg_layout_cache_path), malloc'd. */
 char *bg_git_cache_path(const bg_options *opt);
 
-/* Opens the cache, creating it on first use (*created then 1), with HEAD
- * on refs/heads/<branch> so that a clone of it checks out that branch. */
-int bg_git_cache_open(const bg_options *opt, git_repository **repo, int *created, bg_error *err);
+/* Opens the cache, creating it on first use (*created then 1: seeded from
+ * root's packs, git_seed.h, logged to log), with HEAD on
+ * refs/heads/<branch> so that a clone of it checks out that branch. */
+int bg_git_cache_open(const bg_options *opt, const bg_logger *log, git_repository **repo, int *created,
+	bg_error *err);
 
 /* Frees repo; removes the cache too when `created` (a failed first use
  * leaves nothing behind). */

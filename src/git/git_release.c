@@ -143,7 +143,7 @@ static int checkout_in_child(void *data, bg_git_result *res, const bg_logger *lo
 	if (bg_git_remote_resolve(opt, &remote, err) < 0) {
 		return -1;
 	}
-	if (bg_git_cache_open(opt, &cache, &created, err) < 0
+	if (bg_git_cache_open(opt, log, &cache, &created, err) < 0
 		|| resolve_commit(&remote, cache, a->commit_spec, &oid, log, err) < 0) {
 		goto cleanup;
 	}

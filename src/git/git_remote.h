@@ -23,8 +23,11 @@ typedef struct {
 int bg_git_remote_resolve(const bg_options *opt, bg_git_remote *r, bg_error *err);
 void bg_git_remote_free(bg_git_remote *r);
 
-/* The commit the remote's branch points to, from the refs it advertises on
- * one connection: no object is transferred. */
+/* The commit the remote's branch points to, and no other ref looked at
+ * where the transport allows: a path or file:// remote's ref read from its
+ * own refdb, a git:// one's asked for by protocol v2 ls-refs
+ * (git_lsrefs.h); the rest (https, ssh, a git daemon without v2) from the
+ * refs advertised on one connection. No object is transferred. */
 int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err);
 
 /* Fetches the branch into repo's refs/heads/<branch> (forced: a

@@ -151,7 +151,7 @@ static int load(const bg_options *opt, counters *c, bg_error *err)
 		const bg_json *m = bg_json_at(root, i);
 		long long v;
 
-		if (m->key && bg_json_int(m, &v) == 0) {
+		if (m->key && bg_json_get_int(root, m->key, &v) == 0) {
 			set(c, m->key, v);
 		}
 	}

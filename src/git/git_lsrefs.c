@@ -1,0 +1,260 @@
+/* One branch of a git:// remote by protocol v2's ls-refs with a ref prefix
+ * (git_lsrefs.h). */
+#include "git/git_lsrefs.h"
+#include "base/strv.h"
+#include "git/url.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define GIT_DAEMON_PORT 9418
+#define PKT_MAX 65520           /* the protocol's largest pkt-line */
+#define PKT_FLUSH (-1)
+#define PKT_DELIM (-2)
+#define PKT_BAD (-3)
+
+typedef struct {
+	int fd;
+	char buf[PKT_MAX + 1];
+} conn;
+
+/* Splits git://host[:port]/path into a host and a path that need no
+ * decoding; 0 for anything else (user info, %-escapes, no path), which is
+ * left to libgit2. */
+static int split_url(const char *url, char **host, char **path)
+{
+	static const char scheme[] = "git://";
+	const char *auth, *slash, *end;
+
+	if (strncmp(url, scheme, sizeof(scheme) - 1) != 0) {
+		return 0;
+	}
+	auth = url + sizeof(scheme) - 1;
+	slash = strchr(auth, '/');
+	if (!slash || slash == auth || memchr(auth, '@', (size_t) (slash - auth)) || strpbrk(slash, "%?#")) {
+		return 0;
+	}
+	end = slash;
+	if (*auth == '[') {
+		const char *close = memchr(auth, ']', (size_t) (slash - auth));
+
+		if (!close) {
+			return 0;
+		}
+		*host = bg_asprintf("%.*s", (int) (close - auth - 1), auth + 1);
+	} else {
+		const char *colon = memchr(auth, ':', (size_t) (slash - auth));
+
+		*host = bg_asprintf("%.*s", (int) ((colon ? colon : end) - auth), auth);
+	}
+	*path = strdup(slash);
+	if (!*host || !*path) {
+		free(*host);
+		free(*path);
+		return 0;
+	}
+	return 1;
+}
+
+static int dial(const char *host, int port)
+{
+	struct addrinfo hints, *list = NULL, *a;
+	char service[16];
+	int fd = -1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(service, sizeof(service), "%d", port);
+	if (getaddrinfo(host, service, &hints, &list) != 0) {
+		return -1;
+	}
+	for (a = list; a && fd < 0; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(list);
+	return fd;
+}
+
+static int send_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return -1;
+		}
+		data += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+static int recv_all(int fd, char *out, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = recv(fd, out, len, 0);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return -1;
+		}
+		out += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+/* Appends "<4 hex digits of length>data" (len bytes of data). */
+static void pkt_put(char *out, size_t size, size_t *pos, const char *data, size_t len)
+{
+	if (*pos + 4 + len < size) {
+		snprintf(out + *pos, 5, "%04zx", len + 4);
+		memcpy(out + *pos + 4, data, len);
+		*pos += 4 + len;
+	}
+}
+
+/* Reads one pkt-line into c->buf (NUL-terminated, its newline dropped):
+ * its length, or PKT_FLUSH, PKT_DELIM, PKT_BAD. */
+static int pkt_get(conn *c)
+{
+	char head[5] = "";
+	long len;
+	char *end;
+
+	if (recv_all(c->fd, head, 4) < 0) {
+		return PKT_BAD;
+	}
+	len = strtol(head, &end, 16);
+	if (end != head + 4) {
+		return PKT_BAD;
+	}
+	if (len == 0) {
+		return PKT_FLUSH;
+	}
+	if (len == 1) {
+		return PKT_DELIM;
+	}
+	if (len < 4 || len > PKT_MAX || recv_all(c->fd, c->buf, (size_t) len - 4) < 0) {
+		return PKT_BAD;
+	}
+	len -= 4;
+	if (len > 0 && c->buf[len - 1] == '\n') {
+		len--;
+	}
+	c->buf[len] = '\0';
+	return (int) len;
+}
+
+/* The capability advertisement: 1 when it is v2's and offers ls-refs over
+ * sha1 objects (what this libgit2 reads), 0 otherwise. */
+static int speaks_v2(conn *c)
+{
+	int n, ls_refs = 0, sha1 = 1;
+
+	if ((n = pkt_get(c)) < 0 || strcmp(c->buf, "version 2") != 0) {
+		return 0;
+	}
+	while ((n = pkt_get(c)) >= 0) {
+		if (strcmp(c->buf, "ls-refs") == 0 || strncmp(c->buf, "ls-refs=", 8) == 0) {
+			ls_refs = 1;
+		} else if (strncmp(c->buf, "object-format=", 14) == 0) {
+			sha1 = strcmp(c->buf + 14, "sha1") == 0;
+		}
+	}
+	return n == PKT_FLUSH && ls_refs && sha1;
+}
+
+/* Sends the ls-refs command for exactly refname; reads the answer. */
+static int ls_ref(conn *c, const char *refname, git_oid *head, int *found)
+{
+	char req[1024], *line;
+	size_t pos = 0, rlen = strlen(refname);
+	int n;
+
+	if (rlen > sizeof(req) / 2 || !(line = bg_asprintf("ref-prefix %s\n", refname))) {
+		return 0;
+	}
+	pkt_put(req, sizeof(req), &pos, "command=ls-refs\n", 16);
+	pkt_put(req, sizeof(req), &pos, "object-format=sha1\n", 19);
+	memcpy(req + pos, "0001", 4);
+	pos += 4;
+	pkt_put(req, sizeof(req), &pos, line, strlen(line));
+	free(line);
+	memcpy(req + pos, "0000", 4);
+	pos += 4;
+	/* one write: the request goes out in one segment, not held by Nagle */
+	if (send_all(c->fd, req, pos) < 0) {
+		return 0;
+	}
+	*found = 0;
+	while ((n = pkt_get(c)) >= 0) {
+		/* "<oid> <refname>[ <attribute>...]"; the prefix also matches
+		 * longer names (refs/heads/master-old) */
+		if (n > GIT_OID_HEXSZ + 1 && c->buf[GIT_OID_HEXSZ] == ' '
+			&& strncmp(c->buf + GIT_OID_HEXSZ + 1, refname, rlen) == 0
+			&& (c->buf[GIT_OID_HEXSZ + 1 + rlen] == '\0' || c->buf[GIT_OID_HEXSZ + 1 + rlen] == ' ')) {
+			if (git_oid_fromstrn(head, c->buf, GIT_OID_HEXSZ) < 0) {
+				git_error_clear();
+				return 0;
+			}
+			*found = 1;
+		}
+	}
+	return n == PKT_FLUSH;
+}
+
+/* git daemon's request, "git-upload-pack <path>\0host=<host>[:<port>]\0"
+ * then "\0version=2\0" (extra parameters, after an empty field, ask for
+ * v2), as one pkt-line into out; its length, 0 when it does not fit. */
+static size_t hello(char *out, size_t size, const char *path, const char *host, int port)
+{
+	char body[1024], hostport[300];
+	int n = port == GIT_DAEMON_PORT ? snprintf(hostport, sizeof(hostport), "%s", host)
+		: snprintf(hostport, sizeof(hostport), "%s:%d", host, port);
+	int m = snprintf(body, sizeof(body), "git-upload-pack %s host=%s  version=2 ", path, hostport);
+	size_t pos = 0, nul1 = strlen("git-upload-pack ") + strlen(path);
+
+	if (n < 0 || (size_t) n >= sizeof(hostport) || m < 0 || (size_t) m >= sizeof(body)) {
+		return 0;
+	}
+	/* the spaces after the path and the host stand for NULs */
+	body[nul1] = body[nul1 + 6 + n] = body[nul1 + 7 + n] = body[m - 1] = '\0';
+	pkt_put(out, size, &pos, body, (size_t) m);
+	return pos;
+}
+
+int bg_git_lsrefs_git(const char *url, const char *refname, git_oid *head, int *found)
+{
+	conn *c = NULL;
+	char *host = NULL, *path = NULL, req[1100];
+	int port = bg_url_port(url, GIT_DAEMON_PORT), answered = 0;
+	size_t len;
+
+	if (!split_url(url, &host, &path)) {
+		return 0;
+	}
+	if ((len = hello(req, sizeof(req), path, host, port)) > 0 && (c = malloc(sizeof(*c)))
+		&& (c->fd = dial(host, port)) >= 0) {
+		answered = send_all(c->fd, req, len) == 0 && speaks_v2(c) && ls_ref(c, refname, head, found);
+		close(c->fd);
+	}
+	free(c);
+	free(host);
+	free(path);
+	return answered;
+}

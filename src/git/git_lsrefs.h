@@ -1,0 +1,21 @@
+/* bluegreen core: one branch of a git:// remote, asked for by name.
+ *
+ * libgit2 1.5 speaks only protocol v0, where the server advertises every
+ * ref before anything else: 20,000 refs cost the server and us some 60 ms
+ * for the one we want. Protocol v2's ls-refs takes a ref prefix, and git
+ * daemon (git >= 2.18) answers it with just that ref, in a few ms. Only
+ * the ref listing is spoken here; fetches stay libgit2's. Runs in the git
+ * child, which bounds it with command_timeout. */
+#ifndef BG_GIT_LSREFS_H
+#define BG_GIT_LSREFS_H
+
+#include <git2.h>
+
+/* 1 when the git:// remote at url answered ls-refs for refname over v2:
+ * *found then says whether it has it, and head is its commit. 0 for
+ * anything else (not git://, a server without v2, a connection or
+ * protocol error): the caller lists the refs with libgit2, which says
+ * what went wrong. */
+int bg_git_lsrefs_git(const char *url, const char *refname, git_oid *head, int *found);
+
+#endif
