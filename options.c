@@ -330,6 +330,47 @@ static zend_result read_build(zval *zv, bg_options *opt)
 	return SUCCESS;
 }
 
+/* hooks: ['before_switch' => [[argv...], ...], ...]; a name that is not a
+ * hook, or a value that is not a list of argv arrays, names its key. */
+static zend_result read_hooks(zval *zv, bg_options *opt)
+{
+	zend_string *name;
+	zend_ulong idx;
+	zval *list, *step;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type("hooks", "an array of hook name => list of argv arrays", zv);
+	}
+	if (check_keys(Z_ARRVAL_P(zv), bg_hook_names, "hooks") == FAILURE) {
+		return FAILURE;
+	}
+	ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(zv), idx, name, list) {
+		int h = 0;
+		char key[64];
+
+		(void) idx;
+		while (!zend_string_equals_cstr(name, bg_hook_names[h], strlen(bg_hook_names[h]))) {
+			h++;    /* found: check_keys accepted the name */
+		}
+		ZVAL_DEREF(list);
+		if (Z_TYPE_P(list) != IS_ARRAY || !zend_array_is_list(Z_ARRVAL_P(list))) {
+			snprintf(key, sizeof(key), "hooks.%s", bg_hook_names[h]);
+			return fail_type(key, "a list of argv arrays", list);
+		}
+		ZEND_HASH_FOREACH_NUM_KEY_VAL(Z_ARRVAL_P(list), idx, step) {
+			char **argv = NULL;
+
+			snprintf(key, sizeof(key), "hooks.%s.%lu", bg_hook_names[h], (unsigned long) idx);
+			if (read_argv(step, key, &argv) == FAILURE) {
+				return FAILURE;
+			}
+			bg_argvv_push(&opt->hooks[h], argv);
+		} ZEND_HASH_FOREACH_END();
+	} ZEND_HASH_FOREACH_END();
+	return SUCCESS;
+}
+
 /* health.successes: how many healthy answers in a row open the gate. */
 static zend_result read_successes(zval *zv, long *out)
 {
@@ -666,6 +707,26 @@ static void add_build(zval *arr, const bg_options *opt)
 	add_assoc_zval(arr, "build", &steps);
 }
 
+static void add_hooks(zval *arr, const bg_options *opt)
+{
+	zval hooks, steps, step;
+	size_t i;
+
+	array_init(&hooks);
+	for (int h = 0; h < BG_HOOK_COUNT; h++) {
+		if (!opt->hooks[h]) {
+			continue;
+		}
+		array_init(&steps);
+		for (i = 0; opt->hooks[h][i]; i++) {
+			strv_zval(&step, opt->hooks[h][i]);
+			add_next_index_zval(&steps, &step);
+		}
+		add_assoc_zval(&hooks, bg_hook_names[h], &steps);
+	}
+	add_assoc_zval(arr, "hooks", &hooks);
+}
+
 /* How a row is read, defaulted and shown, when it has no function of its own. */
 typedef enum {
 	OPT_STRING,        /* char *: non-empty, no NUL */
@@ -715,6 +776,16 @@ static zend_result read_mode_row(php_bluegreen_releaser *r, zval *v, const char 
 static zend_result read_build_row(php_bluegreen_releaser *r, zval *v, const char *key)
 {
 	return read_build(v, &r->core.opt);
+}
+
+static zend_result read_hooks_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_hooks(v, &r->core.opt);
+}
+
+static void dump_hooks(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	add_hooks(info, &r->core.opt);
 }
 
 static zend_result read_health_row(php_bluegreen_releaser *r, zval *v, const char *key)
@@ -830,6 +901,8 @@ static const option_row option_rows[] = {
 	{ "shared", OPT_RELPATHS, FIELD(shared), NULL, NULL, NULL, "paths linked from releases_dir/shared" },
 	{ "build", OPT_GROUP, 0, NULL, read_build_row, dump_build,
 		"argv list; null: composer install when composer.json exists" },
+	{ "hooks", OPT_GROUP, 0, NULL, read_hooks_row, dump_hooks,
+		"argv lists run before/after each step, after a deploy or rollback, on failure" },
 	{ "start", OPT_ARGV, FIELD(start), NULL, NULL, NULL, "argv; null: from the EasySwoole version" },
 	{ "stop", OPT_ARGV, FIELD(stop), NULL, NULL, NULL, "argv; null: SIGTERM to the port's owner" },
 	{ "allow_shared_temp_dir", OPT_BOOL, FIELD(allow_shared_temp_dir), NULL, NULL, NULL,

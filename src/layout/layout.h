@@ -5,7 +5,8 @@
  *   releases_dir/shared/                         the targets of `shared` links
  *   releases_dir/.bluegreen/                     bluegreen's own files:
  *     state.json, lock, cache.git, submodules/<name>-<hash>.git,
- *     logs/<release>.log (build output, then the service's own) */
+ *     logs/<release>.log (build output, then the service's own),
+ *     logs/hooks.log (hooks run before any release exists) */
 #ifndef BG_LAYOUT_H
 #define BG_LAYOUT_H
 
@@ -18,6 +19,7 @@
 #define BG_LAYOUT_STATE_FILE BG_LAYOUT_OWN_DIR "/state.json"
 #define BG_LAYOUT_RELEASE_PREFIX "release-"
 #define BG_LAYOUT_SHARED_DIR "shared"
+#define BG_LAYOUT_HOOKS_LOG "hooks"
 
 /* Paths under releases_dir, malloc'd; NULL when out of memory. */
 char *bg_layout_own_dir(const bg_options *opt);      /* .bluegreen */
@@ -26,7 +28,8 @@ char *bg_layout_lock_path(const bg_options *opt);    /* .bluegreen/lock */
 char *bg_layout_cache_path(const bg_options *opt);   /* .bluegreen/cache.git */
 /* .bluegreen/submodules/<name>-<hash as 16 hex digits>.git */
 char *bg_layout_submodule_cache_path(const bg_options *opt, const char *name, unsigned long long hash);
-/* .bluegreen/logs/<release>.log, of the release at release_path */
+/* .bluegreen/logs/<release>.log, of the release at release_path; with
+ * release_path NULL, .bluegreen/logs/hooks.log */
 char *bg_layout_log_path(const bg_options *opt, const char *release_path);
 /* shared/<rel> */
 char *bg_layout_shared_path(const bg_options *opt, const char *rel);
