@@ -33,6 +33,11 @@ char *bg_layout_lock_path(const bg_options *opt)
 	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/lock", opt->releases_dir);
 }
 
+char *bg_layout_wake_path(const bg_options *opt)
+{
+	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/" BG_LAYOUT_WAKE_FILE, opt->releases_dir);
+}
+
 char *bg_layout_cache_path(const bg_options *opt)
 {
 	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/cache.git", opt->releases_dir);

@@ -6,7 +6,8 @@
  *   releases_dir/.bluegreen/                     bluegreen's own files:
  *     state.json, lock, cache.git, submodules/<name>-<hash>.git,
  *     logs/<release>.log (build output, then the service's own),
- *     logs/hooks.log (hooks run before any release exists) */
+ *     logs/hooks.log (hooks run before any release exists),
+ *     wake (rewritten by wake(): run() ticks at once) */
 #ifndef BG_LAYOUT_H
 #define BG_LAYOUT_H
 
@@ -20,11 +21,13 @@
 #define BG_LAYOUT_RELEASE_PREFIX "release-"
 #define BG_LAYOUT_SHARED_DIR "shared"
 #define BG_LAYOUT_HOOKS_LOG "hooks"
+#define BG_LAYOUT_WAKE_FILE "wake"
 
 /* Paths under releases_dir, malloc'd; NULL when out of memory. */
 char *bg_layout_own_dir(const bg_options *opt);      /* .bluegreen */
 char *bg_layout_state_path(const bg_options *opt);   /* .bluegreen/state.json */
 char *bg_layout_lock_path(const bg_options *opt);    /* .bluegreen/lock */
+char *bg_layout_wake_path(const bg_options *opt);    /* .bluegreen/wake: wake() rewrites it */
 char *bg_layout_cache_path(const bg_options *opt);   /* .bluegreen/cache.git */
 /* .bluegreen/submodules/<name>-<hash as 16 hex digits>.git */
 char *bg_layout_submodule_cache_path(const bg_options *opt, const char *name, unsigned long long hash);

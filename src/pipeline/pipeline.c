@@ -523,6 +523,7 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 
 	bg_error_clear(&err);
 	bg_release_init(out);
+	bg_releaser_tick_begins(r);
 	if (deploy(r, NULL, 1, out, deployed, &err) == 0) {
 		return;
 	}
