@@ -45,6 +45,8 @@ foreach (['before_prepare', 'after_prepare', 'before_start', 'after_start', 'bef
     'before_drain', 'after_drain', 'before_stop', 'after_stop', 'after_deploy', 'after_rollback', 'on_failure'] as $h) {
     $all[$h] = $hook();
 }
+// after_deploy's second command fails: logged only, the deploy stands.
+$all['after_deploy'] = array_merge($hook(), $hook(1));
 
 $scene = bg_deploy_scene($box);
 $pids[] = $scene['master'];
@@ -66,7 +68,8 @@ $show = function () use ($events, $n) {
 [$log, $lines] = bg_log_recorder();
 $opts = bg_deploy_options($scene, ['log' => $log, 'command_timeout' => 20]);
 
-echo "-- a deploy runs every hook in order, in the new release, stdin empty\n";
+$lines->exchangeArray([]);
+echo "-- a deploy runs every hook in order, in the new release, stdin empty; a failing after_deploy is logged only\n";
 $shas['v2'] = bg_app_commit($scene, 'v2');
 $r = new BlueGreen\Releaser($opts + ['hooks' => $all]);
 $r->deploy();
@@ -74,8 +77,12 @@ $show();
 echo "nginx answers ", $n(bg_answer($scene['listen'])), "\n";
 $log_file = glob("$scene[box]/releases/.bluegreen/logs/release-*.log")[0];
 echo "the hooks' output is in the release's log: ", var_export(str_contains(file_get_contents($log_file), 'hook after_deploy was here'), true), "\n";
-echo "logged: ", $n(array_values(array_filter(array_column($lines->getArrayCopy(), 'message'),
-    fn ($m) => str_starts_with($m, 'hook after_deploy')))[0] ?? 'NONE'), "\n";
+foreach ($lines as $l) {
+    if (str_starts_with($l['message'], 'hook after_deploy')) {
+        echo "[{$l['level']}] ", $n(strtok($l['message'], "\n")), "\n";
+    }
+}
+echo "the last: ... ", $n(substr($l['message'], strrpos($l['message'], '('))), "\n";
 
 echo "-- a failing before_switch fails the deploy at switch; v2 keeps answering\n";
 $shas['v3'] = bg_app_commit($scene, 'v3');
@@ -90,18 +97,6 @@ $show();
 echo "nginx answers ", $n(bg_answer($scene['listen'])), "; port A ", bg_wait_port($scene['a'], false, 5) ? 'closed' : 'STILL OPEN', "\n";
 $st = $r->status();
 echo "last_error at ", $st['last_error']['step'], ", v3 among the failed: ", var_export(in_array($shas['v3'], array_column($st['failed'], 'commit'), true), true), "\n";
-
-echo "-- a failing after_deploy is logged only: v3 stays live\n";
-$lines->exchangeArray([]);
-$r = new BlueGreen\Releaser($opts + ['hooks' => ['after_deploy' => $hook(1), 'on_failure' => $hook()]]);
-echo $n(substr($r->deploy($shas['v3'])->commit, 0, 7)), " deployed\n";
-$show();
-echo "nginx answers ", $n(bg_answer($scene['listen'])), "\n";
-foreach ($lines as $l) {
-    if (str_starts_with($l['message'], 'hook ')) {
-        echo "[{$l['level']}] ", $n(strtok($l['message'], "\n")), " ... ", $n(substr($l['message'], strrpos($l['message'], '('))), "\n";
-    }
-}
 
 echo "-- after_rollback\n";
 $r = new BlueGreen\Releaser($opts + ['hooks' => ['after_rollback' => $hook(), 'after_deploy' => $hook()]]);
@@ -128,7 +123,7 @@ a list key: ValueError: Unknown option "hooks.0"
 an empty argv: ValueError: Option "hooks.on_failure.0" must be a non-empty list of strings (an argv array, run without a shell)
 not an array: TypeError: Option "hooks" must be an array of hook name => list of argv arrays, string given
 var_dump shows them: true
--- a deploy runs every hook in order, in the new release, stdin empty
+-- a deploy runs every hook in order, in the new release, stdin empty; a failing after_deploy is logged only
   before_prepare step=prepare commit=v2 previous=v1 port=B release= duration=ms cwd=app stdin='' error=
   after_prepare step=prepare commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
   before_start step=start commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
@@ -140,9 +135,12 @@ var_dump shows them: true
   before_stop step=stop commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
   after_stop step=stop commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
   after_deploy step=deploy commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  after_deploy step=deploy commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
 nginx answers version=v2 port=B
 the hooks' output is in the release's log: true
-logged: hook after_deploy 1/1 `%s BOX/hook.php BOX/events.log 0` ok (T)
+[info] hook after_deploy 1/2 `%s BOX/hook.php BOX/events.log 0` ok (T)
+[warning] hook after_deploy 2/2 `%s BOX/hook.php BOX/events.log 1` did not succeed: exit status 1; its last lines:
+the last: ... (logged only: the deploy stands)
 -- a failing before_switch fails the deploy at switch; v2 keeps answering
 BlueGreen\NginxException: hook before_switch 1/1 `%s BOX/hook.php BOX/events.log 3` did not succeed: exit status 3; its last lines:
 hook before_switch was here
@@ -151,11 +149,6 @@ hook before_switch was here
   on_failure step=switch commit=v3 previous=v2 port=A release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=hook before_switch 1/1 `%s BOX/hook.php BOX/events.log 3` did not succeed: exit status 3; its last lines:
 nginx answers version=v2 port=B; port A closed
 last_error at switch, v3 among the failed: true
--- a failing after_deploy is logged only: v3 stays live
-v3 deployed
-  after_deploy step=deploy commit=v3 previous=v2 port=A release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-nginx answers version=v3 port=A
-[warning] hook after_deploy 1/1 `%s BOX/hook.php BOX/events.log 1` did not succeed: exit status 1; its last lines: ... (logged only: the deploy stands)
 -- after_rollback
-  after_rollback step=rollback commit=v2 previous=v3 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-nginx answers version=v2 port=B
+  after_rollback step=rollback commit=v1 previous=v2 port=A release=app duration=ms cwd=app stdin='' error=
+nginx answers version=v1 port=A

@@ -55,7 +55,7 @@ $w = new BlueGreen\Releaser($opts);
 for ($i = 0; $i < 5; $i++) {
     $w->wake();
 }
-usleep(1500000);
+usleep(800000);
 $more = substr_count($log(), 'run: woken by') - $ticks;
 echo "ticks for 5 wakes in a row: ", $more >= 1 && $more <= 5 ? 'between 1 and 5' : $more, "\n";
 

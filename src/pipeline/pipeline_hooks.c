@@ -38,7 +38,7 @@ typedef struct {
 
 static void free_env(char **env)
 {
-	for (int i = 0; env[i]; i++) {
+	for (int i = 0; i < HOOK_ENV_MAX; i++) {
 		free(env[i]);
 	}
 }
