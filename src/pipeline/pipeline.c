@@ -213,7 +213,8 @@ static int prepare_step(bg_pipeline *p, const char *commit, bg_error *err)
 	if (enter_step(p, "prepare", err) < 0) {
 		return -1;
 	}
-	if (bg_pipeline_hooks_before(p, err) < 0 || bg_prepare(&p->r->opt, &p->r->log, commit, &p->next, err) < 0) {
+	if (bg_pipeline_hooks_before(p, err) < 0
+		|| bg_prepare(&p->r->opt, &p->r->log, commit, &p->next, err) < 0) {
 		return fail_step(p, err);
 	}
 	if (bg_release_copy(&p->st.deploy.rel, &p->next) < 0) {
@@ -423,7 +424,8 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	if (enter_step(p, "start", err) < 0) {
 		return -1;
 	}
-	if (bg_pipeline_hooks_before(p, err) < 0 || bg_service_start_beside(&r->opt, &r->log, &p->next, to, p->live.path, err) < 0) {
+	if (bg_pipeline_hooks_before(p, err) < 0
+		|| bg_service_start_beside(&r->opt, &r->log, &p->next, to, p->live.path, err) < 0) {
 		return fail_step(p, err);   /* start stopped what it started */
 	}
 	p->st.deploy.rel.port = to;
@@ -451,9 +453,11 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	free_slots(&was);
 	if (bg_pipeline_self_hosted(&r->opt, from)) {
 		/* Its own stop ends this process: the hooks run before it. */
-		bg_pipeline_hooks_after(p, bg_now_ms() - p->step_t0);
-		bg_pipeline_hooks_done(p, verb);
+		double took = bg_now_ms() - p->step_t0;
+
 		note_timing(p);
+		bg_pipeline_hooks_after(p, took);
+		bg_pipeline_hooks_done(p, verb);
 		bg_pipeline_hand_off(p, from, p->st.previous.rel.path);
 		return 0;
 	}
