@@ -86,8 +86,20 @@ namespace BlueGreen {
          */
         public function history(int $limit = 20): array {}
 
-        /** tick() every $interval seconds until SIGTERM or SIGINT. */
+        /**
+         * tick() every $interval seconds until SIGTERM or SIGINT; at once on
+         * wake() (from any process) or SIGUSR1.
+         */
         public function run(int $interval = 30): void {}
+
+        /**
+         * A push: the process running run() ticks now, and woken() says so.
+         * For a webhook, in whatever process answers it.
+         */
+        public function wake(): void {}
+
+        /** Whether wake() was called since this releaser's last tick() began. */
+        public function woken(): bool {}
     }
 
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 35b3277247fd39a38647ef5c1461d97215c5b4b4 */
+ * Stub hash: 75c279d5e0f1caddd92ad0ba9d0706165d92cc82 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
@@ -46,6 +46,12 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_run, 0,
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, interval, IS_LONG, 0, "30")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_wake, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_woken, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Release___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
@@ -63,6 +69,8 @@ ZEND_METHOD(BlueGreen_Releaser, rollback);
 ZEND_METHOD(BlueGreen_Releaser, status);
 ZEND_METHOD(BlueGreen_Releaser, history);
 ZEND_METHOD(BlueGreen_Releaser, run);
+ZEND_METHOD(BlueGreen_Releaser, wake);
+ZEND_METHOD(BlueGreen_Releaser, woken);
 ZEND_METHOD(BlueGreen_Release, __construct);
 
 
@@ -80,6 +88,8 @@ static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
 	ZEND_ME(BlueGreen_Releaser, status, arginfo_class_BlueGreen_Releaser_status, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, history, arginfo_class_BlueGreen_Releaser_history, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, run, arginfo_class_BlueGreen_Releaser_run, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, wake, arginfo_class_BlueGreen_Releaser_wake, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, woken, arginfo_class_BlueGreen_Releaser_woken, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

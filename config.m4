@@ -50,7 +50,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl pipeline: the releaser, deploy(), tick(), rollback(), status(), run()
   bluegreen_core="$bluegreen_core src/pipeline/releaser.c src/pipeline/pipeline.c \
     src/pipeline/pipeline_recover.c src/pipeline/pipeline_prune.c src/pipeline/pipeline_self.c \
-    src/pipeline/pipeline_retry.c src/pipeline/pipeline_heal.c src/pipeline/run_loop.c"
+    src/pipeline/pipeline_retry.c src/pipeline/pipeline_heal.c src/pipeline/pipeline_hooks.c src/pipeline/run_loop.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

@@ -522,6 +522,69 @@ static void add_build(zval *arr, const bg_options *opt)
 	add_assoc_zval(arr, "build", &steps);
 }
 
+/* hooks: ['before_switch' => [[argv...], ...], ...]; a name that is not a
+ * hook, or a value that is not a list of argv arrays, names its key. */
+static zend_result read_hooks(php_bluegreen_releaser *r, zval *zv, const char *key)
+{
+	zend_string *name;
+	zend_ulong idx;
+	zval *list, *step;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type(key, "an array of hook name => list of argv arrays", zv);
+	}
+	ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(zv), idx, name, list) {
+		char member[64];
+		int h = 0;
+
+		if (!name) {
+			return fail_value("Unknown option \"%s." ZEND_ULONG_FMT "\"", key, idx);
+		}
+		while (h < BG_HOOK_COUNT && !zend_string_equals_cstr(name, bg_hook_names[h], strlen(bg_hook_names[h]))) {
+			h++;
+		}
+		if (h == BG_HOOK_COUNT) {
+			return fail_value("Unknown option \"%s.%s\"", key, ZSTR_VAL(name));
+		}
+		ZVAL_DEREF(list);
+		if (Z_TYPE_P(list) != IS_ARRAY || !zend_array_is_list(Z_ARRVAL_P(list))) {
+			snprintf(member, sizeof(member), "%s.%s", key, bg_hook_names[h]);
+			return fail_type(member, "a list of argv arrays", list);
+		}
+		ZEND_HASH_FOREACH_NUM_KEY_VAL(Z_ARRVAL_P(list), idx, step) {
+			char **argv = NULL;
+
+			snprintf(member, sizeof(member), "%s.%s.%lu", key, bg_hook_names[h], (unsigned long) idx);
+			if (read_argv(step, member, &argv) == FAILURE) {
+				return FAILURE;
+			}
+			bg_argvv_push(&r->core.opt.hooks[h], argv);
+		} ZEND_HASH_FOREACH_END();
+	} ZEND_HASH_FOREACH_END();
+	return SUCCESS;
+}
+
+static void dump_hooks(zval *arr, const php_bluegreen_releaser *r, const char *name)
+{
+	zval hooks, steps, step;
+	size_t i;
+
+	array_init(&hooks);
+	for (int h = 0; h < BG_HOOK_COUNT; h++) {
+		if (!r->core.opt.hooks[h]) {
+			continue;
+		}
+		array_init(&steps);
+		for (i = 0; r->core.opt.hooks[h][i]; i++) {
+			strv_zval(&step, r->core.opt.hooks[h][i]);
+			add_next_index_zval(&steps, &step);
+		}
+		add_assoc_zval(&hooks, bg_hook_names[h], &steps);
+	}
+	add_assoc_zval(arr, name, &hooks);
+}
+
 /* An int between 1 and 1000 (keep_releases, health.successes). */
 static zend_result read_count(zval *zv, const char *key, long *out)
 {
@@ -644,6 +707,8 @@ static const option_row option_rows[] = {
 	{ "shared", OPT_RELPATHS, FIELD(shared), NULL, NULL, NULL, "paths linked from releases_dir/shared" },
 	{ "build", OPT_CUSTOM, 0, NULL, read_build, dump_build,
 		"argv list; null: composer install when composer.json exists" },
+	{ "hooks", OPT_CUSTOM, 0, NULL, read_hooks, dump_hooks,
+		"argv lists run before/after each step, after a deploy or rollback, on failure" },
 	{ "start", OPT_ARGV_OR_NULL, FIELD(start), NULL, NULL, NULL, "argv; null: from the EasySwoole version" },
 	{ "stop", OPT_ARGV_OR_NULL, FIELD(stop), NULL, NULL, NULL, "argv; null: SIGTERM to the port's owner" },
 	{ "allow_shared_temp_dir", OPT_BOOL, FIELD(allow_shared_temp_dir), NULL, NULL, NULL,

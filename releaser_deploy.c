@@ -1,5 +1,5 @@
 /* BlueGreen\Releaser's pipeline methods: deploy(), tick(), rollback(),
- * status() and run(). Each calls one core function (src/pipeline/releaser.h). */
+ * status(), run(), wake() and woken(). Each calls one core function (src/pipeline/releaser.h). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -90,6 +90,29 @@ ZEND_METHOD(BlueGreen_Releaser, run)
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}
+}
+
+ZEND_METHOD(BlueGreen_Releaser, wake)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	bg_error_clear(&err);
+	if (bg_releaser_wake(&r->core, &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+}
+
+ZEND_METHOD(BlueGreen_Releaser, woken)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+
+	ZEND_PARSE_PARAMETERS_NONE();
+
+	RETURN_BOOL(bg_releaser_woken(&r->core));
 }
 
 /* --- status() ------------------------------------------------------------------ */

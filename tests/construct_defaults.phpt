@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (25) {
+object(BlueGreen\Releaser)#%d (26) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -77,6 +77,9 @@ object(BlueGreen\Releaser)#%d (25) {
   }
   ["build"]=>
   NULL
+  ["hooks"]=>
+  array(0) {
+  }
   ["start"]=>
   NULL
   ["stop"]=>

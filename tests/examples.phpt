@@ -62,7 +62,7 @@ foreach (['root', 'releases_dir', 'conf', 'prefix', 'main_conf', 'upstream', 'lo
 $ports = $r->ports();
 echo 'ports(): nginx points to 9501, idle ', $ports['idle'], "\n";
 
-echo "-- the EasySwoole wiring: EasySwooleEvent registers Release, whose run() ticks, then sleeps 30 s\n";
+echo "-- the EasySwoole wiring: EasySwooleEvent registers Release, whose run() ticks, then sleeps 30 s a second at a time (woken() ends it)\n";
 // As the service would run it: the options file at the project's root, root
 // from EASYSWOOLE_ROOT; EasySwoole and Swoole stood in for.
 define('EASYSWOOLE_ROOT', $first);
@@ -144,10 +144,13 @@ EX/demo/load.php: ok
 EX/demo/releaser.php: ok
 EX/easyswoole/App/HttpController/Health.php: ok
 EX/easyswoole/App/HttpController/Report.php: ok
+EX/easyswoole/App/HttpController/Webhook.php: ok
+EX/easyswoole/App/Release/PushWebhook.php: ok
 EX/easyswoole/App/Release/Release.php: ok
 EX/easyswoole/EasySwooleEvent.php: ok
 EX/easyswoole/bluegreen.php: ok
 EX/easyswoole/dev.php: ok
+EX/hooks/slack.php: ok
 EX/standalone.php: ok
 -- the nginx configs, copied as README.md says, pass nginx -t with nothing changed
 nginx.conf: no absolute path: true, no mime.types: true, listens on: nothing
@@ -164,9 +167,9 @@ main_conf: BOX/nginx/conf/nginx.conf
 upstream: easyswoole.relase.com
 log: BOX/releases/bluegreen.log
 ports(): nginx points to 9501, idle 9502
--- the EasySwoole wiring: EasySwooleEvent registers Release, whose run() ticks, then sleeps 30 s
+-- the EasySwoole wiring: EasySwooleEvent registers Release, whose run() ticks, then sleeps 30 s a second at a time (woken() ends it)
 1 process: App\Release\Release, name bluegreen, group bluegreen, coroutine true, arg BOX/releases/first/bluegreen.php
-slept after a tick: 30 s
+slept after a tick: 1 s
 tick() logged to releases_dir/bluegreen.log: true
 new Release('bluegreen'): InvalidArgumentException: App\Release\Release needs the options file as its argument, got null: register it as new Release($config) with $config->setArg(EASYSWOOLE_ROOT . '/bluegreen.php') (see EasySwooleEvent.php in bluegreen's examples)
 a missing options file: bluegreen: not deploying: options file BOX/releases/first/missing.php not found (the argument of new Release($config))

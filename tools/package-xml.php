@@ -20,6 +20,7 @@ const RULES = [
     // directory), except that a pattern ending in /* covers the whole tree below it.
     ['.gitignore', null, 'the checkout\'s ignore list'],
     ['package.xml', null, 'pecl package puts it at the top of the tarball itself'],
+    ['composer.json', null, 'PIE\'s manifest: PIE builds from the repository, not from this tarball'],
     ['.ci/*', null, 'CI entry point of the checkout'],
     ['bench/*', null, 'benchmarks, not a test'],
     ['tools/*', null, 'maintainer tools: arginfo and this file'],
@@ -71,7 +72,11 @@ TXT;
 // The lead, as the repository names its authors: every commit's author.
 const LEAD = ['name' => 'Seed 23da29a1 maintainers', 'user' => 'maintainers',
     'email' => 'maintainers@users.noreply.r-seed-23da29a1.example'];
-const PHP_MIN = '8.1.0';
+// The PHP versions the extension is compiled and tested on (CI: Debian 12's
+// 8.2); README.md's Install and composer.json's `require` say the same
+// (tests/package_pie.phpt checks).
+const PHP_MIN = '8.2.0';
+const PHP_MAX = '8.2.99';
 const PEAR_MIN = '1.10.0';
 const STABILITY = 'alpha';
 
@@ -195,6 +200,7 @@ function generate(array &$left): string
         'license' => ($uri === null ? '<license>' : '<license uri="' . x($uri) . '">') . x($license) . '</license>',
         'notes' => x("Version $version (" . STABILITY . "): see the git log for what changed."),
         'php_min' => PHP_MIN,
+        'php_max' => PHP_MAX,
         'pear_min' => PEAR_MIN,
     ];
 
@@ -231,6 +237,7 @@ function generate(array &$left): string
           <required>
            <php>
             <min>{$v['php_min']}</min>
+            <max>{$v['php_max']}</max>
            </php>
            <pearinstaller>
             <min>{$v['pear_min']}</min>

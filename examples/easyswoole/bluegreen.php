@@ -117,6 +117,19 @@ return [
     // Release directories kept on disk (never the live or previous one).
     'keep_releases' => 5,
 
+    // Commands around a deploy (README.md, "Hooks"), argv arrays, no shell:
+    // before_/after_ prepare, start, switch, drain, stop; after_deploy,
+    // after_rollback, on_failure. A failing before_prepare, before_start or
+    // before_switch fails the deploy (the live release keeps serving); any
+    // other failing hook is logged only. A Slack-style notification: copy
+    // examples/hooks/slack.php beside this file, and set SLACK_WEBHOOK_URL in
+    // the environment of the process running the releaser (never here: hooks
+    // are logged by their argv).
+    // 'hooks' => [
+    //     'after_deploy' => [[PHP_BINARY, __DIR__ . '/slack.php']],
+    //     'on_failure' => [[PHP_BINARY, __DIR__ . '/slack.php']],
+    // ],
+
     // One line per step and per poll; a path, or a callable.
     'log' => $env('BLUEGREEN_LOG', dirname($root) . '/bluegreen.log'),
 ];

@@ -7,6 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+const char *const bg_hook_names[BG_HOOK_COUNT + 1] = {
+	"before_prepare", "after_prepare", "before_start", "after_start", "before_switch", "after_switch",
+	"before_drain", "after_drain", "before_stop", "after_stop", "after_deploy", "after_rollback", "on_failure", NULL
+};
+
 void bg_options_init(bg_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
@@ -61,6 +66,9 @@ void bg_options_free(bg_options *opt)
 	free(opt->trigger);
 	free(opt->mode);
 	free(opt->php_binary);
+	for (int i = 0; i < BG_HOOK_COUNT; i++) {
+		bg_argvv_free(opt->hooks[i]);
+	}
 	memset(opt, 0, sizeof(*opt));
 }
 

@@ -30,6 +30,21 @@ typedef struct {
 	int check_host;   /* verify the SSH host key (default on) */
 } bg_git_options;
 
+/* The hooks: argv lists run around the steps and after a deploy
+ * (pipeline/pipeline_hooks.c). bg_hook_names[] spells them as the `hooks`
+ * option's keys. */
+typedef enum {
+	BG_HOOK_BEFORE_PREPARE, BG_HOOK_AFTER_PREPARE,
+	BG_HOOK_BEFORE_START, BG_HOOK_AFTER_START,
+	BG_HOOK_BEFORE_SWITCH, BG_HOOK_AFTER_SWITCH,
+	BG_HOOK_BEFORE_DRAIN, BG_HOOK_AFTER_DRAIN,
+	BG_HOOK_BEFORE_STOP, BG_HOOK_AFTER_STOP,
+	BG_HOOK_AFTER_DEPLOY, BG_HOOK_AFTER_ROLLBACK, BG_HOOK_ON_FAILURE,
+	BG_HOOK_COUNT
+} bg_hook;
+
+extern const char *const bg_hook_names[BG_HOOK_COUNT + 1];   /* NULL-terminated */
+
 typedef struct {
 	char *root;           /* checkout of the release live now */
 	char *remote;         /* remote name or URL */
@@ -66,6 +81,7 @@ typedef struct {
 	char *mode;           /* EasySwoole's run mode, naming <mode>.php; "dev" */
 	int allow_shared_temp_dir;
 	char *php_binary;     /* what `php` means in a default command */
+	char ***hooks[BG_HOOK_COUNT]; /* argv lists per hook; NULL: none */
 } bg_options;
 
 /* An empty bg_options: every default is a row of the glue's options table

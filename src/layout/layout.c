@@ -33,6 +33,11 @@ char *bg_layout_lock_path(const bg_options *opt)
 	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/lock", opt->releases_dir);
 }
 
+char *bg_layout_wake_path(const bg_options *opt)
+{
+	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/" BG_LAYOUT_WAKE_FILE, opt->releases_dir);
+}
+
 char *bg_layout_cache_path(const bg_options *opt)
 {
 	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/cache.git", opt->releases_dir);
@@ -65,7 +70,8 @@ static char *logs_dir(const bg_options *opt)
 
 char *bg_layout_log_path(const bg_options *opt, const char *release_path)
 {
-	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/logs/%s.log", opt->releases_dir, bg_layout_basename(release_path));
+	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/logs/%s.log", opt->releases_dir,
+		release_path ? bg_layout_basename(release_path) : BG_LAYOUT_HOOKS_LOG);
 }
 
 char *bg_layout_shared_path(const bg_options *opt, const char *rel)

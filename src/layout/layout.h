@@ -6,7 +6,9 @@
  *   releases_dir/.bluegreen/                     bluegreen's own files:
  *     state.json, lock, cache.git, submodules/<name>-<hash>.git,
  *     logs/<release>.log (build output, then the service's own),
- *     history.jsonl (and history.jsonl.1, rotated), metrics.json */
+ *     history.jsonl (and history.jsonl.1, rotated), metrics.json,
+ *     logs/hooks.log (hooks run before any release exists),
+ *     wake (rewritten by wake(): run() ticks at once) */
 #ifndef BG_LAYOUT_H
 #define BG_LAYOUT_H
 
@@ -19,11 +21,14 @@
 #define BG_LAYOUT_STATE_FILE BG_LAYOUT_OWN_DIR "/state.json"
 #define BG_LAYOUT_RELEASE_PREFIX "release-"
 #define BG_LAYOUT_SHARED_DIR "shared"
+#define BG_LAYOUT_HOOKS_LOG "hooks"
+#define BG_LAYOUT_WAKE_FILE "wake"
 
 /* Paths under releases_dir, malloc'd; NULL when out of memory. */
 char *bg_layout_own_dir(const bg_options *opt);      /* .bluegreen */
 char *bg_layout_state_path(const bg_options *opt);   /* .bluegreen/state.json */
 char *bg_layout_lock_path(const bg_options *opt);    /* .bluegreen/lock */
+char *bg_layout_wake_path(const bg_options *opt);    /* .bluegreen/wake: wake() rewrites it */
 char *bg_layout_cache_path(const bg_options *opt);   /* .bluegreen/cache.git */
 /* .bluegreen/history.jsonl: one JSON line per deploy, rollback, heal or
  * refusal; .bluegreen/history.jsonl.1 its rotated predecessor */
@@ -34,7 +39,8 @@ char *bg_layout_history_old_path(const bg_options *opt);
 char *bg_layout_counters_path(const bg_options *opt);
 /* .bluegreen/submodules/<name>-<hash as 16 hex digits>.git */
 char *bg_layout_submodule_cache_path(const bg_options *opt, const char *name, unsigned long long hash);
-/* .bluegreen/logs/<release>.log, of the release at release_path */
+/* .bluegreen/logs/<release>.log, of the release at release_path; with
+ * release_path NULL, .bluegreen/logs/hooks.log */
 char *bg_layout_log_path(const bg_options *opt, const char *release_path);
 /* shared/<rel> */
 char *bg_layout_shared_path(const bg_options *opt, const char *rel);

@@ -59,7 +59,10 @@ static void note_timing(bg_pipeline *p)
  * releaser killed during it leaves a record of where it was. */
 static int enter_step(bg_pipeline *p, const char *step, bg_error *err)
 {
+	double took = p->step_t0 ? bg_now_ms() - p->step_t0 : 0;
+
 	note_timing(p);
+	bg_pipeline_hooks_after(p, took);
 	snprintf(p->st.deploy.step, sizeof(p->st.deploy.step), "%s", step);
 	p->step_t0 = bg_now_ms();
 	return bg_state_save(&p->r->opt, &p->st, err);
@@ -79,7 +82,7 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 {
 	const char *commit = failing_commit(p);
 	bg_log_ctx ctx = { p->st.deploy.step, bg_now_ms() - p->step_t0, commit[0] ? commit : NULL, 0 };
-	char why[128];
+	char why[128], step[sizeof(p->st.deploy.step)], sha[41];
 
 	/* What history and metrics will say (bg_pipeline_record). */
 	note_timing(p);
@@ -108,9 +111,14 @@ static int fail_step(bg_pipeline *p, bg_error *err)
 	}
 	err->logged = 1;
 	p->r->log.error = NULL;
+	memcpy(step, p->st.deploy.step, sizeof(step));
+	snprintf(sha, sizeof(sha), "%s", commit);
 	bg_release_free(&p->st.deploy.rel);
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
 	save_or_log(p);
+	if (!err->stopped) {
+		bg_pipeline_hooks_failed(p, sha, step, err);
+	}
 	return -1;
 }
 
@@ -307,7 +315,8 @@ static int prepare_step(bg_pipeline *p, const char *commit, bg_error *err)
 		return -1;
 	}
 	p->r->log.release = NULL;
-	if (bg_prepare(&p->r->opt, &p->r->log, commit, &p->next, err) < 0) {
+	if (bg_pipeline_hooks_before(p, err) < 0
+		|| bg_prepare(&p->r->opt, &p->r->log, commit, &p->next, err) < 0) {
 		return fail_step(p, err);
 	}
 	p->r->log.release = p->next.path;   /* every later line of the deploy names it */
@@ -367,6 +376,7 @@ static void went_live(bg_pipeline *p)
 	if (enter_step(p, "drain", &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: cannot record the state: %s", e.msg);
 	}
+	bg_pipeline_hooks_before(p, &e);   /* logged only: live already */
 }
 
 /* The old port's drain, under one deadline: the old nginx workers, then the
@@ -385,7 +395,7 @@ static void stop_old(bg_pipeline *p, int port)
 {
 	bg_error e;
 
-	if (enter_step(p, "stop", &e) < 0
+	if (enter_step(p, "stop", &e) < 0 || bg_pipeline_hooks_before(p, &e) < 0
 		|| bg_service_stop(&p->r->opt, &p->r->log, port, p->st.previous.rel.path, 1, &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_ERROR, "deploy: the new release is live, but stopping the old one on "
 			"port %d failed: %s", port, e.msg);
@@ -405,6 +415,7 @@ static void finish(bg_pipeline *p, const char *verb)
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
 	bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "%s: %.*s live on port %d (%s in all: %s)", verb,
 		BG_SHORT_SHA_LEN, p->next.commit, p->next.port, took, p->timings);
+	bg_pipeline_hooks_done(p, verb);
 }
 
 /* The state's live and previous releases before a switch, to put back. */
@@ -516,7 +527,8 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	if (enter_step(p, "start", err) < 0) {
 		return -1;
 	}
-	if (bg_service_start_beside(&r->opt, &r->log, &p->next, to, p->live.path, err) < 0) {
+	if (bg_pipeline_hooks_before(p, err) < 0
+		|| bg_service_start_beside(&r->opt, &r->log, &p->next, to, p->live.path, err) < 0) {
 		return fail_step(p, err);   /* start stopped what it started */
 	}
 	p->st.deploy.rel.port = to;
@@ -524,6 +536,10 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	if (enter_step(p, "switch", err) < 0) {
 		undo_start(p, to);
 		return -1;
+	}
+	if (bg_pipeline_hooks_before(p, err) < 0) {
+		undo_start(p, to);
+		return fail_step(p, err);
 	}
 	if (bg_releaser_switch(r, to, err) < 0) {
 		keep_or_undo_start(p, to);
@@ -539,7 +555,12 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	}
 	free_slots(&was);
 	if (bg_pipeline_self_hosted(&r->opt, from)) {
+		/* Its own stop ends this process: the hooks run before it. */
+		double took = bg_now_ms() - p->step_t0;
+
 		note_timing(p);
+		bg_pipeline_hooks_after(p, took);
+		bg_pipeline_hooks_done(p, verb);
 		bg_pipeline_hand_off(p, from, p->st.previous.rel.path);
 		return 0;
 	}
@@ -628,6 +649,7 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 
 	bg_error_clear(&err);
 	bg_release_init(out);
+	bg_releaser_tick_begins(r);
 	if (deploy(r, NULL, 1, out, deployed, &err) == 0) {
 		return;
 	}

@@ -84,6 +84,19 @@ int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err);
  * the previous release went live (the tick deploys nothing more). */
 void bg_pipeline_heal(bg_pipeline *p, int *switched);
 
+/* pipeline_hooks.c: the `hooks` option. The before_<step> hooks of the step
+ * just entered (p->st.deploy.step): for prepare, start and switch, -1 with
+ * err when one fails (the caller fails the step); for drain and stop (the
+ * new release is live) a failure is logged only. */
+int bg_pipeline_hooks_before(bg_pipeline *p, bg_error *err);
+
+/* The after_<step> hooks of the step that just ended (took_ms long), then
+ * after_deploy (verb "deploy") or after_rollback (a rollback or a heal),
+ * and on_failure: each failure is logged only. */
+void bg_pipeline_hooks_after(bg_pipeline *p, double took_ms);
+void bg_pipeline_hooks_done(bg_pipeline *p, const char *verb);
+void bg_pipeline_hooks_failed(bg_pipeline *p, const char *commit, const char *step, const bg_error *failure);
+
 /* pipeline_prune.c: removes the oldest release-* directories beyond
  * keep_releases, never the live or previous one. */
 void bg_pipeline_prune(bg_pipeline *p);

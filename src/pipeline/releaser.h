@@ -43,6 +43,8 @@ typedef struct {
 	                          * run its config: its port is not stopped */
 	int heal_failures;       /* heals of the live release that failed in a row */
 	double heal_next_ms;     /* no heal is tried before then (bg_now_ms) */
+	double tick_started_ms;  /* wall clock (ms since the epoch) when the last
+	                          * tick() began: woken() compares the wake file */
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);
@@ -113,6 +115,19 @@ void bg_releaser_history_free(char **lines, size_t n);
 /* run(): tick() every `interval` seconds until SIGTERM or SIGINT, which end
  * the wait at once and the loop cleanly. */
 int bg_releaser_run(bg_releaser *r, int interval, bg_error *err);
+
+/* wake(): asks the process running run() to tick now (and woken() to say
+ * so): rewrites the wake file (bg_layout_wake_path), which run() watches with
+ * inotify. For a push webhook, in whatever process answers it. */
+int bg_releaser_wake(bg_releaser *r, bg_error *err);
+
+/* woken(): whether wake() was called since this releaser's last tick()
+ * began: a loop that sleeps in short steps (a Swoole coroutine) ticks at
+ * once. One stat(). */
+int bg_releaser_woken(bg_releaser *r);
+
+/* run_loop.c, from tick(): notes when it began, for woken(). */
+void bg_releaser_tick_begins(bg_releaser *r);
 
 /* Once per process (MINIT, MSHUTDOWN), around every other call. */
 void bg_releaser_global_init(void);

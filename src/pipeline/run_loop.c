@@ -1,41 +1,147 @@
 /* run(): the seed's `while (true)` loop for a standalone process (the seed
  * itself advises running the job outside the service): a tick, then a wait
- * that SIGTERM or SIGINT ends at once. */
+ * that SIGTERM or SIGINT ends at once, and that a push ends early.
+ *
+ * A push goes live without waiting for the poll: the wait also ends on
+ * SIGUSR1 (for an operator: `systemctl kill -s USR1 bluegreen`) and when the
+ * wake file is rewritten (wake(): what a webhook calls). The file is the way
+ * for a webhook, because the service answering it usually cannot signal
+ * this process: it does not know its pid, may run as another user, and a
+ * SIGUSR1 sent to a Swoole master or manager reloads every worker (or, to a
+ * process that set no handler, kills it). The file is watched with inotify;
+ * wake() writes a new file and renames it into place. */
 #include "pipeline/releaser.h"
+#include "base/clock.h"
+#include "base/fs.h"
+#include "layout/layout.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-/* Waits up to `seconds` for SIGTERM or SIGINT (blocked, so that they wait
- * for us); the signal, or 0. */
-static int wait_for_stop(const sigset_t *stop, int seconds)
+/* How a wait ended. */
+typedef enum {
+	WAIT_INTERVAL,      /* the interval passed */
+	WAIT_STOP,          /* SIGTERM or SIGINT */
+	WAIT_SIGNAL_WAKE,   /* SIGUSR1 */
+	WAIT_FILE_WAKE      /* the wake file was rewritten */
+} wait_end;
+
+typedef struct {
+	int sigfd;          /* SIGTERM, SIGINT, SIGUSR1 (blocked) */
+	int ino;            /* inotify on releases_dir's own directory; -1: none */
+	int stop_sig;       /* the signal that ended the loop */
+} waiter;
+
+/* Whether the events queued on the inotify descriptor name the wake file;
+ * reads them all, so that several wakes make one tick. */
+static int wake_file_event(int ino)
 {
-	struct timespec ts = { seconds, 0 };
-	siginfo_t info;
-	int sig;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int found = 0;
+	ssize_t len;
 
-	do {
-		sig = sigtimedwait(stop, &info, &ts);
-	} while (sig < 0 && errno == EINTR);
-	return sig > 0 ? sig : 0;
+	while ((len = read(ino, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + len; ) {
+			const struct inotify_event *ev = (const struct inotify_event *) p;
+
+			if (ev->len && strcmp(ev->name, BG_LAYOUT_WAKE_FILE) == 0) {
+				found = 1;
+			}
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return found;
+}
+
+/* Waits up to `seconds`; how it ended. */
+static wait_end wait_tick(waiter *w, int seconds)
+{
+	double deadline = bg_now_ms() + seconds * 1000.0;
+	struct pollfd fds[2] = { { w->sigfd, POLLIN, 0 }, { w->ino, POLLIN, 0 } };
+
+	for (;;) {
+		double left = deadline - bg_now_ms();
+		struct signalfd_siginfo si;
+		int n;
+
+		if (left <= 0) {
+			return WAIT_INTERVAL;
+		}
+		n = poll(fds, w->ino >= 0 ? 2 : 1, left > INT_MAX ? INT_MAX : (int) left + 1);
+		if (n < 0 && errno != EINTR) {
+			/* Not expected; sleeping on keeps the loop's pace. */
+			bg_sleep_unless_stopped(left);
+			return bg_stop_requested() ? WAIT_STOP : WAIT_INTERVAL;
+		}
+		if (n > 0 && (fds[0].revents & POLLIN) && read(w->sigfd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+			if (si.ssi_signo == SIGUSR1) {
+				return WAIT_SIGNAL_WAKE;
+			}
+			w->stop_sig = (int) si.ssi_signo;
+			return WAIT_STOP;
+		}
+		if (n > 0 && w->ino >= 0 && (fds[1].revents & POLLIN) && wake_file_event(w->ino)) {
+			return WAIT_FILE_WAKE;
+		}
+	}
+}
+
+/* The inotify watch on the wake file's directory (made if missing); -1
+ * when it cannot be had: SIGUSR1 and the interval still work. */
+static int watch_wake_dir(bg_releaser *r)
+{
+	char *dir = bg_layout_own_dir(&r->opt);
+	int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	bg_error e;
+
+	if (!dir || ino < 0 || bg_mkdir_p(dir, 0755, BG_ERR_SYSTEM, &e) < 0
+		|| inotify_add_watch(ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB) < 0) {
+		bg_log(&r->log, BG_LOG_WARNING, "run: cannot watch %s for wake() (%s): a push waits for the "
+			"next poll, or SIGUSR1", dir ? dir : "releases_dir", strerror(errno));
+		if (ino >= 0) {
+			close(ino);
+		}
+		ino = -1;
+	}
+	free(dir);
+	return ino;
 }
 
 int bg_releaser_run(bg_releaser *r, int interval, bg_error *err)
 {
-	sigset_t stop, old;
-	int sig = 0;
+	sigset_t mask, old;
+	waiter w = { -1, -1, 0 };
+	wait_end end = WAIT_INTERVAL;
 
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &stop, &old) < 0) {
-		return bg_error_sys(err, BG_ERR_SYSTEM, "run: cannot block SIGTERM and SIGINT");
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0) {
+		return bg_error_sys(err, BG_ERR_SYSTEM, "run: cannot block SIGTERM, SIGINT and SIGUSR1");
 	}
+	if ((w.sigfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0) {
+		bg_error_sys(err, BG_ERR_SYSTEM, "run: cannot wait for SIGTERM, SIGINT and SIGUSR1 (signalfd)");
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	w.ino = watch_wake_dir(r);
+	/* (wake() and SIGUSR1 are said when they come: this line is the one
+	 * operators and tests know.) */
 	bg_log(&r->log, BG_LOG_INFO, "run: checking %s of %s every %d s until SIGTERM or SIGINT",
 		r->opt.branch, r->opt.remote, interval);
-	while (!sig) {
+	while (end != WAIT_STOP) {
 		bg_release rel;
 		int deployed = 0;
 
@@ -45,11 +151,66 @@ int bg_releaser_run(bg_releaser *r, int interval, bg_error *err)
 			bg_log(&r->log, BG_LOG_INFO, "run: handed over to the next generation; stopping");
 			break;
 		}
-		sig = wait_for_stop(&stop, interval);
+		end = wait_tick(&w, interval);
+		if (end == WAIT_SIGNAL_WAKE || end == WAIT_FILE_WAKE) {
+			bg_log(&r->log, BG_LOG_INFO, "run: woken by %s; checking now",
+				end == WAIT_SIGNAL_WAKE ? "SIGUSR1" : "wake()");
+		}
 	}
-	if (sig) {
-		bg_log(&r->log, BG_LOG_INFO, "run: %s received; stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (end == WAIT_STOP) {
+		bg_log(&r->log, BG_LOG_INFO, "run: %s received; stopping", w.stop_sig == SIGINT ? "SIGINT" : "SIGTERM");
 	}
+	if (w.ino >= 0) {
+		close(w.ino);
+	}
+	close(w.sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
+}
+
+int bg_releaser_wake(bg_releaser *r, bg_error *err)
+{
+	char *dir = bg_layout_own_dir(&r->opt), *path = bg_layout_wake_path(&r->opt), line[64];
+	int rc = -1, n;
+
+	if (!dir || !path) {
+		bg_error_set(err, BG_ERR_SYSTEM, "wake: out of memory");
+		goto cleanup;
+	}
+	/* A new file renamed into place: one inotify event, and a new mtime. */
+	n = snprintf(line, sizeof(line), "%ld %lld\n", (long) getpid(), (long long) time(NULL));
+	if (bg_mkdir_p(dir, 0755, BG_ERR_SYSTEM, err) == 0
+		&& bg_write_file_atomic(path, line, (size_t) n, BG_ERR_SYSTEM, err) == 0) {
+		rc = 0;
+	} else {
+		bg_error_prefix(err, "wake");
+	}
+
+cleanup:
+	free(dir);
+	free(path);
+	return rc;
+}
+
+void bg_releaser_tick_begins(bg_releaser *r)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	r->tick_started_ms = (double) now.tv_sec * 1000.0 + (double) now.tv_nsec / 1e6;
+}
+
+int bg_releaser_woken(bg_releaser *r)
+{
+	char *path = bg_layout_wake_path(&r->opt);
+	struct stat st;
+	double mtime_ms;
+	int woken = 0;
+
+	if (path && stat(path, &st) == 0) {
+		mtime_ms = (double) st.st_mtim.tv_sec * 1000.0 + (double) st.st_mtim.tv_nsec / 1e6;
+		woken = mtime_ms >= r->tick_started_ms;
+	}
+	free(path);
+	return woken;
 }

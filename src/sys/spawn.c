@@ -484,14 +484,15 @@ void bg_output_header(int fd, const bg_spawn_opts *o)
 	free(cmd);
 }
 
-/* A marker no other command carries: "BLUEGREEN_STEP=<our pid>-<n>-<ns>". */
+/* A marker no other command carries: "BLUEGREEN_RUN_ID=<our pid>-<n>-<ns>" (not
+ * BLUEGREEN_STEP, which hooks are given as the step they run at). */
 static void step_marker(char *buf, size_t size)
 {
 	static unsigned long n;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	snprintf(buf, size, "BLUEGREEN_STEP=%d-%lu-%lld%09ld", (int) getpid(), ++n, (long long) ts.tv_sec, ts.tv_nsec);
+	snprintf(buf, size, "BLUEGREEN_RUN_ID=%d-%lu-%lld%09ld", (int) getpid(), ++n, (long long) ts.tv_sec, ts.tv_nsec);
 }
 
 /* add with one more entry: borrowed pointers. */

@@ -111,7 +111,7 @@ typedef struct {
  * to output_path (a header line first, naming the command), or to a temporary
  * file when output_path is NULL; on timeout its whole process group is
  * stopped. Nothing it starts outlives it: once it has exited, what is left
- * of its process group, and any process carrying its BLUEGREEN_STEP marker
+ * of its process group, and any process carrying its BLUEGREEN_RUN_ID marker
  * in its environment (one that left the group with setsid or a double fork),
  * gets SIGTERM, a short grace, then SIGKILL, and is named in res->left.
  * Returns 0 when the command ran (whatever its exit), -1 when it could not

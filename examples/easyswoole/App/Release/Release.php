@@ -1,7 +1,8 @@
 <?php
 /*
  * The seed's "Relase" custom process, with bluegreen doing every step: the
- * same go() + while (true) + Coroutine::sleep(30) loop, around one call.
+ * same go() + while (true) + Coroutine::sleep() loop, around one call, and a
+ * push webhook's wake() ending the 30 s wait.
  *
  * Registered in EasySwooleEvent::mainServerCreate (EasySwooleEvent.php beside
  * this directory) as new Release($config), $config's arg being the options
@@ -69,9 +70,13 @@ class Release extends AbstractProcess
                 $releaser->tick();
 
                 // Every 30 s, whatever happened (the seed slept only after a
-                // deploy, and looped flat out otherwise). tick() blocks this
-                // process while it deploys: SIGTERM waits for it.
-                Coroutine::sleep(self::INTERVAL);
+                // deploy, and looped flat out otherwise), or at once when a
+                // push webhook called wake() (App/HttpController/Webhook.php):
+                // woken() is one stat(), asked every second. tick() blocks
+                // this process while it deploys: SIGTERM waits for it.
+                for ($waited = 0; $waited < self::INTERVAL && !$releaser->woken(); $waited++) {
+                    Coroutine::sleep(1);
+                }
             }
         });
     }
