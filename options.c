@@ -26,6 +26,7 @@ static const char *const health_keys[] = { "path", "timeout", "successes", "inte
 static const char *const nginx_keys[] = {
 	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
 };
+static const char *const fleet_keys[] = { "store", "name", "host", "parallel", "slot_ttl", "timeout", NULL };
 static const char *const git_keys[] = {
 	"username", "password", "key", "pubkey", "passphrase", "known_hosts", "check_host", NULL
 };
@@ -377,6 +378,74 @@ static zend_result read_health(zval *zv, bg_options *opt)
 	}
 	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "interval", 8))
 		&& read_seconds(v, "health.interval", &opt->health_interval, false) == FAILURE) {
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
+/* fleet.name and fleet.host: names in the store's keys and the record. */
+static zend_result read_fleet_name(zval *zv, const char *key, char **out)
+{
+	if (read_string(zv, key, out) == FAILURE) {
+		return FAILURE;
+	}
+	if (strlen(*out) > 63 || strspn(*out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(*out)) {
+		return fail_value("Option \"%s\" must be 1 to 63 letters, digits, '.', '_' or '-', \"%s\" given", key, *out);
+	}
+	return SUCCESS;
+}
+
+/* fleet: the store's URL is checked for its scheme here (never repeated:
+ * it may hold a password), the rest of it when the store is first used. */
+static zend_result read_fleet(zval *zv, bg_fleet_options *f)
+{
+	HashTable *ht;
+	zval *v;
+	char host[256];
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type("fleet", "of type array|null", zv);
+	}
+	ht = Z_ARRVAL_P(zv);
+	if (check_keys(ht, fleet_keys, "fleet") == FAILURE) {
+		return FAILURE;
+	}
+	if (!(v = zend_hash_str_find(ht, "store", 5)) || read_string(v, "fleet.store", &f->store) == FAILURE) {
+		return v ? FAILURE : fail_value("Option \"fleet.store\" is required: \"redis://host:port/db\" or \"etcd://host:port\"");
+	}
+	if (strncmp(f->store, "redis://", strlen("redis://")) != 0 && strncmp(f->store, "etcd://", strlen("etcd://")) != 0) {
+		return fail_value("Option \"fleet.store\" must be \"redis://host:port/db\" or \"etcd://host:port\"");
+	}
+	if (!(v = zend_hash_str_find(ht, "name", 4)) || read_fleet_name(v, "fleet.name", &f->name) == FAILURE) {
+		return v ? FAILURE : fail_value("Option \"fleet.name\" is required: the fleet's name in the store");
+	}
+	if ((v = zend_hash_str_find(ht, "host", 4))) {
+		if (read_fleet_name(v, "fleet.host", &f->host) == FAILURE) {
+			return FAILURE;
+		}
+	} else if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		f->host = strdup(host);
+	} else {
+		return fail_value("Option \"fleet.host\" is not given and gethostname() failed");
+	}
+	if ((v = zend_hash_str_find_deref(ht, "parallel", 8))) {
+		if (Z_TYPE_P(v) != IS_LONG) {
+			return fail_type("fleet.parallel", "of type int", v);
+		}
+		if (Z_LVAL_P(v) < 1 || Z_LVAL_P(v) > 16) {
+			return fail_value("Option \"fleet.parallel\" must be between 1 and 16, " ZEND_LONG_FMT " given", Z_LVAL_P(v));
+		}
+		f->parallel = (long) Z_LVAL_P(v);
+	}
+	if ((v = zend_hash_str_find(ht, "slot_ttl", 8)) && read_seconds(v, "fleet.slot_ttl", &f->slot_ttl, false) == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find(ht, "timeout", 7)) && read_seconds(v, "fleet.timeout", &f->timeout, false) == FAILURE) {
 		return FAILURE;
 	}
 	return SUCCESS;
@@ -737,6 +806,11 @@ static zend_result read_log_row(php_bluegreen_releaser *r, zval *v, const char *
 	return read_log(v, r);
 }
 
+static zend_result read_fleet_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_fleet(v, &r->core.opt.fleet);
+}
+
 static zend_result read_git_row(php_bluegreen_releaser *r, zval *v, const char *key)
 {
 	return read_git(v, &r->core.opt.git);
@@ -797,6 +871,25 @@ static void dump_nginx(zval *info, const php_bluegreen_releaser *r, const char *
 	add_assoc_zval(info, key, &nginx);
 }
 
+static void dump_fleet(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	const bg_fleet_options *f = &r->core.opt.fleet;
+	zval fleet;
+
+	if (!f->store) {
+		add_assoc_null(info, key);
+		return;
+	}
+	array_init(&fleet);
+	add_url(&fleet, "store", f->store);
+	add_str(&fleet, "name", f->name);
+	add_str(&fleet, "host", f->host);
+	add_assoc_long(&fleet, "parallel", f->parallel);
+	add_assoc_double(&fleet, "slot_ttl", f->slot_ttl);
+	add_assoc_double(&fleet, "timeout", f->timeout);
+	add_assoc_zval(info, key, &fleet);
+}
+
 static void dump_log(zval *info, const php_bluegreen_releaser *r, const char *key)
 {
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
@@ -845,6 +938,8 @@ static const option_row option_rows[] = {
 		"seconds before tick() retries a deploy the environment failed" },
 	{ "keep_releases", OPT_LONG, FIELD(keep_releases), "5", read_keep_row, NULL, "releases kept on disk" },
 	{ "log", OPT_GROUP, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
+	{ "fleet", OPT_GROUP, 0, NULL, read_fleet_row, dump_fleet,
+		"store, name (required), host, parallel, slot_ttl, timeout; null: not a fleet member" },
 };
 
 #define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))

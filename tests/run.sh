@@ -14,7 +14,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # --- what the build and the suite need, by Debian package ------------------
-packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client php-pear)
+packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client php-pear
+	libhiredis-dev libcurl4-openssl-dev redis-server etcd-server)
 for arg in "$@"; do
 	[ "$arg" = "-m" ] && packages+=(valgrind)
 done
@@ -85,7 +86,8 @@ declare -A allowed=(
 	[nginx]="base sys nginx"
 	[release]="base sys layout git app release"
 	[service]="base sys layout app nginx service"
-	[pipeline]="base sys layout git app release nginx service pipeline"
+	[fleet]="base fleet"
+	[pipeline]="base sys layout git app release nginx service fleet pipeline"
 )
 bad=$(for f in $(find src -name "*.[ch]" | sort); do
 	from=${f#src/}

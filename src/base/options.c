@@ -20,6 +20,9 @@ void bg_options_init(bg_options *opt)
 	opt->health_successes = 3;
 	opt->health_interval = 0.2;
 	opt->git.check_host = 1;
+	opt->fleet.parallel = 1;
+	opt->fleet.slot_ttl = 30;
+	opt->fleet.timeout = 2;
 }
 
 static void bg_nginx_options_free(bg_nginx_options *n)
@@ -66,6 +69,13 @@ void bg_options_free(bg_options *opt)
 	free(opt->health_path);
 	bg_nginx_options_free(&opt->nginx);
 	bg_git_options_free(&opt->git);
+	if (opt->fleet.store) {
+		/* The URL may hold a password. */
+		memset(opt->fleet.store, 0, strlen(opt->fleet.store));
+		free(opt->fleet.store);
+	}
+	free(opt->fleet.name);
+	free(opt->fleet.host);
 	free(opt->log_file);
 	free(opt->mode);
 	free(opt->php_binary);

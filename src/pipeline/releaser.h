@@ -16,6 +16,7 @@
 #include "nginx/nginx.h"
 #include "service/service.h"
 #include "sys/proc.h"
+#include "fleet/fleet.h"
 
 /* A self-hosted releaser that stopped the service it runs in. It deploys
  * nothing more, and keeps the deploy lock until its process is gone, so that
@@ -43,6 +44,8 @@ typedef struct {
 	                          * run its config: its port is not stopped */
 	int heal_failures;       /* heals of the live release that failed in a row */
 	double heal_next_ms;     /* no heal is tried before then (bg_now_ms) */
+	bg_fleet fleet;          /* fleet member: the store, the slot held */
+	bg_release fleet_prepared; /* prepared, waiting for a slot */
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);
@@ -95,6 +98,9 @@ typedef struct {
 	int deploy_running;       /* state.deploy's releaser is alive */
 	int live_probed;          /* the port nginx points to was probed: */
 	int live_healthy;         /* it answered its health check */
+	int fleet_read;           /* a fleet member whose store answered: */
+	bg_fleet_view fleet;      /* the newest rollout and the slots */
+	char fleet_error[BG_ERROR_MSG_MAX]; /* a member whose store did not: why */
 } bg_status;
 
 int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err);
