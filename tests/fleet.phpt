@@ -1,0 +1,64 @@
+--TEST--
+fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others, a member killed holding its slot freeing it by its lease
+--EXTENSIONS--
+bluegreen
+--SKIPIF--
+<?php
+if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind');
+?>
+--FILE--
+<?php
+require __DIR__ . '/inc/fleet.inc';
+$box = bg_sandbox('fleet');
+$pids = [];
+bg_cleanup_at_exit($box, $pids);
+$fleet = bg_fleet_hosts($box, 3);
+foreach ($fleet['hosts'] as $h) {
+    $pids[] = $h['master'];
+}
+bg_fleet_play('redis', $fleet, $box, $pids);
+bg_fleet_play('etcd', $fleet, $box, $pids);
+bg_fleet_stop($box, $fleet);
+?>
+--CLEAN--
+<?php
+require __DIR__ . '/inc/fleet.inc';
+bg_fleet_clean(bg_sandbox_path('fleet'));
+?>
+--EXPECT--
+== redis
+h1: live, nginx answers redis-1
+h2: live, nginx answers redis-1
+h3: live, nginx answers redis-1
+rollout: redis-1 done, done 3, failed 0
+switches overlapping: none; tokens distinct: true
+slots after: [null]
+h1: failed at start
+h2: failed at fleet, nginx answers redis-1
+h3: failed at fleet, nginx answers redis-1
+rollout: halted, halted by h1, failed 1, h1: its start error
+h1 nginx answers redis-1
+h1 holds the slot in its start: true
+while h1 lives, the slot stays h1's: true
+h2: live, nginx answers redis-3
+h3: live, nginx answers redis-3
+the next holder took the slot within the lease after the kill: true
+rollout: h1 switching, h2 done, h3 done; overlapping: none
+== etcd
+h1: live, nginx answers etcd-1
+h2: live, nginx answers etcd-1
+h3: live, nginx answers etcd-1
+rollout: etcd-1 done, done 3, failed 0
+switches overlapping: none; tokens distinct: true
+slots after: [null]
+h1: failed at start
+h2: failed at fleet, nginx answers etcd-1
+h3: failed at fleet, nginx answers etcd-1
+rollout: halted, halted by h1, failed 1, h1: its start error
+h1 nginx answers etcd-1
+h1 holds the slot in its start: true
+while h1 lives, the slot stays h1's: true
+h2: live, nginx answers etcd-3
+h3: live, nginx answers etcd-3
+the next holder took the slot within the lease after the kill: true
+rollout: h1 switching, h2 done, h3 done; overlapping: none
