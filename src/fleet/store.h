@@ -24,6 +24,9 @@
 
 typedef struct bg_store bg_store;
 
+/* A call that hit the store's timeout (the seconds of fleet.timeout). */
+#define BG_STORE_NO_ANSWER "no answer within fleet.timeout (%g s)"
+
 /* A slot held: which one, under which grant. index -1: none. */
 typedef struct {
 	int index;

@@ -138,6 +138,9 @@ static int post(bg_store *s, const char *path, const char *body, bg_json **out, 
 	if (rc != CURLE_OK) {
 		free(a.buf);
 		e_close(s);
+		if (rc == CURLE_OPERATION_TIMEDOUT) {
+			snprintf(msg, sizeof(msg), BG_STORE_NO_ANSWER, s->timeout_s);
+		}
 		return bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store (etcd at %s): %s: %s", s->where, path,
 			a.too_big ? "the answer is too large" : msg[0] ? msg : curl_easy_strerror(rc));
 	}

@@ -9,6 +9,7 @@
  * last writes can lose a slot grant or a result (README, Fleet). */
 #include "fleet/store.h"
 
+#include <errno.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,7 +127,16 @@ static redisReply *command(bg_store *s, int argc, const char **argv, const char 
 	}
 	rep = redisCommandArgv(s->conn, argc, argv, NULL);
 	if (!rep) {
-		failed(s, what, ((redisContext *) s->conn)->errstr[0] ? ((redisContext *) s->conn)->errstr : "no answer", err);
+		redisContext *c = s->conn;
+		char why[128];
+
+		/* A read past the timeout fails with EAGAIN: say which bound it hit. */
+		if (c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			snprintf(why, sizeof(why), BG_STORE_NO_ANSWER, s->timeout_s);
+		} else {
+			snprintf(why, sizeof(why), "%s", c->errstr[0] ? c->errstr : "no answer");
+		}
+		failed(s, what, why, err);
 		return NULL;
 	}
 	if (rep->type == REDIS_REPLY_ERROR) {
