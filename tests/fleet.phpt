@@ -1,5 +1,5 @@
 --TEST--
-fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others, a member killed holding its slot freeing it by its lease
+fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others, a member paused holding its slot losing it by its lease, its late result refused (fenced)
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -38,11 +38,12 @@ h2: failed at fleet, nginx answers redis-1
 h3: failed at fleet, nginx answers redis-1
 rollout: halted, halted by h1, failed 1, h1: its start error
 h1 nginx answers redis-1
-h1 holds the slot in its start: true
-while h1 lives, the slot stays h1's: true
+h1 paused holding the slot in its start: true
 h2: live, nginx answers redis-3
 h3: live, nginx answers redis-3
-the next holder took the slot within the lease after the kill: true
+the next holder took the slot once h1's lease ran out: true
+h1 resumed: live, nginx answers redis-3
+h1 logged its slot lost: true, its result refused: true
 rollout: h1 switching, h2 done, h3 done; overlapping: none
 == etcd
 h1: live, nginx answers etcd-1
@@ -56,9 +57,10 @@ h2: failed at fleet, nginx answers etcd-1
 h3: failed at fleet, nginx answers etcd-1
 rollout: halted, halted by h1, failed 1, h1: its start error
 h1 nginx answers etcd-1
-h1 holds the slot in its start: true
-while h1 lives, the slot stays h1's: true
+h1 paused holding the slot in its start: true
 h2: live, nginx answers etcd-3
 h3: live, nginx answers etcd-3
-the next holder took the slot within the lease after the kill: true
+the next holder took the slot once h1's lease ran out: true
+h1 resumed: live, nginx answers etcd-3
+h1 logged its slot lost: true, its result refused: true
 rollout: h1 switching, h2 done, h3 done; overlapping: none

@@ -5,6 +5,8 @@
 #include "base/json.h"
 #include "base/strv.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,109 @@ static long long epoch_ms(void)
 	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+struct bg_fleet_keepalive {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;                /* asked to end */
+	int lost;                /* the lease was found gone */
+	bg_store *store;         /* its own connection */
+	bg_store_slot slot;
+	char prefix[160];
+	double ttl_s;
+};
+
+static void *keepalive_run(void *arg)
+{
+	bg_fleet_keepalive *k = arg;
+	struct timespec until;
+	double every = k->ttl_s / 3;
+	bg_error e;
+	int held;
+
+	pthread_mutex_lock(&k->mu);
+	while (!k->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t) every;
+		until.tv_nsec += (long) ((every - (double) (time_t) every) * 1e9);
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&k->cv, &k->mu, &until) != ETIMEDOUT || k->stop) {
+			continue;
+		}
+		pthread_mutex_unlock(&k->mu);
+		/* A failed call is tried again at the next beat: the lease outlives two. */
+		if (bg_store_slot_renew(k->store, k->prefix, &k->slot, k->ttl_s, &held, &e) == 0 && !held) {
+			pthread_mutex_lock(&k->mu);
+			k->lost = 1;
+			break;
+		}
+		pthread_mutex_lock(&k->mu);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+/* Started once a slot is taken; a failure to start it leaves the renewals
+ * to the steps (bg_fleet_renew). */
+static void keepalive_start(bg_fleet *f, const bg_fleet_options *o)
+{
+	bg_fleet_keepalive *k = calloc(1, sizeof(*k));
+	bg_error e;
+
+	if (!k || bg_store_open(o->store, "fleet.store", o->timeout, &k->store, &e) < 0) {
+		free(k);
+		return;
+	}
+	k->slot = f->slot;
+	k->ttl_s = o->slot_ttl;
+	snprintf(k->prefix, sizeof(k->prefix), "%s/slot", f->prefix);
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_cond_init(&k->cv, NULL);
+	if (pthread_create(&k->thread, NULL, keepalive_run, k) != 0) {
+		pthread_mutex_destroy(&k->mu);
+		pthread_cond_destroy(&k->cv);
+		bg_store_close(k->store);
+		free(k);
+		return;
+	}
+	f->keepalive = k;
+}
+
+/* Ends the thread: at most one store call (fleet.timeout) away. */
+static void keepalive_stop(bg_fleet *f)
+{
+	bg_fleet_keepalive *k = f->keepalive;
+
+	if (!k) {
+		return;
+	}
+	pthread_mutex_lock(&k->mu);
+	k->stop = 1;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->thread, NULL);
+	pthread_mutex_destroy(&k->mu);
+	pthread_cond_destroy(&k->cv);
+	bg_store_close(k->store);
+	free(k);
+	f->keepalive = NULL;
+}
+
+int bg_fleet_slot_lost(const bg_fleet *f)
+{
+	int lost = 0;
+
+	if (f->keepalive) {
+		pthread_mutex_lock(&f->keepalive->mu);
+		lost = f->keepalive->lost;
+		pthread_mutex_unlock(&f->keepalive->mu);
+	}
+	return lost;
+}
+
 void bg_fleet_init(bg_fleet *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -35,6 +140,7 @@ void bg_fleet_free(bg_fleet *f, const bg_fleet_options *o)
 	if (f->store && f->slot.index >= 0) {
 		bg_fleet_release(f, o, &e);
 	}
+	keepalive_stop(f);
 	bg_store_close(f->store);
 	bg_fleet_init(f);
 }
@@ -281,7 +387,13 @@ int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, bg_erro
 		return 0;
 	}
 	key_of(f, prefix, sizeof(prefix), "slot", NULL);
-	return bg_store_slot_acquire(f->store, prefix, (int) o->parallel, o->host, o->slot_ttl, &f->slot, got, err);
+	if (bg_store_slot_acquire(f->store, prefix, (int) o->parallel, o->host, o->slot_ttl, &f->slot, got, err) < 0) {
+		return -1;
+	}
+	if (*got) {
+		keepalive_start(f, o);
+	}
+	return 0;
 }
 
 int bg_fleet_renew(bg_fleet *f, const bg_fleet_options *o, int *held, bg_error *err)
@@ -302,6 +414,7 @@ int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err)
 	int rc;
 
 	(void) o;
+	keepalive_stop(f);
 	if (!f->store || f->slot.index < 0) {
 		return 0;
 	}

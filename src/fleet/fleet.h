@@ -37,11 +37,17 @@ typedef struct {
 	bg_fleet_host hosts[BG_FLEET_MAX_HOSTS];
 } bg_rollout;
 
+/* The slot's keepalive: a thread with its own connection that renews the
+ * lease every third of slot_ttl while the slot is held, however long a
+ * step (a health wait, a drain) takes. */
+typedef struct bg_fleet_keepalive bg_fleet_keepalive;
+
 /* A member's connection to its fleet, kept from one tick to the next. */
 typedef struct {
 	bg_store *store;
 	bg_store_slot slot;      /* the slot held (index -1: none) */
 	char prefix[128];        /* "bluegreen/<name>" */
+	bg_fleet_keepalive *keepalive; /* while the slot is held */
 } bg_fleet;
 
 void bg_fleet_init(bg_fleet *f);
@@ -57,6 +63,10 @@ int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, bg_erro
 
 /* Renews the slot's lease; *held 0 when it was lost. */
 int bg_fleet_renew(bg_fleet *f, const bg_fleet_options *o, int *held, bg_error *err);
+
+/* Whether the keepalive found the slot lost (its lease ran out: the store
+ * did not answer for slot_ttl, or the process was paused that long). */
+int bg_fleet_slot_lost(const bg_fleet *f);
 
 /* Gives the slot up (a failure is only logged by the caller). */
 int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);

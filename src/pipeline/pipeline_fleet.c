@@ -178,12 +178,19 @@ void bg_pipeline_fleet_renew(bg_pipeline *p)
 	if (!r->opt.fleet.store || r->fleet.slot.index < 0) {
 		return;
 	}
-	if (bg_fleet_renew(&r->fleet, &r->opt.fleet, &held, &e) < 0) {
+	/* The keepalive renews between steps too; a step's own renewal is the
+	 * check, once per step, that the slot is still this member's. */
+	if (bg_fleet_slot_lost(&r->fleet)) {
+		held = 0;
+	} else if (bg_fleet_renew(&r->fleet, &r->opt.fleet, &held, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: cannot renew the slot: %s", e.msg);
-	} else if (!held) {
+		return;
+	}
+	if (!held) {
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: the slot (token %lld) was lost: its lease ran out (fleet.slot_ttl "
-			"%.1f s); this member's result will not be written", r->fleet.slot.token, r->opt.fleet.slot_ttl);
+			"%g s without a renewal reaching the store); this member's result will not be written",
+			r->fleet.slot.token, r->opt.fleet.slot_ttl);
 	}
 }
 
