@@ -38,7 +38,7 @@ h2: failed at fleet, nginx answers redis-1
 h3: failed at fleet, nginx answers redis-1
 rollout: halted, halted by h1, failed 1, h1: its start error
 h1 nginx answers redis-1
-h1 paused holding the slot in its start: true
+h1 holds the slot after 2.6 s in its start: true
 h2: live, nginx answers redis-3
 h3: live, nginx answers redis-3
 the next holder took the slot once h1's lease ran out: true
@@ -57,7 +57,7 @@ h2: failed at fleet, nginx answers etcd-1
 h3: failed at fleet, nginx answers etcd-1
 rollout: halted, halted by h1, failed 1, h1: its start error
 h1 nginx answers etcd-1
-h1 paused holding the slot in its start: true
+h1 holds the slot after 2.6 s in its start: true
 h2: live, nginx answers etcd-3
 h3: live, nginx answers etcd-3
 the next holder took the slot once h1's lease ran out: true
