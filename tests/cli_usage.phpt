@@ -64,6 +64,7 @@ bg_rmrf(bg_sandbox_path('cli-usage'));
   stdout|   deploy [COMMIT]      release the branch head (or COMMIT) if it is new
   stdout|   rollback             put the previous release live again
   stdout|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
+  stdout|   fleet status         the fleet: the newest rollout, each host's result, the slots
   stdout| 
   stdout| Options:
   stdout|   --config FILE   a PHP file returning the options array (default: ./bluegreen.php)
@@ -115,6 +116,7 @@ no command: exit 2
   stderr|   deploy [COMMIT]      release the branch head (or COMMIT) if it is new
   stderr|   rollback             put the previous release live again
   stderr|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
+  stderr|   fleet status         the fleet: the newest rollout, each host's result, the slots
   stderr| Run 'bluegreen --help' for more.
 deploi --json                exit 2, stdout '', bluegreen: unknown command 'deploi'; usage: all commands
 status --jsn                 exit 2, stdout '', bluegreen: unknown option --jsn; usage: status [--json]

@@ -45,6 +45,12 @@ the next holder took the slot once h1's lease ran out: true
 h1 resumed: live, nginx answers redis-3
 h1 logged its slot lost: true, its result refused: true
 rollout: h1 switching, h2 done, h3 done; overlapping: none
+bin/bluegreen fleet status: exit 0
+rollout     SHA rolling, parallel 1, 2 done, 0 failed
+            h1: switching, switch from T
+            h2: done, switch from T to T
+            h3: done, switch from T to T
+slot 0      free
 == etcd
 h1: live, nginx answers etcd-1
 h2: live, nginx answers etcd-1
@@ -64,3 +70,9 @@ the next holder took the slot once h1's lease ran out: true
 h1 resumed: live, nginx answers etcd-3
 h1 logged its slot lost: true, its result refused: true
 rollout: h1 switching, h2 done, h3 done; overlapping: none
+bin/bluegreen fleet status: exit 0
+rollout     SHA rolling, parallel 1, 2 done, 0 failed
+            h1: switching, switch from T
+            h2: done, switch from T to T
+            h3: done, switch from T to T
+slot 0      free

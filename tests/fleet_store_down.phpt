@@ -8,7 +8,7 @@ if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind');
 ?>
 --FILE--
 <?php
-require __DIR__ . '/inc/deploy.inc';
+require __DIR__ . '/inc/cli.inc';
 $box = bg_sandbox('fleet-store-down');
 $pids = [];
 bg_cleanup_at_exit($box, $pids);
@@ -59,6 +59,12 @@ foreach (["redis://:secret@127.0.0.1:$silent/0", "etcd://127.0.0.1:$silent", "re
         ", password shown: ", var_export(str_contains(print_r($fleet, true), 'secret'), true), "\n";
     echo "  nginx answers ", $n(bg_answer($scene['listen'])), "\n";
 }
+$conf = bg_cli_config("$box/bluegreen.php", ['log' => "$box/cli.log"] + bg_deploy_options($scene,
+    ['fleet' => ['store' => "redis://:secret@127.0.0.1:$closed/0", 'name' => 'shop', 'timeout' => 0.5]]));
+$res = bg_cli(['--config', $conf, 'fleet', 'status'], $box);
+echo "\nbin/bluegreen fleet status: exit {$res['exit']}: ", str_replace((string) $closed, 'CLOSED', $res['out'] . $res['err']);
+$res = bg_cli(['--config', $conf, 'fleet', 'pause'], $box);
+echo "bin/bluegreen fleet pause: exit {$res['exit']}: ", strtok($res['err'], "\n"), "\n";
 bg_stop_server($stall, "$box/stall.pid");
 bg_scene_stop($scene);
 ?>
@@ -98,3 +104,6 @@ redis://127.0.0.1:CLOSED/0:
   error fleet: the fleet's store (redis at 127.0.0.1:CLOSED): cannot connect: Connection refused; SHA is not switched to this tick, the live release keeps serving
   status: rollout NULL, error set, password shown: false
   nginx answers version=v1 port=A
+
+bin/bluegreen fleet status: exit 1: bluegreen: fleet status: the fleet's store (redis at 127.0.0.1:CLOSED): cannot connect: Connection refused
+bin/bluegreen fleet pause: exit 2: bluegreen: fleet takes one subcommand: status
