@@ -26,7 +26,10 @@ static const char *const health_keys[] = { "path", "timeout", "successes", "inte
 static const char *const nginx_keys[] = {
 	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
 };
-static const char *const fleet_keys[] = { "store", "name", "host", "parallel", "slot_ttl", "timeout", NULL };
+static const char *const fleet_keys[] = {
+	"store", "name", "host", "parallel", "slot_ttl", "timeout", "canary", NULL
+};
+static const char *const canary_keys[] = { "hosts", "soak", NULL };
 static const char *const git_keys[] = {
 	"username", "password", "key", "pubkey", "passphrase", "known_hosts", "check_host", NULL
 };
@@ -395,6 +398,38 @@ static zend_result read_fleet_name(zval *zv, const char *key, char **out)
 	return SUCCESS;
 }
 
+/* fleet.canary: ['hosts' => members that switch first, 'soak' => seconds
+ * the others wait after them]. */
+static zend_result read_canary(zval *zv, bg_fleet_options *f)
+{
+	zval *v;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type("fleet.canary", "of type array|null", zv);
+	}
+	if (check_keys(Z_ARRVAL_P(zv), canary_keys, "fleet.canary") == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find_deref(Z_ARRVAL_P(zv), "hosts", 5))) {
+		if (Z_TYPE_P(v) != IS_LONG) {
+			return fail_type("fleet.canary.hosts", "of type int", v);
+		}
+		if (Z_LVAL_P(v) < 0 || Z_LVAL_P(v) > 64) {
+			return fail_value("Option \"fleet.canary.hosts\" must be between 0 and 64, " ZEND_LONG_FMT " given", Z_LVAL_P(v));
+		}
+		f->canary_hosts = (long) Z_LVAL_P(v);
+	}
+	if ((v = zend_hash_str_find(Z_ARRVAL_P(zv), "soak", 4))
+		&& read_seconds(v, "fleet.canary.soak", &f->canary_soak, true) == FAILURE) {
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
 /* fleet: the store's URL is checked for its scheme here (never repeated:
  * it may hold a password), the rest of it when the store is first used. */
 static zend_result read_fleet(zval *zv, bg_fleet_options *f)
@@ -446,6 +481,9 @@ static zend_result read_fleet(zval *zv, bg_fleet_options *f)
 		return FAILURE;
 	}
 	if ((v = zend_hash_str_find(ht, "timeout", 7)) && read_seconds(v, "fleet.timeout", &f->timeout, false) == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find(ht, "canary", 6)) && read_canary(v, f) == FAILURE) {
 		return FAILURE;
 	}
 	return SUCCESS;
@@ -874,7 +912,7 @@ static void dump_nginx(zval *info, const php_bluegreen_releaser *r, const char *
 static void dump_fleet(zval *info, const php_bluegreen_releaser *r, const char *key)
 {
 	const bg_fleet_options *f = &r->core.opt.fleet;
-	zval fleet;
+	zval fleet, canary;
 
 	if (!f->store) {
 		add_assoc_null(info, key);
@@ -887,6 +925,10 @@ static void dump_fleet(zval *info, const php_bluegreen_releaser *r, const char *
 	add_assoc_long(&fleet, "parallel", f->parallel);
 	add_assoc_double(&fleet, "slot_ttl", f->slot_ttl);
 	add_assoc_double(&fleet, "timeout", f->timeout);
+	array_init(&canary);
+	add_assoc_long(&canary, "hosts", f->canary_hosts);
+	add_assoc_double(&canary, "soak", f->canary_soak);
+	add_assoc_zval(&fleet, "canary", &canary);
 	add_assoc_zval(info, key, &fleet);
 }
 
@@ -939,7 +981,7 @@ static const option_row option_rows[] = {
 	{ "keep_releases", OPT_LONG, FIELD(keep_releases), "5", read_keep_row, NULL, "releases kept on disk" },
 	{ "log", OPT_GROUP, 0, NULL, read_log_row, dump_log, "a file path or a callable; null: PHP's error log" },
 	{ "fleet", OPT_GROUP, 0, NULL, read_fleet_row, dump_fleet,
-		"store, name (required), host, parallel, slot_ttl, timeout; null: not a fleet member" },
+		"store, name (required), host, parallel, slot_ttl, timeout, canary; null: not a fleet member" },
 };
 
 #define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))

@@ -231,6 +231,8 @@ static void add_fleet_rollout(zval *arr, const bg_rollout *ro)
 	add_assoc_string(&rz, "state", (char *) ro->state);
 	add_opt_str(&rz, "halted_by", ro->halted_by);
 	add_assoc_long(&rz, "parallel", ro->parallel);
+	add_assoc_long(&rz, "canary", ro->canary);
+	add_opt_long(&rz, "soak_until", ro->soak_until);
 	array_init(&hosts);
 	for (i = 0; i < ro->n; i++) {
 		const bg_fleet_host *e = &ro->hosts[i];
@@ -241,6 +243,7 @@ static void add_fleet_rollout(zval *arr, const bg_rollout *ro)
 		add_opt_long(&h, "switch_start", e->switch_start);
 		add_opt_long(&h, "switch_end", e->switch_end);
 		add_opt_str(&h, "error", e->error);
+		add_assoc_bool(&h, "canary", e->canary);
 		add_assoc_zval(&hosts, e->name, &h);
 		done += strcmp(e->state, "done") == 0;
 		failed += strcmp(e->state, "failed") == 0;

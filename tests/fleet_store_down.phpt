@@ -20,6 +20,7 @@ foreach ([
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop/x'],
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'parallel' => 0],
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'slots' => 2],
+    ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'canary' => ['hosts' => -1]],
 ] as $fleet) {
     bg_expect_throw(fn () => new BlueGreen\Releaser(bg_min_options($box, ['fleet' => $fleet])));
 }
@@ -28,7 +29,7 @@ $r = new BlueGreen\Releaser(bg_min_options($box, ['fleet' => ['store' => 'redis:
 ob_start();
 var_dump($r);
 $dump = ob_get_clean();
-preg_match('/\["fleet"\]=>\s*array\(6\) \{(.*?)\n  \}/s', $dump, $m);
+preg_match('/\["fleet"\]=>\s*array\(\d+\) \{(.*?)\n  \}/s', $dump, $m);
 echo "var_dump: ", preg_replace('/\s+/', ' ', $m[1] ?? $dump), "\n";
 echo "the password shown: ", var_export(str_contains($dump, 'secret'), true), "\n";
 
@@ -84,7 +85,8 @@ ValueError: Option "fleet.name" is required: the fleet's name in the store
 ValueError: Option "fleet.name" must be 1 to 63 letters, digits, '.', '_' or '-', "shop/x" given
 ValueError: Option "fleet.parallel" must be between 1 and 16, 0 given
 ValueError: Unknown option "fleet.slots"
-var_dump:  ["store"]=> string(26) "redis://:***@127.0.0.1:1/0" ["name"]=> string(4) "shop" ["host"]=> string(5) "web-1" ["parallel"]=> int(1) ["slot_ttl"]=> float(30) ["timeout"]=> float(2)
+ValueError: Option "fleet.canary.hosts" must be between 0 and 64, -1 given
+var_dump:  ["store"]=> string(26) "redis://:***@127.0.0.1:1/0" ["name"]=> string(4) "shop" ["host"]=> string(5) "web-1" ["parallel"]=> int(1) ["slot_ttl"]=> float(30) ["timeout"]=> float(2) ["canary"]=> array(2) { ["hosts"]=> int(0) ["soak"]=> float(0) }
 the password shown: false
 
 redis://:secret@127.0.0.1:SILENT/0:

@@ -38,6 +38,8 @@ typedef struct {
 	long parallel;        /* hosts switching at once */
 	double slot_ttl;      /* seconds a slot outlives its holder's last renewal */
 	double timeout;       /* seconds for each call to the store */
+	long canary_hosts;    /* canary.hosts: members that switch first; 0 none */
+	double canary_soak;   /* canary.soak: seconds the others wait after them */
 } bg_fleet_options;
 
 typedef struct {

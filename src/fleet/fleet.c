@@ -204,6 +204,14 @@ static int parse_rollout(const char *text, bg_rollout *ro, bg_error *err)
 	copy_str(ro->state, sizeof(ro->state), bg_json_get_str(root, "state"));
 	copy_str(ro->halted_by, sizeof(ro->halted_by), bg_json_get_str(root, "halted_by"));
 	bg_json_get_int(root, "created", &ro->created);
+	bg_json_get_int(root, "soak_ms", &ro->soak_ms);
+	bg_json_get_int(root, "soak_until", &ro->soak_until);
+	{
+		long long c = 0;
+
+		bg_json_get_int(root, "canary", &c);
+		ro->canary = (long) c;
+	}
 	{
 		long long p = 1;
 
@@ -221,6 +229,7 @@ static int parse_rollout(const char *text, bg_rollout *ro, bg_error *err)
 		bg_json_get_int(h, "token", &e->token);
 		bg_json_get_int(h, "switch_start", &e->switch_start);
 		bg_json_get_int(h, "switch_end", &e->switch_end);
+		bg_json_get_bool(h, "canary", &e->canary);
 	}
 	bg_json_free(root);
 	return 0;
@@ -245,6 +254,12 @@ static char *write_rollout(const bg_rollout *ro)
 	bg_jw_string(&w, ro->halted_by[0] ? ro->halted_by : NULL);
 	bg_jw_key(&w, "created");
 	bg_jw_int(&w, ro->created);
+	bg_jw_key(&w, "canary");
+	bg_jw_int(&w, ro->canary);
+	bg_jw_key(&w, "soak_ms");
+	bg_jw_int(&w, ro->soak_ms);
+	bg_jw_key(&w, "soak_until");
+	bg_jw_int(&w, ro->soak_until);
 	bg_jw_key(&w, "hosts");
 	bg_jw_object_begin(&w);
 	for (i = 0; i < ro->n; i++) {
@@ -262,6 +277,8 @@ static char *write_rollout(const bg_rollout *ro)
 		bg_jw_int(&w, h->switch_end);
 		bg_jw_key(&w, "error");
 		bg_jw_string(&w, h->error[0] ? h->error : NULL);
+		bg_jw_key(&w, "canary");
+		bg_jw_bool(&w, h->canary);
 		bg_jw_object_end(&w);
 	}
 	bg_jw_object_end(&w);
@@ -331,7 +348,9 @@ static void new_rollout(bg_rollout *ro, const bg_fleet_options *o, const char *c
 	memset(ro, 0, sizeof(*ro));
 	copy_str(ro->commit, sizeof(ro->commit), commit);
 	ro->parallel = o->parallel;
-	snprintf(ro->state, sizeof(ro->state), "rolling");
+	ro->canary = o->canary_hosts;
+	ro->soak_ms = (long long) (o->canary_soak * 1000);
+	snprintf(ro->state, sizeof(ro->state), "%s", ro->canary > 0 ? "canary" : "rolling");
 	ro->created = (long long) time(NULL);
 }
 
@@ -438,6 +457,19 @@ static int all_done(const bg_rollout *ro)
 	return ro->n > 0;
 }
 
+/* The canaries that are done: the rollout leaves its canary phase when
+ * they are as many as it asked for. */
+static long canaries_done(const bg_rollout *ro)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < ro->n; i++) {
+		n += ro->hosts[i].canary && strcmp(ro->hosts[i].state, "done") == 0;
+	}
+	return n;
+}
+
 static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, const char *result, const char *error)
 {
 	copy_str(h->state, sizeof(h->state), result);
@@ -455,9 +487,66 @@ static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, co
 		copy_str(h->error, sizeof(h->error), error);
 		snprintf(ro->state, sizeof(ro->state), "halted");
 		copy_str(ro->halted_by, sizeof(ro->halted_by), h->name);
-	} else if (strcmp(ro->state, "rolling") == 0 && all_done(ro)) {
+	} else if ((strcmp(ro->state, "rolling") == 0 || strcmp(ro->state, "canary") == 0) && all_done(ro)) {
 		snprintf(ro->state, sizeof(ro->state), "done");
+	} else if (strcmp(ro->state, "canary") == 0 && canaries_done(ro) >= ro->canary) {
+		snprintf(ro->state, sizeof(ro->state), "rolling");
+		ro->soak_until = epoch_ms() + ro->soak_ms;
 	}
+}
+
+int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *commit, int *may, char *why,
+	size_t size, bg_error *err)
+{
+	long long version, now;
+	int exists, done, i, j;
+	long claimed;
+	bg_rollout ro;
+	bg_fleet_host *h;
+
+	*may = 0;
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	for (i = 0; i < CAS_TRIES; i++) {
+		if (read_rollout(f, commit, &ro, &version, &exists, err) < 0) {
+			return -1;
+		}
+		if (!exists || !(h = host_entry(&ro, o->host))) {
+			*may = 1;   /* bg_fleet_join made it; only a store emptied since sees this */
+			return 0;
+		}
+		if (strcmp(ro.state, "canary") != 0) {
+			now = epoch_ms();
+			if (ro.soak_until > now) {
+				snprintf(why, size, "the canaries are done; the others switch after their soak, in %.1f s",
+					(double) (ro.soak_until - now) / 1000);
+				return 0;
+			}
+			*may = 1;
+			return 0;
+		}
+		if (h->canary) {
+			*may = 1;
+			return 0;
+		}
+		for (claimed = 0, j = 0; j < ro.n; j++) {
+			claimed += ro.hosts[j].canary;
+		}
+		if (claimed >= ro.canary) {
+			snprintf(why, size, "the %ld canary host(s) switch first", ro.canary);
+			return 0;
+		}
+		h->canary = 1;
+		if (write_back(f, &ro, version, 1, 0, &done, err) < 0) {
+			return -1;
+		}
+		if (done) {
+			*may = 1;
+			return 0;
+		}
+	}
+	return too_busy(f, commit, err);
 }
 
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,

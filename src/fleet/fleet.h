@@ -25,14 +25,18 @@ typedef struct {
 	long long switch_start;  /* epoch ms: slot taken, switch begun */
 	long long switch_end;    /* epoch ms: result written */
 	char error[256];         /* why it failed */
+	int canary;              /* one of the rollout's canaries */
 } bg_fleet_host;
 
 typedef struct {
 	char commit[41];
 	long parallel;
-	char state[16];          /* rolling, halted, done */
+	char state[16];          /* canary, rolling, halted, done */
 	char halted_by[64];      /* the member whose failure halted it */
 	long long created;       /* epoch s */
+	long canary;             /* members that switch first */
+	long long soak_ms;       /* how long the others wait after them */
+	long long soak_until;    /* epoch ms: the others switch from then */
 	int n;
 	bg_fleet_host hosts[BG_FLEET_MAX_HOSTS];
 } bg_rollout;
@@ -57,6 +61,13 @@ void bg_fleet_free(bg_fleet *f, const bg_fleet_options *o);
 /* The commit's rollout, created now when absent (as `rolling`), with this
  * member added as `waiting` when it is not listed yet. */
 int bg_fleet_join(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, bg_error *err);
+
+/* Whether this member may take a slot for commit now: while the rollout
+ * is `canary`, only the first canary.hosts members to claim it (by
+ * compare-and-set); once the canaries are done, only after their soak.
+ * When not, `why` says what it waits for. */
+int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *commit, int *may, char *why,
+	size_t size, bg_error *err);
 
 /* One try at a slot: *got 1 when held. */
 int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, bg_error *err);

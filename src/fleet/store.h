@@ -41,6 +41,11 @@ typedef struct {
 int bg_store_open(const char *url, const char *option, double timeout_s, bg_store **out, bg_error *err);
 void bg_store_close(bg_store *s);
 
+/* Once per process, before any thread (libcurl's global state: its init is
+ * not thread-safe, and the slot's keepalive thread makes requests). */
+void bg_store_global_init(void);
+void bg_store_global_shutdown(void);
+
 /* "redis" or "etcd", and host:port (no credentials), for messages. */
 const char *bg_store_kind(const bg_store *s);
 const char *bg_store_where(const bg_store *s);

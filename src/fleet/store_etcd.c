@@ -19,6 +19,16 @@
 /* An answer larger than this is not one of ours. */
 #define MAX_ANSWER (1024 * 1024)
 
+void bg_store_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void bg_store_global_shutdown(void)
+{
+	curl_global_cleanup();
+}
+
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static char *b64_encode(const char *in)

@@ -143,7 +143,8 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 	bg_releaser *r = p->r;
 	const bg_fleet_options *o = &r->opt.fleet;
 	bg_rollout ro;
-	int got;
+	char why[160];
+	int got, may;
 
 	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0) {
 		return store_down(p, commit, err);
@@ -154,6 +155,15 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 	if (ready(p, commit, err) < 0) {
 		report_failure(p, commit, err);
 		return -1;
+	}
+	if (bg_fleet_may_switch(&r->fleet, o, commit, &may, why, sizeof(why), err) < 0) {
+		bg_pipeline_forget_deploy(p);
+		return store_down(p, commit, err);
+	}
+	if (!may) {
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is prepared here; %s", BG_SHORT_SHA_LEN, commit, why);
+		bg_pipeline_forget_deploy(p);
+		return 0;
 	}
 	if (bg_fleet_take_slot(&r->fleet, o, &got, err) < 0) {
 		bg_pipeline_forget_deploy(p);

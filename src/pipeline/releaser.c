@@ -62,10 +62,12 @@ int bg_releaser_start(bg_releaser *r, bg_release *rel, int port, bg_error *err)
 void bg_releaser_global_init(void)
 {
 	bg_git_global_init();
+	bg_store_global_init();
 }
 
 void bg_releaser_global_shutdown(void)
 {
+	bg_store_global_shutdown();
 	bg_git_global_shutdown();
 }
 
