@@ -1,5 +1,5 @@
 --TEST--
-fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others, a member paused holding its slot losing it by its lease, its late result refused (fenced)
+fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others, a member paused holding its slot losing it by its lease, its late result refused (fenced); with Redis, a canary host switching alone first
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -16,7 +16,7 @@ $fleet = bg_fleet_hosts($box, 3);
 foreach ($fleet['hosts'] as $h) {
     $pids[] = $h['master'];
 }
-bg_fleet_play('redis', $fleet, $box, $pids);
+bg_fleet_play('redis', $fleet, $box, $pids, true);
 bg_fleet_play('etcd', $fleet, $box, $pids);
 bg_fleet_stop($box, $fleet);
 ?>
@@ -45,9 +45,13 @@ the next holder took the slot once h1's lease ran out: true
 h1 resumed: live, nginx answers redis-3
 h1 logged its slot lost: true, its result refused: true
 rollout: h1 switching, h2 done, h3 done; overlapping: none
+h1: live, nginx answers canary
+h2: live, nginx answers canary
+h3: live, nginx answers canary
+rollout with a canary: done, canaries 1, the others switched after its soak
 bin/bluegreen fleet status: exit 0
-rollout     SHA rolling, parallel 1, 2 done, 0 failed
-            h1: switching, switch from T
+rollout     SHA done, parallel 1, 3 done, 0 failed, canary 1
+            h1: done, switch from T to T
             h2: done, switch from T to T
             h3: done, switch from T to T
 slot 0      free
