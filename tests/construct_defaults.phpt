@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (22) {
+object(BlueGreen\Releaser)#%d (23) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -124,6 +124,8 @@ object(BlueGreen\Releaser)#%d (22) {
   ["keep_releases"]=>
   int(5)
   ["log"]=>
+  NULL
+  ["fleet"]=>
   NULL
 }
 mode: string(7) "produce", port_files: [string(11) "produce.php"]
