@@ -12,6 +12,16 @@ if test "$PHP_BLUEGREEN" != "no"; then
   PHP_EVAL_INCLINE([$LIBGIT2_CFLAGS])
   PHP_EVAL_LIBLINE([$LIBGIT2_LIBS], [BLUEGREEN_SHARED_LIBADD])
 
+  dnl The fleet's stores: Redis through libhiredis, etcd's JSON gateway through libcurl.
+  PKG_CHECK_MODULES([HIREDIS], [hiredis], [],
+    [AC_MSG_ERROR([bluegreen requires libhiredis (Debian: apt-get install libhiredis-dev)])])
+  PHP_EVAL_INCLINE([$HIREDIS_CFLAGS])
+  PHP_EVAL_LIBLINE([$HIREDIS_LIBS], [BLUEGREEN_SHARED_LIBADD])
+  PKG_CHECK_MODULES([LIBCURL], [libcurl], [],
+    [AC_MSG_ERROR([bluegreen requires libcurl (Debian: apt-get install libcurl4-openssl-dev)])])
+  PHP_EVAL_INCLINE([$LIBCURL_CFLAGS])
+  PHP_EVAL_LIBLINE([$LIBCURL_LIBS], [BLUEGREEN_SHARED_LIBADD])
+
   dnl Every child is started by posix_spawn, which closes every inherited
   dnl descriptor with posix_spawn_file_actions_addclosefrom_np (glibc 2.34).
   AC_CHECK_FUNC([posix_spawn_file_actions_addclosefrom_np], [],
@@ -47,10 +57,13 @@ if test "$PHP_BLUEGREEN" != "no"; then
   bluegreen_core="$bluegreen_core src/service/service.c src/service/service_start.c src/service/service_stop.c"
   dnl ops: what operators read afterwards: the deploy history, the metrics file
   bluegreen_core="$bluegreen_core src/ops/ops.c src/ops/history.c src/ops/metrics.c"
+  dnl fleet: the coordination store (Redis, etcd) and the fleet's rollouts
+  bluegreen_core="$bluegreen_core src/fleet/store.c src/fleet/store_redis.c src/fleet/store_etcd.c src/fleet/fleet.c"
   dnl pipeline: the releaser, deploy(), tick(), rollback(), status(), run()
   bluegreen_core="$bluegreen_core src/pipeline/releaser.c src/pipeline/pipeline.c \
     src/pipeline/pipeline_recover.c src/pipeline/pipeline_prune.c src/pipeline/pipeline_self.c \
-    src/pipeline/pipeline_retry.c src/pipeline/pipeline_heal.c src/pipeline/pipeline_hooks.c src/pipeline/run_loop.c"
+    src/pipeline/pipeline_retry.c src/pipeline/pipeline_heal.c src/pipeline/pipeline_hooks.c src/pipeline/run_loop.c \
+    src/pipeline/pipeline_fleet.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
@@ -64,6 +77,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   PHP_ADD_BUILD_DIR([$ext_builddir/src/nginx])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/service])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/ops])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/fleet])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/pipeline])
   PHP_SUBST([BLUEGREEN_SHARED_LIBADD])
 fi

@@ -356,6 +356,80 @@ static zend_result read_health_path(php_bluegreen_releaser *r, zval *zv, const c
 	return SUCCESS;
 }
 
+/* fleet.parallel and fleet.canary.hosts: ints within a range. */
+static zend_result read_long_in(zval *zv, const char *key, long min, long max, long *out)
+{
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_LONG) {
+		return fail_type(key, "of type int", zv);
+	}
+	if (Z_LVAL_P(zv) < min || Z_LVAL_P(zv) > max) {
+		return fail_value("Option \"%s\" must be between %ld and %ld, " ZEND_LONG_FMT " given", key, min, max, Z_LVAL_P(zv));
+	}
+	*out = (long) Z_LVAL_P(zv);
+	return SUCCESS;
+}
+
+static zend_result read_fleet_parallel(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_long_in(v, key, 1, 16, &r->core.opt.fleet.parallel);
+}
+
+static zend_result read_canary_hosts(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_long_in(v, key, 0, 64, &r->core.opt.fleet.canary_hosts);
+}
+
+/* fleet.name and fleet.host are keys in the store and the record. */
+static zend_result check_fleet_name(const char *key, const char *name)
+{
+	if (strlen(name) > 63
+		|| strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(name)) {
+		return fail_value("Option \"%s\" must be 1 to 63 letters, digits, '.', '_' or '-', \"%s\" given", key, name);
+	}
+	return SUCCESS;
+}
+
+/* fleet.canary: null, or its members. */
+static zend_result read_canary(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	return Z_TYPE_P(v) == IS_NULL ? SUCCESS : read_group(r, v, key);
+}
+
+/* fleet: null (not a member), or its members, then the checks across them.
+ * The store's URL is checked for its scheme only and never repeated (it may
+ * hold a password); the rest of it when the store is first used. */
+static zend_result read_fleet(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	bg_fleet_options *f = &r->core.opt.fleet;
+	char host[256];
+
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (read_group(r, v, key) == FAILURE) {
+		return FAILURE;
+	}
+	if (strncmp(f->store, "redis://", strlen("redis://")) != 0 && strncmp(f->store, "etcd://", strlen("etcd://")) != 0) {
+		return fail_value("Option \"fleet.store\" must be \"redis://host:port/db\" or \"etcd://host:port\"");
+	}
+	if (!f->host) {
+		if (gethostname(host, sizeof(host)) != 0) {
+			return fail_value("Option \"fleet.host\" is not given and gethostname() failed");
+		}
+		host[sizeof(host) - 1] = '\0';
+		if (!(f->host = strdup(host))) {
+			return fail_value("out of memory");
+		}
+	}
+	if (check_fleet_name("fleet.name", f->name) == FAILURE || check_fleet_name("fleet.host", f->host) == FAILURE) {
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
 /* git: the members that only make sense together. */
 static zend_result check_git(const bg_git_options *g)
 {
@@ -665,6 +739,29 @@ static zend_result read_trigger_row(php_bluegreen_releaser *r, zval *v, const ch
 	return SUCCESS;
 }
 
+static void dump_fleet(zval *arr, const php_bluegreen_releaser *r, const char *name)
+{
+	const bg_fleet_options *f = &r->core.opt.fleet;
+	zval fleet, canary;
+
+	if (!f->store) {
+		add_assoc_null(arr, name);
+		return;
+	}
+	array_init(&fleet);
+	add_url(&fleet, "store", f->store);
+	add_str(&fleet, "name", f->name);
+	add_str(&fleet, "host", f->host);
+	add_assoc_long(&fleet, "parallel", f->parallel);
+	add_assoc_double(&fleet, "slot_ttl", f->slot_ttl);
+	add_assoc_double(&fleet, "timeout", f->timeout);
+	array_init(&canary);
+	add_assoc_long(&canary, "hosts", f->canary_hosts);
+	add_assoc_double(&canary, "soak", f->canary_soak);
+	add_assoc_zval(&fleet, "canary", &canary);
+	add_assoc_zval(arr, name, &fleet);
+}
+
 static void dump_log(zval *arr, const php_bluegreen_releaser *r, const char *name)
 {
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
@@ -749,6 +846,20 @@ static const option_row option_rows[] = {
 		"Prometheus text file rewritten after each check and deploy; null: none" },
 	{ "trigger", OPT_STRING, FIELD(trigger), NULL, read_trigger_row, NULL,
 		"what history calls deploy() and rollback() calls; null: deploy, rollback" },
+	{ "fleet", OPT_GROUP, 0, NULL, read_fleet, dump_fleet, "null: not a fleet member" },
+	{ "fleet.store", OPT_STRING | OPT_REQUIRED, FIELD(fleet.store), NULL, NULL, NULL,
+		"\"redis://host:port/db\" or \"etcd://host:port\"" },
+	{ "fleet.name", OPT_STRING | OPT_REQUIRED, FIELD(fleet.name), NULL, NULL, NULL, "the fleet's name in the store" },
+	{ "fleet.host", OPT_STRING, FIELD(fleet.host), NULL, NULL, NULL, "this member's name; default gethostname()" },
+	{ "fleet.parallel", OPT_LONG, FIELD(fleet.parallel), "1", read_fleet_parallel, NULL, "hosts switching at once" },
+	{ "fleet.slot_ttl", OPT_SECONDS, FIELD(fleet.slot_ttl), "30", NULL, NULL,
+		"seconds a slot outlives its holder's last renewal" },
+	{ "fleet.timeout", OPT_SECONDS, FIELD(fleet.timeout), "2", NULL, NULL, "seconds for each call to the store" },
+	{ "fleet.canary", OPT_GROUP, 0, NULL, read_canary, NULL, "null: no canary" },
+	{ "fleet.canary.hosts", OPT_LONG, FIELD(fleet.canary_hosts), "0", read_canary_hosts, NULL,
+		"members that switch first, alone" },
+	{ "fleet.canary.soak", OPT_SECONDS_ZERO, FIELD(fleet.canary_soak), "0", NULL, NULL,
+		"seconds the others wait after them" },
 };
 
 #define N_OPTIONS (sizeof(option_rows) / sizeof(option_rows[0]))
@@ -763,7 +874,7 @@ static const char *member_of(const option_row *o, const char *group)
 		return strchr(o->key, '.') ? NULL : o->key;
 	}
 	n = strlen(group);
-	return strncmp(o->key, group, n) == 0 && o->key[n] == '.' ? o->key + n + 1 : NULL;
+	return strncmp(o->key, group, n) == 0 && o->key[n] == '.' && !strchr(o->key + n + 1, '.') ? o->key + n + 1 : NULL;
 }
 
 static const option_row *find_option(const char *group, zend_string *key)

@@ -259,6 +259,82 @@ static void history_array(zval *out, char **lines, size_t n)
 	}
 }
 
+/* A fleet member's view: the newest rollout (its commit, state, who halted
+ * it, each member's result), how many members are done and failed, and
+ * what each slot holds; or, when the store did not answer, 'error'. */
+static void add_fleet_rollout(zval *arr, const bg_rollout *ro)
+{
+	zval rz, hosts, h;
+	zend_long done = 0, failed = 0;
+	int i;
+
+	array_init(&rz);
+	add_assoc_string(&rz, "commit", (char *) ro->commit);
+	add_assoc_string(&rz, "state", (char *) ro->state);
+	add_opt_str(&rz, "halted_by", ro->halted_by);
+	add_assoc_long(&rz, "parallel", ro->parallel);
+	add_assoc_long(&rz, "canary", ro->canary);
+	add_opt_long(&rz, "soak_until", ro->soak_until);
+	array_init(&hosts);
+	for (i = 0; i < ro->n; i++) {
+		const bg_fleet_host *e = &ro->hosts[i];
+
+		array_init(&h);
+		add_assoc_string(&h, "state", (char *) e->state);
+		add_opt_long(&h, "token", e->token);
+		add_opt_long(&h, "switch_start", e->switch_start);
+		add_opt_long(&h, "switch_end", e->switch_end);
+		add_opt_str(&h, "error", e->error);
+		add_assoc_bool(&h, "canary", e->canary);
+		add_assoc_zval(&hosts, e->name, &h);
+		done += strcmp(e->state, "done") == 0;
+		failed += strcmp(e->state, "failed") == 0;
+	}
+	add_assoc_zval(&rz, "hosts", &hosts);
+	add_assoc_long(&rz, "done", done);
+	add_assoc_long(&rz, "failed", failed);
+	add_assoc_zval(arr, "rollout", &rz);
+}
+
+static void add_fleet(zval *arr, const bg_status *st)
+{
+	zval fz, slots, slot;
+	int i;
+
+	if (!st->fleet_read && !st->fleet_error[0]) {
+		return;     /* not a fleet member: no 'fleet' key */
+	}
+	array_init(&fz);
+	if (!st->fleet_read) {
+		add_assoc_null(&fz, "rollout");
+		add_assoc_null(&fz, "slots");
+		add_assoc_string(&fz, "error", (char *) st->fleet_error);
+		add_assoc_zval(arr, "fleet", &fz);
+		return;
+	}
+	if (st->fleet.has_rollout) {
+		add_fleet_rollout(&fz, &st->fleet.rollout);
+	} else {
+		add_assoc_null(&fz, "rollout");
+	}
+	array_init(&slots);
+	for (i = 0; i < st->fleet.n_slots; i++) {
+		const char *v = st->fleet.slots[i], *space = v ? strchr(v, ' ') : NULL;
+
+		if (!space) {
+			add_next_index_null(&slots);
+			continue;
+		}
+		array_init(&slot);
+		add_assoc_string(&slot, "holder", (char *) space + 1);
+		add_assoc_long(&slot, "token", ZEND_STRTOL(v, NULL, 10));
+		add_next_index_zval(&slots, &slot);
+	}
+	add_assoc_zval(&fz, "slots", &slots);
+	add_assoc_null(&fz, "error");
+	add_assoc_zval(arr, "fleet", &fz);
+}
+
 static void status_array(zval *out, const bg_status *st)
 {
 	const bg_state *s = &st->state;
@@ -292,6 +368,7 @@ static void status_array(zval *out, const bg_status *st)
 	add_retry(out, &s->retry);
 	history_array(&f, st->history, st->n_history);
 	add_assoc_zval(out, "history", &f);
+	add_fleet(out, st);
 }
 
 ZEND_METHOD(BlueGreen_Releaser, history)

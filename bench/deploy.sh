@@ -8,7 +8,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-bash tests/install-packages.sh bench/deploy.sh php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk
+bash tests/install-packages.sh bench/deploy.sh php-dev php-cli libgit2-dev libhiredis-dev libcurl4-openssl-dev pkg-config make gcc git nginx-light wrk
 if [ ! -f Makefile ] || [ config.m4 -nt Makefile ]; then
 	phpize >/dev/null 2>&1 && ./configure --with-bluegreen >/dev/null
 fi

@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 bash tests/install-packages.sh examples/demo.sh \
-	php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light
+	php-dev php-cli libgit2-dev libhiredis-dev libcurl4-openssl-dev pkg-config make gcc git nginx-light
 
 # Build the extension (incrementally when it was built before).
 if [ ! -f Makefile ] || [ config.m4 -nt Makefile ]; then

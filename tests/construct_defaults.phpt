@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (26) {
+object(BlueGreen\Releaser)#%d (27) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -133,6 +133,8 @@ object(BlueGreen\Releaser)#%d (26) {
   ["metrics_file"]=>
   NULL
   ["trigger"]=>
+  NULL
+  ["fleet"]=>
   NULL
 }
 mode: string(7) "produce", port_files: [string(11) "produce.php"]

@@ -14,7 +14,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # --- what the build and the suite need, by Debian package ------------------
-packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client php-pear)
+packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client php-pear
+	libhiredis-dev libcurl4-openssl-dev redis-server etcd-server)
 for arg in "$@"; do
 	[ "$arg" = "-m" ] && packages+=(valgrind)
 done
@@ -81,14 +82,14 @@ bad=$(
 	for key in $option_keys; do
 		case $key in
 		*.*)
-			printf '%s\n' "$readme_options" | awk -F'|' -v g="\`${key%%.*}\`" 'index($2, g)' \
-				| grep -qE "[\`']${key#*.}[\`']" || echo "$key: options.c has it, the README's line of ${key%%.*} does not";;
+			awk -F'|' -v g="\`${key%%.*}\`" 'index($2, g)' <<<"$readme_options" \
+				| grep -E "[\`']${key#*.}[\`']" >/dev/null || echo "$key: options.c has it, the README's line of ${key%%.*} does not";;
 		*)
-			printf '%s\n' "$readme_keys" | grep -qx "$key" || echo "$key: options.c has it, the README's Options table does not";;
+			grep -qx "$key" <<<"$readme_keys" || echo "$key: options.c has it, the README's Options table does not";;
 		esac
 	done
 	for key in $readme_keys; do
-		printf '%s\n' "$option_keys" | grep -qx "$key" || echo "$key: the README's Options table has it, options.c does not"
+		grep -qx "$key" <<<"$option_keys" || echo "$key: the README's Options table has it, options.c does not"
 	done
 )
 if [ -n "$bad" ]; then
@@ -110,7 +111,8 @@ declare -A allowed=(
 	[release]="base sys layout git app release"
 	[service]="base sys layout app nginx service"
 	[ops]="base sys layout ops"
-	[pipeline]="base sys layout git app release nginx service ops pipeline"
+	[pipeline]="base sys layout git app release nginx service fleet ops pipeline"
+	[fleet]="base fleet"
 )
 bad=$(for f in $(find src -name "*.[ch]" | sort); do
 	from=${f#src/}

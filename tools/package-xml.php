@@ -67,7 +67,7 @@ itself, starts it on the idle port of a pair, proves it healthy, points the
 nginx upstream at it, reloads nginx, waits for in-flight requests to drain,
 and stops the old one. A release that fails any step never takes traffic.
 Git through libgit2, a real nginx config parser, no shell anywhere.
-Needs Linux (glibc >= 2.34) and libgit2 >= 1.1 (Debian: libgit2-dev pkg-config).
+Needs Linux (glibc >= 2.34), libgit2 >= 1.1, libhiredis and libcurl (Debian: libgit2-dev libhiredis-dev libcurl4-openssl-dev pkg-config).
 TXT;
 // The lead, as the repository names its authors: every commit's author.
 const LEAD = ['name' => 'Seed 23da29a1 maintainers', 'user' => 'maintainers',

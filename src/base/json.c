@@ -725,6 +725,17 @@ int bg_json_get_int(const bg_json *obj, const char *key, long long *out)
 	return json_int(bg_json_get(obj, key), out);
 }
 
+int bg_json_get_bool(const bg_json *obj, const char *key, int *out)
+{
+	const bg_json *v = bg_json_get(obj, key);
+
+	if (!v || v->type != BG_JSON_BOOL) {
+		return -1;
+	}
+	*out = v->boolean;
+	return 0;
+}
+
 /* --- writer -------------------------------------------------------------------- */
 
 void bg_jw_init(bg_json_writer *w)
@@ -954,6 +965,11 @@ void bg_jw_int(bg_json_writer *w, long long v)
 	int n = snprintf(text, sizeof(text), "%lld", v);
 
 	bg_jw_scalar(w, text, (size_t) n);
+}
+
+void bg_jw_bool(bg_json_writer *w, int v)
+{
+	bg_jw_scalar(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void bg_jw_null(bg_json_writer *w)

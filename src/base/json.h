@@ -76,6 +76,9 @@ const char *bg_json_get_str(const bg_json *obj, const char *key);
  * way. */
 int bg_json_get_int(const bg_json *obj, const char *key, long long *out);
 
+/* 0 and *out set (0 or 1) if the member `key` is true or false; -1 otherwise. */
+int bg_json_get_bool(const bg_json *obj, const char *key, int *out);
+
 /* Writing: calls append to a growing buffer, pretty-printed (2-space indent,
  * one element or member per line, members in the order written, "[]" and
  * "{}" when empty, a final newline). No call returns an error: a failed
@@ -113,6 +116,7 @@ void bg_jw_array_end(bg_json_writer *w);
 void bg_jw_key(bg_json_writer *w, const char *key);
 void bg_jw_string(bg_json_writer *w, const char *s);   /* NULL writes null */
 void bg_jw_int(bg_json_writer *w, long long v);
+void bg_jw_bool(bg_json_writer *w, int v);
 void bg_jw_null(bg_json_writer *w);
 
 /* Hands over the document, NUL-terminated (*len without the NUL), for free().

@@ -61,6 +61,13 @@ void bg_options_free(bg_options *opt)
 	free(opt->health_path);
 	bg_nginx_options_free(&opt->nginx);
 	bg_git_options_free(&opt->git);
+	if (opt->fleet.store) {
+		/* The URL may hold a password. */
+		memset(opt->fleet.store, 0, strlen(opt->fleet.store));
+		free(opt->fleet.store);
+	}
+	free(opt->fleet.name);
+	free(opt->fleet.host);
 	free(opt->log_file);
 	free(opt->metrics_file);
 	free(opt->trigger);

@@ -45,6 +45,19 @@ typedef enum {
 
 extern const char *const bg_hook_names[BG_HOOK_COUNT + 1];   /* NULL-terminated */
 
+/* fleet: a member of a fleet coordinated through a store (src/fleet/);
+ * store NULL: not a member, nothing changes. */
+typedef struct {
+	char *store;          /* "redis://host:port/db" or "etcd://host:port" */
+	char *name;           /* the fleet's name: its keys in the store */
+	char *host;           /* this member's name; default gethostname() */
+	long parallel;        /* hosts switching at once */
+	double slot_ttl;      /* seconds a slot outlives its holder's last renewal */
+	double timeout;       /* seconds for each call to the store */
+	long canary_hosts;    /* canary.hosts: members that switch first; 0 none */
+	double canary_soak;   /* canary.soak: seconds the others wait after them */
+} bg_fleet_options;
+
 typedef struct {
 	char *root;           /* checkout of the release live now */
 	char *remote;         /* remote name or URL */
@@ -66,6 +79,7 @@ typedef struct {
 	double health_interval;     /* seconds between two probes of that run */
 	bg_nginx_options nginx;
 	bg_git_options git;
+	bg_fleet_options fleet;
 	double drain_timeout;       /* seconds */
 	double stop_timeout;
 	double command_timeout;

@@ -61,6 +61,7 @@ static int enter_step(bg_pipeline *p, const char *step, bg_error *err)
 {
 	double took = p->step_t0 ? bg_now_ms() - p->step_t0 : 0;
 
+	bg_pipeline_fleet_renew(p);
 	note_timing(p);
 	bg_pipeline_hooks_after(p, took);
 	snprintf(p->st.deploy.step, sizeof(p->st.deploy.step), "%s", step);
@@ -621,7 +622,13 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 		commit = sha;
 	}
 	start_action(&p, "deploy", from_tick ? "tick" : (r->opt.trigger ? r->opt.trigger : "deploy"));
-	if (prepare_step(&p, commit, err) < 0 || go_live(&p, "deploy", err) < 0) {
+	if (from_tick && r->opt.fleet.store) {
+		/* A fleet member switches only while it holds a slot (pipeline_fleet.c). */
+		if ((rc = bg_pipeline_fleet_deploy(&p, commit, err)) <= 0) {
+			goto cleanup;
+		}
+		rc = -1;
+	} else if (prepare_step(&p, commit, err) < 0 || go_live(&p, "deploy", err) < 0) {
 		goto cleanup;
 	}
 	if (bg_release_copy(out, &p.next) < 0) {
@@ -662,6 +669,32 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 			bg_code_name(err.code), err.msg);
 		r->log.error = NULL;
 	}
+}
+
+int bg_pipeline_prepare_step(bg_pipeline *p, const char *commit, bg_error *err)
+{
+	return prepare_step(p, commit, err);
+}
+
+int bg_pipeline_go_live(bg_pipeline *p, const char *verb, bg_error *err)
+{
+	return go_live(p, verb, err);
+}
+
+int bg_pipeline_reuse_prepared(bg_pipeline *p, const bg_release *rel)
+{
+	begin_deploy_record(p, rel->commit);
+	if (bg_release_copy(&p->next, rel) < 0 || bg_release_copy(&p->st.deploy.rel, rel) < 0) {
+		return -1;
+	}
+	return 0;
+}
+
+void bg_pipeline_forget_deploy(bg_pipeline *p)
+{
+	bg_release_free(&p->st.deploy.rel);
+	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
+	save_or_log(p);
 }
 
 int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)
@@ -733,6 +766,7 @@ int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err)
 	out->deploy_running = out->state.deploy.set && out->state.deploy.pid > 0
 		&& bg_proc_state_of(out->state.deploy.pid) == BG_PROC_ALIVE
 		&& bg_proc_starttime(out->state.deploy.pid) == out->state.deploy.pid_start;
+	bg_pipeline_fleet_status(r, out);
 	return 0;
 }
 
@@ -742,6 +776,7 @@ void bg_status_free(bg_status *st)
 	bg_history_free(st->history, st->n_history);
 	st->history = NULL;
 	st->n_history = 0;
+	bg_fleet_view_free(&st->fleet);
 }
 
 int bg_releaser_history(bg_releaser *r, size_t limit, char ***lines, size_t *n, bg_error *err)

@@ -115,4 +115,30 @@ void bg_pipeline_hand_off(bg_pipeline *p, int port, const char *release_dir);
  * process lives on. */
 void bg_pipeline_handed_off_poll(bg_releaser *r);
 
+/* pipeline.c, for pipeline_fleet.c: the deploy's prepare step, and its
+ * start-switch-drain-stop; a release prepared at an earlier tick taken as
+ * the deploy's (-1 out of memory); the deploy record dropped (the release
+ * prepared but not switched to). */
+int bg_pipeline_prepare_step(bg_pipeline *p, const char *commit, bg_error *err);
+int bg_pipeline_go_live(bg_pipeline *p, const char *verb, bg_error *err);
+int bg_pipeline_reuse_prepared(bg_pipeline *p, const bg_release *rel);
+void bg_pipeline_forget_deploy(bg_pipeline *p);
+
+/* pipeline_fleet.c, from tick() when the releaser is a fleet member: joins
+ * the commit's rollout, prepares (or takes the release prepared at an
+ * earlier tick), and switches only while holding a slot, recording the
+ * result with the slot's fencing token; a halted rollout is not switched
+ * to, and its commit is marked failed here. 1 when the commit went live, 0
+ * when not this tick (waiting for a slot, halted, the store unreachable:
+ * logged), -1 on a failed deploy (logged). */
+int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err);
+
+/* At each step: renews the slot held, if any (a lost one is logged: the
+ * result's write will be fenced out). */
+void bg_pipeline_fleet_renew(bg_pipeline *p);
+
+/* status(): the fleet's view when the releaser is a member (the store's
+ * failure is kept in out->fleet_error, its credentials masked). */
+void bg_pipeline_fleet_status(bg_releaser *r, bg_status *out);
+
 #endif

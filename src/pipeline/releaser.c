@@ -15,10 +15,14 @@ void bg_releaser_init(bg_releaser *r)
 	memset(r, 0, sizeof(*r));
 	bg_options_init(&r->opt);
 	r->handed_off.lock.fd = -1;
+	bg_fleet_init(&r->fleet);
+	bg_release_init(&r->fleet_prepared);
 }
 
 void bg_releaser_free(bg_releaser *r)
 {
+	bg_fleet_free(&r->fleet, &r->opt.fleet);
+	bg_release_free(&r->fleet_prepared);
 	bg_options_free(&r->opt);
 	bg_switch_free(&r->last_switch);
 	/* handed_off.lock stays held: the kernel releases it when the process dies. */
@@ -58,10 +62,12 @@ int bg_releaser_start(bg_releaser *r, bg_release *rel, int port, bg_error *err)
 void bg_releaser_global_init(void)
 {
 	bg_git_global_init();
+	bg_store_global_init();
 }
 
 void bg_releaser_global_shutdown(void)
 {
+	bg_store_global_shutdown();
 	bg_git_global_shutdown();
 }
 

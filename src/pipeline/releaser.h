@@ -16,6 +16,7 @@
 #include "nginx/nginx.h"
 #include "service/service.h"
 #include "sys/proc.h"
+#include "fleet/fleet.h"
 
 /* A self-hosted releaser that stopped the service it runs in. It deploys
  * nothing more, and keeps the deploy lock until its process is gone, so that
@@ -45,6 +46,8 @@ typedef struct {
 	double heal_next_ms;     /* no heal is tried before then (bg_now_ms) */
 	double tick_started_ms;  /* wall clock (ms since the epoch) when the last
 	                          * tick() began: woken() compares the wake file */
+	bg_fleet fleet;          /* fleet member: the store, the slot held */
+	bg_release fleet_prepared; /* prepared, waiting for a slot */
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);
@@ -99,6 +102,9 @@ typedef struct {
 	int live_healthy;         /* it answered its health check */
 	char **history;           /* the last BG_STATUS_HISTORY lines of the history (JSON) */
 	size_t n_history;
+	int fleet_read;           /* a fleet member whose store answered: */
+	bg_fleet_view fleet;      /* the newest rollout and the slots */
+	char fleet_error[BG_ERROR_MSG_MAX]; /* a member whose store did not: why */
 } bg_status;
 
 /* How many history lines status() shows. */

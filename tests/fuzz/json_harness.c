@@ -29,16 +29,6 @@ int bg_json_bool(const bg_json *v, int *out)
 	return 0;
 }
 
-int bg_json_get_bool(const bg_json *obj, const char *key, int *out)
-{
-	return bg_json_bool(bg_json_get(obj, key), out);
-}
-
-void bg_jw_bool(bg_json_writer *w, int v)
-{
-	bg_jw_scalar(w, v ? "true" : "false", v ? 4 : 5);
-}
-
 void bg_jw_value(bg_json_writer *w, const bg_json *v)
 {
 	size_t i;

@@ -17,9 +17,6 @@ int bg_json_int(const bg_json *v, long long *out);
 
 /* 0 and *out set to 0 or 1 if v is true or false; -1 otherwise. */
 int bg_json_bool(const bg_json *v, int *out);
-int bg_json_get_bool(const bg_json *obj, const char *key, int *out);
-
-void bg_jw_bool(bg_json_writer *w, int v);
 
 /* A parsed value and all below it, numbers with their text as parsed (so a
  * tree written back reads back the same); NULL writes null. */

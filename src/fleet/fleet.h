@@ -1,0 +1,107 @@
+/* bluegreen core: a fleet's rollouts, kept in the store (fleet/store.h).
+ *
+ * One rollout record per commit, "<prefix>/rollout/<sha>", created exactly
+ * once by the first member that sees the commit (create-if-absent), then
+ * changed only by compare-and-set: the target, `parallel`, the state
+ * (rolling, halted, done) and each member's result. "<prefix>/current"
+ * names the newest rollout, for status(). A member switches only while it
+ * holds one of `parallel` slots ("<prefix>/slot/<i>"); its results are
+ * written with the slot's fencing token, so that a holder that lost its
+ * slot (paused past its lease) cannot write over the next one's. */
+#ifndef BG_FLEET_H
+#define BG_FLEET_H
+
+#include "base/error.h"
+#include "base/options.h"
+#include "fleet/store.h"
+
+#define BG_FLEET_MAX_HOSTS 64
+
+/* A member's part in a rollout. */
+typedef struct {
+	char name[64];
+	char state[16];          /* waiting, switching, done, failed */
+	long long token;         /* the slot grant it switched under; 0 none */
+	long long switch_start;  /* epoch ms: slot taken, switch begun */
+	long long switch_end;    /* epoch ms: result written */
+	char error[256];         /* why it failed */
+	int canary;              /* one of the rollout's canaries */
+} bg_fleet_host;
+
+typedef struct {
+	char commit[41];
+	long parallel;
+	char state[16];          /* canary, rolling, halted, done */
+	char halted_by[64];      /* the member whose failure halted it */
+	long long created;       /* epoch s */
+	long canary;             /* members that switch first */
+	long long soak_ms;       /* how long the others wait after them */
+	long long soak_until;    /* epoch ms: the others switch from then */
+	int n;
+	bg_fleet_host hosts[BG_FLEET_MAX_HOSTS];
+} bg_rollout;
+
+/* The slot's keepalive: a thread with its own connection that renews the
+ * lease every third of slot_ttl while the slot is held, however long a
+ * step (a health wait, a drain) takes. */
+typedef struct bg_fleet_keepalive bg_fleet_keepalive;
+
+/* A member's connection to its fleet, kept from one tick to the next. */
+typedef struct {
+	bg_store *store;
+	bg_store_slot slot;      /* the slot held (index -1: none) */
+	char prefix[128];        /* "bluegreen/<name>" */
+	bg_fleet_keepalive *keepalive; /* while the slot is held */
+} bg_fleet;
+
+void bg_fleet_init(bg_fleet *f);
+/* Gives up a slot still held (bounded by the store's timeout) and closes. */
+void bg_fleet_free(bg_fleet *f, const bg_fleet_options *o);
+
+/* The commit's rollout, created now when absent (as `rolling`), with this
+ * member added as `waiting` when it is not listed yet. */
+int bg_fleet_join(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, bg_error *err);
+
+/* Whether this member may take a slot for commit now: while the rollout
+ * is `canary`, only the first canary.hosts members to claim it (by
+ * compare-and-set); once the canaries are done, only after their soak.
+ * When not, `why` says what it waits for. */
+int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *commit, int *may, char *why,
+	size_t size, bg_error *err);
+
+/* One try at a slot: *got 1 when held. */
+int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, bg_error *err);
+
+/* Renews the slot's lease; *held 0 when it was lost. */
+int bg_fleet_renew(bg_fleet *f, const bg_fleet_options *o, int *held, bg_error *err);
+
+/* Whether the keepalive found the slot lost (its lease ran out: the store
+ * did not answer for slot_ttl, or the process was paused that long). */
+int bg_fleet_slot_lost(const bg_fleet *f);
+
+/* Gives the slot up (a failure is only logged by the caller). */
+int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);
+
+/* Writes this member's result for commit — "switching", "done" or "failed"
+ * (with `error`) — fenced by the slot held: "failed" halts the rollout, and
+ * the last "done" of the listed members ends it. Fails with a message
+ * saying so when the slot was lost (fenced out). */
+int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
+	const char *error, bg_rollout *out, bg_error *err);
+
+/* For status(): the newest rollout (has_rollout 0 when none) and what each
+ * slot holds ("<token> <member>", NULL when free). */
+typedef struct {
+	int has_rollout;
+	bg_rollout rollout;
+	int n_slots;
+	char **slots;
+} bg_fleet_view;
+
+int bg_fleet_view_read(bg_fleet *f, const bg_fleet_options *o, bg_fleet_view *v, bg_error *err);
+void bg_fleet_view_free(bg_fleet_view *v);
+
+/* The member's entry in a rollout, or NULL. */
+const bg_fleet_host *bg_fleet_host_of(const bg_rollout *ro, const char *name);
+
+#endif

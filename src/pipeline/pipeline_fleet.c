@@ -1,0 +1,221 @@
+/* A fleet member's tick: the same deploy, with the fleet's three gates —
+ * the commit's rollout joined (not halted), a slot held while switching,
+ * the result written under the slot's fencing token — and a halt spread
+ * through the failed-commit record, so that no member tries a commit the
+ * fleet halted on. When the store does not answer, nothing switches and
+ * the live release keeps serving. */
+#include "pipeline/pipeline.h"
+#include "base/fs.h"
+#include "git/url.h"
+#include "layout/release.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The store failed this tick: logged at error level (its credentials
+ * masked), nothing switched. */
+static int store_down(bg_pipeline *p, const char *commit, bg_error *err)
+{
+	bg_url_mask_error(err);
+	bg_log(&p->r->log, BG_LOG_ERROR, "fleet: %s; %.*s is not switched to this tick, the live release keeps serving",
+		err->msg, BG_SHORT_SHA_LEN, commit);
+	err->logged = 1;
+	return -1;
+}
+
+static void give_up_slot(bg_pipeline *p)
+{
+	bg_error e;
+
+	if (bg_fleet_release(&p->r->fleet, &p->r->opt.fleet, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&p->r->log, BG_LOG_WARNING, "fleet: cannot give the slot up (its lease frees it): %s", e.msg);
+	}
+}
+
+static void forget_prepared(bg_releaser *r)
+{
+	bg_release_free(&r->fleet_prepared);
+	bg_release_init(&r->fleet_prepared);
+}
+
+/* The rollout halted: the commit is marked failed here, so that tick()
+ * leaves it alone until the branch moves. */
+static int halted(bg_pipeline *p, const char *commit, const bg_rollout *ro)
+{
+	const bg_fleet_host *h = bg_fleet_host_of(ro, ro->halted_by);
+	char why[BG_ERROR_MSG_MAX];
+
+	snprintf(why, sizeof(why), "the fleet's rollout of %.*s halted: %s failed%s%s", BG_SHORT_SHA_LEN, commit,
+		ro->halted_by[0] ? ro->halted_by : "a member", h && h->error[0] ? ": " : "", h ? h->error : "");
+	bg_log(&p->r->log, BG_LOG_WARNING, "fleet: %s; this member does not switch to it", why);
+	bg_state_fail(&p->st, commit, "fleet", why);
+	bg_pipeline_forget_deploy(p);
+	forget_prepared(p->r);
+	return 0;
+}
+
+/* The release of commit: the one prepared at an earlier tick when it is
+ * still there, else prepared now. */
+static int ready(bg_pipeline *p, const char *commit, bg_error *err)
+{
+	bg_releaser *r = p->r;
+
+	if (r->fleet_prepared.path && strcmp(r->fleet_prepared.commit, commit) == 0
+		&& bg_path_exists(r->fleet_prepared.path)) {
+		if (bg_pipeline_reuse_prepared(p, &r->fleet_prepared) < 0) {
+			return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+		}
+		return 0;
+	}
+	forget_prepared(r);
+	if (bg_pipeline_prepare_step(p, commit, err) < 0) {
+		return -1;
+	}
+	if (bg_release_copy(&r->fleet_prepared, &p->next) < 0) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	return 0;
+}
+
+/* A failed deploy of commit: when the commit is to blame (not the
+ * environment: pipeline_retry.c), the fleet's rollout halts. */
+static void report_failure(bg_pipeline *p, const char *commit, const bg_error *failure)
+{
+	bg_releaser *r = p->r;
+	bg_rollout ro;
+	bg_error e;
+
+	if (bg_state_failed(&p->st, commit)) {
+		if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "failed", failure->msg, &ro, &e) < 0) {
+			bg_url_mask_error(&e);
+			bg_log(&r->log, BG_LOG_ERROR, "fleet: cannot record the failure of %.*s, the rollout is not halted: %s",
+				BG_SHORT_SHA_LEN, commit, e.msg);
+		} else {
+			bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s failed here: the fleet's rollout of it is halted",
+				BG_SHORT_SHA_LEN, commit);
+		}
+	}
+	give_up_slot(p);
+	forget_prepared(r);
+}
+
+/* Holding a slot: the rollout read again (a member may have halted it
+ * while this one waited), "switching" written under the token, then the
+ * deploy's start, switch, drain and stop. */
+static int switch_holding_slot(bg_pipeline *p, const char *commit, bg_error *err)
+{
+	bg_releaser *r = p->r;
+	const bg_fleet_options *o = &r->opt.fleet;
+	bg_rollout ro;
+	bg_error e;
+
+	bg_log(&r->log, BG_LOG_INFO, "fleet: %s holds slot %d (token %lld) for %.*s", o->host, r->fleet.slot.index,
+		r->fleet.slot.token, BG_SHORT_SHA_LEN, commit);
+	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0
+		|| (strcmp(ro.state, "halted") != 0 && bg_fleet_report(&r->fleet, o, commit, "switching", NULL, &ro, err) < 0)) {
+		bg_pipeline_forget_deploy(p);
+		give_up_slot(p);
+		return store_down(p, commit, err);
+	}
+	if (strcmp(ro.state, "halted") == 0) {
+		give_up_slot(p);
+		return halted(p, commit, &ro);
+	}
+	if (bg_pipeline_go_live(p, "deploy", err) < 0) {
+		report_failure(p, commit, err);
+		return -1;
+	}
+	if (bg_fleet_report(&r->fleet, o, commit, "done", NULL, &ro, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, but its result is not recorded: %s",
+			BG_SHORT_SHA_LEN, commit, e.msg);
+	} else {
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s done here; the rollout is %s", BG_SHORT_SHA_LEN, commit, ro.state);
+	}
+	give_up_slot(p);
+	forget_prepared(r);
+	return 1;
+}
+
+int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
+{
+	bg_releaser *r = p->r;
+	const bg_fleet_options *o = &r->opt.fleet;
+	bg_rollout ro;
+	char why[160];
+	int got, may;
+
+	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0) {
+		return store_down(p, commit, err);
+	}
+	if (strcmp(ro.state, "halted") == 0) {
+		return halted(p, commit, &ro);
+	}
+	if (ready(p, commit, err) < 0) {
+		report_failure(p, commit, err);
+		return -1;
+	}
+	if (bg_fleet_may_switch(&r->fleet, o, commit, &may, why, sizeof(why), err) < 0) {
+		bg_pipeline_forget_deploy(p);
+		return store_down(p, commit, err);
+	}
+	if (!may) {
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is prepared here; %s", BG_SHORT_SHA_LEN, commit, why);
+		bg_pipeline_forget_deploy(p);
+		return 0;
+	}
+	if (bg_fleet_take_slot(&r->fleet, o, &got, err) < 0) {
+		bg_pipeline_forget_deploy(p);
+		return store_down(p, commit, err);
+	}
+	if (!got) {
+		/* Prepared and kept: the next tick tries again. */
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is prepared here; all %ld slot(s) are held, the switch waits "
+			"for a later tick", BG_SHORT_SHA_LEN, commit, o->parallel);
+		bg_pipeline_forget_deploy(p);
+		return 0;
+	}
+	return switch_holding_slot(p, commit, err);
+}
+
+void bg_pipeline_fleet_renew(bg_pipeline *p)
+{
+	bg_releaser *r = p->r;
+	bg_error e;
+	int held;
+
+	if (!r->opt.fleet.store || r->fleet.slot.index < 0) {
+		return;
+	}
+	/* The keepalive renews between steps too; a step's own renewal is the
+	 * check, once per step, that the slot is still this member's. */
+	if (bg_fleet_slot_lost(&r->fleet)) {
+		held = 0;
+	} else if (bg_fleet_renew(&r->fleet, &r->opt.fleet, &held, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: cannot renew the slot: %s", e.msg);
+		return;
+	}
+	if (!held) {
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: the slot (token %lld) was lost: its lease ran out (fleet.slot_ttl "
+			"%g s without a renewal reaching the store); this member's result will not be written",
+			r->fleet.slot.token, r->opt.fleet.slot_ttl);
+	}
+}
+
+void bg_pipeline_fleet_status(bg_releaser *r, bg_status *out)
+{
+	bg_error e;
+
+	if (!r->opt.fleet.store) {
+		return;
+	}
+	if (bg_fleet_view_read(&r->fleet, &r->opt.fleet, &out->fleet, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_fleet_view_free(&out->fleet);
+		snprintf(out->fleet_error, sizeof(out->fleet_error), "%s", e.msg);
+		return;
+	}
+	out->fleet_read = 1;
+}
