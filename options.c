@@ -23,6 +23,7 @@
 /* The top-level options are the rows of `option_rows` (below); the groups'
  * keys are these. */
 static const char *const health_keys[] = { "path", "timeout", "successes", "interval", NULL };
+static const char *const watch_keys[] = { "seconds", "max_error_ratio", "min_requests", "access_log", NULL };
 static const char *const nginx_keys[] = {
 	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
 };
@@ -382,6 +383,69 @@ static zend_result read_health(zval *zv, bg_options *opt)
 	return SUCCESS;
 }
 
+/* watch.max_error_ratio: a share, 0 to 1 (0: any error fails the release). */
+static zend_result read_ratio(zval *zv, double *out)
+{
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_LONG && Z_TYPE_P(zv) != IS_DOUBLE) {
+		return fail_type("watch.max_error_ratio", "of type int|float (a share, 0 to 1)", zv);
+	}
+	*out = Z_TYPE_P(zv) == IS_LONG ? (double) Z_LVAL_P(zv) : Z_DVAL_P(zv);
+	if (!(*out >= 0 && *out <= 1)) {
+		return fail_value("Option \"watch.max_error_ratio\" must be a share between 0 and 1 (0.01 is 1 %%)");
+	}
+	return SUCCESS;
+}
+
+static zend_result read_min_requests(zval *zv, long *out)
+{
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_LONG) {
+		return fail_type("watch.min_requests", "of type int", zv);
+	}
+	if (Z_LVAL_P(zv) < 1 || Z_LVAL_P(zv) > 1000000) {
+		return fail_value("Option \"watch.min_requests\" must be between 1 and 1000000, " ZEND_LONG_FMT " given",
+			Z_LVAL_P(zv));
+	}
+	*out = (long) Z_LVAL_P(zv);
+	return SUCCESS;
+}
+
+/* watch: null (the default) for none; an array, even empty, turns it on. */
+static zend_result read_watch(zval *zv, bg_watch_options *w)
+{
+	HashTable *ht;
+	zval *v;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) == IS_NULL) {
+		w->on = 0;
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type("watch", "of type ?array", zv);
+	}
+	ht = Z_ARRVAL_P(zv);
+	if (check_keys(ht, watch_keys, "watch") == FAILURE) {
+		return FAILURE;
+	}
+	w->on = 1;
+	if ((v = zend_hash_str_find(ht, "seconds", 7)) && read_seconds(v, "watch.seconds", &w->seconds, false) == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find(ht, "max_error_ratio", 15)) && read_ratio(v, &w->max_error_ratio) == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find(ht, "min_requests", 12)) && read_min_requests(v, &w->min_requests) == FAILURE) {
+		return FAILURE;
+	}
+	if ((v = zend_hash_str_find_deref(ht, "access_log", 10)) && Z_TYPE_P(v) != IS_NULL
+		&& read_path(v, "watch.access_log", &w->access_log) == FAILURE) {
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
 static zend_result read_nginx(zval *zv, bg_nginx_options *n)
 {
 	HashTable *ht;
@@ -722,6 +786,11 @@ static zend_result read_health_row(php_bluegreen_releaser *r, zval *v, const cha
 	return read_health(v, &r->core.opt);
 }
 
+static zend_result read_watch_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_watch(v, &r->core.opt.watch);
+}
+
 static zend_result read_nginx_row(php_bluegreen_releaser *r, zval *v, const char *key)
 {
 	return read_nginx(v, &r->core.opt.nginx);
@@ -780,6 +849,23 @@ static void dump_health(zval *info, const php_bluegreen_releaser *r, const char 
 	add_assoc_zval(info, key, &health);
 }
 
+static void dump_watch(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	const bg_watch_options *w = &r->core.opt.watch;
+	zval watch;
+
+	if (!w->on) {
+		add_assoc_null(info, key);
+		return;
+	}
+	array_init(&watch);
+	add_assoc_double(&watch, "seconds", w->seconds);
+	add_assoc_double(&watch, "max_error_ratio", w->max_error_ratio);
+	add_assoc_long(&watch, "min_requests", w->min_requests);
+	add_str(&watch, "access_log", w->access_log);
+	add_assoc_zval(info, key, &watch);
+}
+
 static void dump_nginx(zval *info, const php_bluegreen_releaser *r, const char *key)
 {
 	const bg_nginx_options *n = &r->core.opt.nginx;
@@ -836,6 +922,8 @@ static const option_row option_rows[] = {
 		"let releases share one TEMP_DIR" },
 	{ "health", OPT_GROUP, 0, NULL, read_health_row, dump_health, "path, timeout, successes, interval" },
 	{ "nginx", OPT_GROUP, 0, NULL, read_nginx_row, dump_nginx, "conf and upstream (required), commands" },
+	{ "watch", OPT_GROUP, 0, NULL, read_watch_row, dump_watch,
+		"null; or seconds, max_error_ratio, min_requests, access_log: the new release on trial" },
 	{ "drain_timeout", OPT_SECONDS_ZERO, FIELD(drain_timeout), "30", NULL, NULL,
 		"seconds for in-flight requests after the switch" },
 	{ "stop_timeout", OPT_SECONDS, FIELD(stop_timeout), "30", NULL, NULL, "seconds from SIGTERM to SIGKILL" },

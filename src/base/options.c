@@ -20,6 +20,12 @@ void bg_options_init(bg_options *opt)
 	opt->health_successes = 3;
 	opt->health_interval = 0.2;
 	opt->git.check_host = 1;
+	/* Flagger's built-in check: a request success rate of at least 99 %
+	 * (non-5xx) over a 1 min interval. Below 50 requests one error is more
+	 * than 2 %: too few to judge by. */
+	opt->watch.seconds = 60;
+	opt->watch.max_error_ratio = 0.01;
+	opt->watch.min_requests = 50;
 }
 
 static void bg_nginx_options_free(bg_nginx_options *n)
@@ -64,6 +70,7 @@ void bg_options_free(bg_options *opt)
 	bg_strv_free(opt->start);
 	bg_strv_free(opt->stop);
 	free(opt->health_path);
+	free(opt->watch.access_log);
 	bg_nginx_options_free(&opt->nginx);
 	bg_git_options_free(&opt->git);
 	free(opt->log_file);

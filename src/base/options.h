@@ -29,6 +29,15 @@ typedef struct {
 	int check_host;   /* verify the SSH host key (default on) */
 } bg_git_options;
 
+/* After the switch, the new release on trial (src/pipeline/pipeline_watch.c). */
+typedef struct {
+	int on;                 /* the `watch` option was given */
+	double seconds;         /* how long the old release is kept, not stopped */
+	double max_error_ratio; /* 5xx answers and upstream errors / requests */
+	long min_requests;      /* below that many requests the ratio does not judge */
+	char *access_log;       /* nginx's log in the bluegreen format; NULL: health alone */
+} bg_watch_options;
+
 typedef struct {
 	char *root;           /* checkout of the release live now */
 	char *remote;         /* remote name or URL */
@@ -48,6 +57,7 @@ typedef struct {
 	double health_interval;     /* seconds between two probes of that run */
 	bg_nginx_options nginx;
 	bg_git_options git;
+	bg_watch_options watch;
 	double drain_timeout;       /* seconds */
 	double stop_timeout;
 	double command_timeout;

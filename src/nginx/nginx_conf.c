@@ -723,3 +723,38 @@ int bg_nginx_conf_main_directive(const char *buf, size_t len, const char *file, 
 	*value = l.value;
 	return 0;
 }
+
+/* --- any directive, by name ----------------------------------------------------- */
+
+typedef struct {
+	const char *name;
+	bg_nginx_directive_fn fn;
+	void *ctx;
+} bg_ngx_each;
+
+static int bg_ngx_each_visit(void *ctx, const bg_ngx_stmt *st, size_t depth, bg_error *err)
+{
+	bg_ngx_each *e = ctx;
+	const char *args[16];
+	size_t i, n;
+
+	(void) depth;
+	if (st->kind == BG_NGX_END || !bg_ngx_word_is(&st->words[0], e->name)) {
+		return 0;
+	}
+	/* A directive's values are NUL-terminated; one with more than 16 words is
+	 * none that this is asked about. */
+	n = st->n - 1 < 16 ? st->n - 1 : 16;
+	for (i = 0; i < n; i++) {
+		args[i] = st->words[i + 1].value;
+	}
+	return e->fn(e->ctx, st->line, n, args, err);
+}
+
+int bg_nginx_conf_each(const char *buf, size_t len, const char *file, const char *name, bg_nginx_directive_fn fn,
+	void *ctx, bg_error *err)
+{
+	bg_ngx_each e = { name, fn, ctx };
+
+	return bg_ngx_walk(buf, len, file, bg_ngx_each_visit, &e, err);
+}

@@ -77,4 +77,10 @@ int bg_nginx_conf_rewrite(const char *buf, size_t len, const char *file, const c
 int bg_nginx_conf_main_directive(const char *buf, size_t len, const char *file, const char *name,
 	char **value, bg_error *err);
 
+/* Calls fn for each directive called `name`, at any depth, in file order, with its
+ * arguments (unquoted, escapes resolved; at most 16). fn returning -1 stops the walk. */
+typedef int (*bg_nginx_directive_fn)(void *ctx, int line, size_t argc, const char *const *argv, bg_error *err);
+int bg_nginx_conf_each(const char *buf, size_t len, const char *file, const char *name, bg_nginx_directive_fn fn,
+	void *ctx, bg_error *err);
+
 #endif

@@ -418,6 +418,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	}
 	p->st.deploy.rel.port = to;
 	record_services(p, to);
+	bg_pipeline_watch_mark(p, verb);
 	if (enter_step(p, "switch", err) < 0) {
 		undo_start(p, to);
 		return -1;
@@ -425,6 +426,9 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	if (bg_releaser_switch(r, to, err) < 0) {
 		keep_or_undo_start(p, to);
 		return fail_step(p, err);
+	}
+	if (bg_pipeline_watch(p, from, to, err) < 0) {
+		return -1;      /* switched back and recorded */
 	}
 	save_slots(&p->st, &was);
 	went_live(p);
@@ -468,6 +472,9 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 			rc = 0;         /* the previous release went live: enough for one tick */
 			goto cleanup;
 		}
+	}
+	if (bg_pipeline_watch_ready(&p, err) < 0) {
+		goto cleanup;
 	}
 	if (!commit) {
 		if (pick_commit(&p, from_tick, sha, &found, err) < 0) {
@@ -516,6 +523,21 @@ void bg_releaser_tick(bg_releaser *r, bg_release *out, int *deployed)
 		bg_log(&r->log, err.stopped ? BG_LOG_WARNING : BG_LOG_ERROR, "tick: %s error: %s",
 			bg_code_name(err.code), err.msg);
 	}
+}
+
+int bg_pipeline_enter_step(bg_pipeline *p, const char *step, bg_error *err)
+{
+	return enter_step(p, step, err);
+}
+
+int bg_pipeline_fail_step(bg_pipeline *p, bg_error *err)
+{
+	return fail_step(p, err);
+}
+
+void bg_pipeline_undo_start(bg_pipeline *p, int port)
+{
+	undo_start(p, port);
 }
 
 int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)

@@ -86,4 +86,32 @@ void bg_pipeline_hand_off(bg_pipeline *p, int port, const char *release_dir);
  * process lives on. */
 void bg_pipeline_handed_off_poll(bg_releaser *r);
 
+/* pipeline.c, for the steps kept in files of their own: a step recorded
+ * before it runs; a failed one recorded and ended (-1); a new service that
+ * will not take traffic, stopped. */
+int bg_pipeline_enter_step(bg_pipeline *p, const char *step, bg_error *err);
+int bg_pipeline_fail_step(bg_pipeline *p, bg_error *err);
+void bg_pipeline_undo_start(bg_pipeline *p, int port);
+
+/* pipeline_watch.c: with the `watch` option, whether nginx's config writes
+ * the access log it reads in the bluegreen format (BG_ERR_CONFIG saying what
+ * is missing); checked before each deploy. */
+int bg_pipeline_watch_ready(bg_pipeline *p, bg_error *err);
+
+/* Before the switch of a deploy (`verb`; a rollback or heal is not
+ * watched): the watch's start and the access log's offset, into the deploy
+ * record that the switch step writes. */
+void bg_pipeline_watch_mark(bg_pipeline *p, const char *verb);
+
+/* After the switch from `from` to `to`: the new release on trial for
+ * watch.seconds, the old one running. 0 when it passed (or nothing is
+ * watched); -1 when it failed: nginx switched back, the new service
+ * stopped, the commit recorded failed at step "watch" (err says why). */
+int bg_pipeline_watch(bg_pipeline *p, int from, int to, bg_error *err);
+
+/* pipeline_recover.c, a deploy interrupted at step "watch": the watch is
+ * finished from the state file. 1 when the release failed it and nginx was
+ * switched back to the old port (recorded failed), else 0. */
+int bg_pipeline_watch_recover(bg_pipeline *p);
+
 #endif
