@@ -64,9 +64,20 @@ foreach ($lines as $l) {
     echo "log: {$l['level']}: ", $n($l['message']), "\n";
 }
 
+echo "-- v2h passes the health gate (3 answers), then its health check answers 500: rolled back\n";
+bg_app_commit($scene, 'v2h', ['BAD_AFTER' => null, 'HEALTHY_TIMES' => "3\n"]);
+try {
+    $r->deploy();
+    echo "deployed: WRONG\n";
+} catch (BlueGreen\StartException $e) {
+    echo get_class($e), ': ', $n(preg_replace('/after \d+(\.\d+)? m?s/', 'after T', $e->getMessage())), "\n";
+}
+echo "nginx answers ", $n(bg_answer($scene['listen'])), ", the old service ",
+    array_filter($old, 'bg_pid_alive') === $old ? 'alive' : 'GONE', "\n";
+
 echo "-- v3, good, is watched and promoted\n";
 $lines->exchangeArray([]);
-bg_app_commit($scene, 'v3', ['BAD_AFTER' => null]);
+bg_app_commit($scene, 'v3', ['HEALTHY_TIMES' => null]);
 $t0 = microtime(true);
 $rel = $r->deploy();
 $took = microtime(true) - $t0;
@@ -115,6 +126,9 @@ status: live NULL, deploying NULL
 NULL
 log: info: check: master moved SHA..SHA: 2 files changed, 2 insertions(+), 1 deletion(-) (T)
 log: info: tick: SHA failed at watch before; it is not deployed again until the branch moves (deploy('SHA40') forces it)
+-- v2h passes the health gate (3 answers), then its health check answers 500: rolled back
+BlueGreen\StartException: health check failed 3 times in a row after T (GET /health answered HTTP 500); nginx was switched back to port A, which kept serving, and release-UTC-SHA on port B was stopped
+nginx answers version=v1 port=A, the old service alive
 -- v3, good, is watched and promoted
 deployed on B
 the watch lasted its 2 s: ok
