@@ -24,6 +24,7 @@
  * keys are these. */
 static const char *const health_keys[] = { "path", "timeout", "successes", "interval", NULL };
 static const char *const watch_keys[] = { "seconds", "max_error_ratio", "min_requests", "access_log", NULL };
+static const char *const canary_keys[] = { "weight", "seconds", NULL };
 static const char *const nginx_keys[] = {
 	"conf", "upstream", "binary", "prefix", "main_conf", "pid", "reload", "test", NULL
 };
@@ -446,6 +447,41 @@ static zend_result read_watch(zval *zv, bg_watch_options *w)
 	return SUCCESS;
 }
 
+/* canary: null (the default) for none; an array, even empty, turns it on. */
+static zend_result read_canary(zval *zv, bg_canary_options *c)
+{
+	HashTable *ht;
+	zval *v;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) == IS_NULL) {
+		c->on = 0;
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(zv) != IS_ARRAY) {
+		return fail_type("canary", "of type ?array", zv);
+	}
+	ht = Z_ARRVAL_P(zv);
+	if (check_keys(ht, canary_keys, "canary") == FAILURE) {
+		return FAILURE;
+	}
+	c->on = 1;
+	if ((v = zend_hash_str_find_deref(ht, "weight", 6))) {
+		if (Z_TYPE_P(v) != IS_LONG) {
+			return fail_type("canary.weight", "of type int (a percentage)", v);
+		}
+		if (Z_LVAL_P(v) < 1 || Z_LVAL_P(v) > 99) {
+			return fail_value("Option \"canary.weight\" must be a percentage between 1 and 99, " ZEND_LONG_FMT
+				" given", Z_LVAL_P(v));
+		}
+		c->weight = (long) Z_LVAL_P(v);
+	}
+	if ((v = zend_hash_str_find(ht, "seconds", 7)) && read_seconds(v, "canary.seconds", &c->seconds, false) == FAILURE) {
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
 static zend_result read_nginx(zval *zv, bg_nginx_options *n)
 {
 	HashTable *ht;
@@ -791,6 +827,11 @@ static zend_result read_watch_row(php_bluegreen_releaser *r, zval *v, const char
 	return read_watch(v, &r->core.opt.watch);
 }
 
+static zend_result read_canary_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_canary(v, &r->core.opt.canary);
+}
+
 static zend_result read_nginx_row(php_bluegreen_releaser *r, zval *v, const char *key)
 {
 	return read_nginx(v, &r->core.opt.nginx);
@@ -866,6 +907,21 @@ static void dump_watch(zval *info, const php_bluegreen_releaser *r, const char *
 	add_assoc_zval(info, key, &watch);
 }
 
+static void dump_canary(zval *info, const php_bluegreen_releaser *r, const char *key)
+{
+	const bg_canary_options *c = &r->core.opt.canary;
+	zval canary;
+
+	if (!c->on) {
+		add_assoc_null(info, key);
+		return;
+	}
+	array_init(&canary);
+	add_assoc_long(&canary, "weight", c->weight);
+	add_assoc_double(&canary, "seconds", c->seconds);
+	add_assoc_zval(info, key, &canary);
+}
+
 static void dump_nginx(zval *info, const php_bluegreen_releaser *r, const char *key)
 {
 	const bg_nginx_options *n = &r->core.opt.nginx;
@@ -924,6 +980,8 @@ static const option_row option_rows[] = {
 	{ "nginx", OPT_GROUP, 0, NULL, read_nginx_row, dump_nginx, "conf and upstream (required), commands" },
 	{ "watch", OPT_GROUP, 0, NULL, read_watch_row, dump_watch,
 		"null; or seconds, max_error_ratio, min_requests, access_log: the new release on trial" },
+	{ "canary", OPT_GROUP, 0, NULL, read_canary_row, dump_canary,
+		"null; or weight (%), seconds: the new release's share before the switch" },
 	{ "drain_timeout", OPT_SECONDS_ZERO, FIELD(drain_timeout), "30", NULL, NULL,
 		"seconds for in-flight requests after the switch" },
 	{ "stop_timeout", OPT_SECONDS, FIELD(stop_timeout), "30", NULL, NULL, "seconds from SIGTERM to SIGKILL" },

@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (23) {
+object(BlueGreen\Releaser)#%d (24) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -114,6 +114,8 @@ object(BlueGreen\Releaser)#%d (23) {
     NULL
   }
   ["watch"]=>
+  NULL
+  ["canary"]=>
   NULL
   ["drain_timeout"]=>
   float(30)

@@ -29,6 +29,21 @@ foreach ([['watch' => true], ['watch' => ['second' => 1]], ['watch' => ['seconds
     bg_expect_throw(fn () => new BlueGreen\Releaser($opts + $bad));
 }
 
+echo "-- canary\n";
+$canary = function (array $o) use ($box) {
+    ob_start();
+    var_dump(new BlueGreen\Releaser($o));
+    preg_match('/\["canary"\]=>\n\s*(NULL|array\(\d+\) \{.*?\n  \})/s', ob_get_clean(), $m);
+    echo $m[1], "\n";
+};
+$canary($opts);
+$canary($opts + ['canary' => []]);
+$canary($opts + ['canary' => ['weight' => 25, 'seconds' => 3]]);
+foreach ([['canary' => 10], ['canary' => ['weight' => 0]], ['canary' => ['weight' => 100]], ['canary' => ['weight' => 0.1]],
+    ['canary' => ['seconds' => -1]], ['canary' => ['share' => 10]]] as $bad) {
+    bg_expect_throw(fn () => new BlueGreen\Releaser($opts + $bad));
+}
+
 echo "-- deploy() checks nginx's config for the log it reads\n";
 bg_git_commit($world['work'], ['index.php' => "<?php echo 'v2';\n"], 'v2');
 bg_git_push($world['work']);
@@ -87,6 +102,26 @@ TypeError: Option "watch.max_error_ratio" must be of type int|float (a share, 0 
 ValueError: Option "watch.min_requests" must be between 1 and 1000000, 0 given
 TypeError: Option "watch.min_requests" must be of type int, float given
 ValueError: Option "watch.access_log" must not be empty
+-- canary
+NULL
+array(2) {
+    ["weight"]=>
+    int(10)
+    ["seconds"]=>
+    float(60)
+  }
+array(2) {
+    ["weight"]=>
+    int(25)
+    ["seconds"]=>
+    float(3)
+  }
+TypeError: Option "canary" must be of type ?array, int given
+ValueError: Option "canary.weight" must be a percentage between 1 and 99, 0 given
+ValueError: Option "canary.weight" must be a percentage between 1 and 99, 100 given
+TypeError: Option "canary.weight" must be of type int (a percentage), float given
+ValueError: Option "canary.seconds" must be a number of seconds greater than 0 and at most 86400
+ValueError: Unknown option "canary.share"
 -- deploy() checks nginx's config for the log it reads
 BlueGreen\ConfigException: watch.access_log: BOX/nginx.conf has no `log_format bluegreen '$upstream_addr $status $request_time';` and no `access_log BOX/logs/access.log bluegreen;`; add them to the http block
 BlueGreen\ConfigException: watch.access_log: BOX/nginx.conf has no `access_log BOX/logs/access.log bluegreen;`; add it to the http block

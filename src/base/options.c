@@ -26,6 +26,9 @@ void bg_options_init(bg_options *opt)
 	opt->watch.seconds = 60;
 	opt->watch.max_error_ratio = 0.01;
 	opt->watch.min_requests = 50;
+	/* kamal-proxy's and Flagger's examples start a canary at 10 %. */
+	opt->canary.weight = 10;
+	opt->canary.seconds = 60;
 }
 
 static void bg_nginx_options_free(bg_nginx_options *n)

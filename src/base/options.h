@@ -38,6 +38,13 @@ typedef struct {
 	char *access_log;       /* nginx's log in the bluegreen format; NULL: health alone */
 } bg_watch_options;
 
+/* Before the switch, the new release takes a share of the traffic first. */
+typedef struct {
+	int on;                 /* the `canary` option was given */
+	long weight;            /* the new release's share, in % (nginx weights: new, 100 - new) */
+	double seconds;         /* how long, judged as the watch judges */
+} bg_canary_options;
+
 typedef struct {
 	char *root;           /* checkout of the release live now */
 	char *remote;         /* remote name or URL */
@@ -58,6 +65,7 @@ typedef struct {
 	bg_nginx_options nginx;
 	bg_git_options git;
 	bg_watch_options watch;
+	bg_canary_options canary;
 	double drain_timeout;       /* seconds */
 	double stop_timeout;
 	double command_timeout;

@@ -418,6 +418,9 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	}
 	p->st.deploy.rel.port = to;
 	record_services(p, to);
+	if (bg_pipeline_canary(p, verb, from, to, err) < 0) {
+		return -1;      /* nginx back to the old release alone, and recorded */
+	}
 	bg_pipeline_watch_mark(p, verb);
 	if (enter_step(p, "switch", err) < 0) {
 		undo_start(p, to);

@@ -109,6 +109,14 @@ void bg_pipeline_watch_mark(bg_pipeline *p, const char *verb);
  * stopped, the commit recorded failed at step "watch" (err says why). */
 int bg_pipeline_watch(bg_pipeline *p, int from, int to, bg_error *err);
 
+/* Before the switch of a deploy, with the `canary` option: nginx's upstream
+ * holds the new release on `to` with canary.weight beside the old one on
+ * `from` for canary.seconds, judged as the watch judges (its thresholds and
+ * log). 0 when it passed (the switch then ends the canary: the new release
+ * alone) or nothing was asked; -1 when it failed: nginx back to `from`
+ * alone, the new service stopped, the commit recorded failed at "canary". */
+int bg_pipeline_canary(bg_pipeline *p, const char *verb, int from, int to, bg_error *err);
+
 /* pipeline_recover.c, a deploy interrupted at step "watch": the watch is
  * finished from the state file. 1 when the release failed it and nginx was
  * switched back to the old port (recorded failed), else 0. */

@@ -30,6 +30,8 @@
 /* One trial under way. */
 typedef struct {
 	const bg_options *opt;
+	const char *what;            /* "watch", "canary": the log lines' prefix */
+	double window_ms;            /* how long the trial lasts */
 	int port;                    /* the new release's */
 	char addr[80];               /* as nginx logs it */
 	long long since_ms;          /* the switch, epoch ms */
@@ -84,7 +86,7 @@ static int look(bg_watch *w, const bg_logger *log, double elapsed_ms, char *why,
 	}
 	if (opt->watch.access_log
 		&& bg_access_read(opt->watch.access_log, &w->cursor, w->addr, &w->counts, &e) < 0) {
-		bg_log(log, BG_LOG_WARNING, "watch: %s", e.msg);
+		bg_log(log, BG_LOG_WARNING, "%s: %s", w->what, e.msg);
 	}
 	if (w->counts.requests >= opt->watch.min_requests && share(&w->counts) > opt->watch.max_error_ratio) {
 		describe_share(w, elapsed_ms, seen, sizeof(seen));
@@ -100,7 +102,7 @@ static int look(bg_watch *w, const bg_logger *log, double elapsed_ms, char *why,
 static int judge(bg_watch *w, const bg_logger *log, const char *name, char *why, size_t size)
 {
 	const bg_options *opt = w->opt;
-	double window = opt->watch.seconds * 1000, elapsed;
+	double window = w->window_ms, elapsed;
 	char seen[128];
 	int sig = 0;
 
@@ -117,14 +119,15 @@ static int judge(bg_watch *w, const bg_logger *log, const char *name, char *why,
 	}
 	describe_share(w, elapsed, seen, sizeof(seen));
 	if (sig) {
-		bg_log(log, BG_LOG_WARNING, "watch: %s received; the watch of %s on port %d is cut short and judged on "
-			"what it saw: %s", bg_stop_name(sig), name, w->port, seen);
+		bg_log(log, BG_LOG_WARNING, "%s: %s received; the %s of %s on port %d is cut short and judged on "
+			"what it saw: %s", w->what, bg_stop_name(sig), w->what, name, w->port, seen);
 	}
 	if (opt->watch.access_log && w->counts.requests < opt->watch.min_requests) {
-		bg_log(log, BG_LOG_INFO, "watch: %s on port %d passed: healthy throughout, %s (fewer than "
-			"watch.min_requests, %ld: the share did not judge)", name, w->port, seen, opt->watch.min_requests);
+		bg_log(log, BG_LOG_INFO, "%s: %s on port %d passed: healthy throughout, %s (fewer than "
+			"watch.min_requests, %ld: the share did not judge)", w->what, name, w->port, seen,
+			opt->watch.min_requests);
 	} else {
-		bg_log(log, BG_LOG_INFO, "watch: %s on port %d passed: healthy throughout%s%s", name, w->port,
+		bg_log(log, BG_LOG_INFO, "%s: %s on port %d passed: healthy throughout%s%s", w->what, name, w->port,
 			opt->watch.access_log ? ", " : "", opt->watch.access_log ? seen : "");
 	}
 	return 0;
@@ -132,8 +135,12 @@ static int judge(bg_watch *w, const bg_logger *log, const char *name, char *why,
 
 static void watch_from_record(bg_watch *w, const bg_options *opt, const bg_state_deploy *d, int port)
 {
+	int canary = strcmp(d->step, "canary") == 0;
+
 	memset(w, 0, sizeof(*w));
 	w->opt = opt;
+	w->what = canary ? "canary" : "watch";
+	w->window_ms = (canary ? opt->canary.seconds : opt->watch.seconds) * 1000;
 	w->port = port;
 	bg_access_addr(opt->host, port, w->addr, sizeof(w->addr));
 	w->since_ms = d->watch_since_ms;
@@ -152,17 +159,14 @@ int bg_pipeline_watch_ready(bg_pipeline *p, bg_error *err)
 	return bg_access_check_conf(opt, opt->watch.access_log, err);
 }
 
-void bg_pipeline_watch_mark(bg_pipeline *p, const char *verb)
+/* The trial's start and the log's end now, into the deploy record. */
+static void mark(bg_pipeline *p)
 {
 	const bg_options *opt = &p->r->opt;
 	bg_state_deploy *d = &p->st.deploy;
 	bg_access_cursor c;
 	bg_error e;
 
-	/* A rollback or a heal puts back a release that served before: no trial. */
-	if (!opt->watch.on || strcmp(verb, "deploy") != 0) {
-		return;
-	}
 	memset(&c, 0, sizeof(c));
 	if (opt->watch.access_log && bg_access_mark(opt->watch.access_log, &c, &e) < 0) {
 		bg_log(&p->r->log, BG_LOG_WARNING, "watch: %s", e.msg);
@@ -173,6 +177,16 @@ void bg_pipeline_watch_mark(bg_pipeline *p, const char *verb)
 	d->watch_offset = c.offset;
 }
 
+void bg_pipeline_watch_mark(bg_pipeline *p, const char *verb)
+{
+	/* A rollback or a heal puts back a release that served before: no trial. */
+	if (p->r->opt.watch.on && strcmp(verb, "deploy") == 0) {
+		mark(p);
+	} else {
+		p->st.deploy.watch_since_ms = 0;
+	}
+}
+
 /* The trial failed: nginx back to the old service, the new one stopped. */
 static int roll_back(bg_pipeline *p, int from, int to, const char *why, bg_error *err)
 {
@@ -180,8 +194,9 @@ static int roll_back(bg_pipeline *p, int from, int to, const char *why, bg_error
 	const char *name = bg_layout_basename(p->next.path);
 	bg_error e;
 
-	bg_log(&r->log, BG_LOG_ERROR, "watch: %s on port %d failed its watch: %s; switching back to port %d, which "
-		"still runs", name, to, why, from);
+	bg_log(&r->log, BG_LOG_ERROR, "%s: %s on port %d failed its %s: %s; %s port %d alone, which still runs",
+		p->st.deploy.step, name, to, p->st.deploy.step, why, strcmp(p->st.deploy.step, "canary") == 0
+		? "nginx back to" : "switching back to", from);
 	if (bg_releaser_switch(r, from, &e) < 0) {
 		/* nginx still sends it the traffic: it is live, and nothing stops. */
 		bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
@@ -231,6 +246,16 @@ int bg_pipeline_watch_recover(bg_pipeline *p)
 	char why[512], took[32];
 	int active = 0;
 
+	if (strcmp(d->step, "canary") == 0 && d->from_port) {
+		/* Both releases in the upstream: nginx back to the old one alone; the
+		 * new one is stopped by the rest of the recovery, and tried again. */
+		bg_log(&p->r->log, BG_LOG_WARNING, "recover: the canary of %s on port %d was interrupted: nginx goes back "
+			"to port %d alone", name, d->rel.port, d->from_port);
+		if (bg_releaser_switch(p->r, d->from_port, &e) < 0) {
+			bg_log(&p->r->log, BG_LOG_ERROR, "recover: %s", e.msg);
+		}
+		return 0;
+	}
 	if (strcmp(d->step, "watch") != 0 || !d->watch_since_ms || !d->rel.port || !d->from_port) {
 		return 0;
 	}
@@ -256,4 +281,36 @@ int bg_pipeline_watch_recover(bg_pipeline *p)
 	}
 	bg_state_fail(&p->st, d->rel.commit, "watch", why);
 	return 1;
+}
+
+int bg_pipeline_canary(bg_pipeline *p, const char *verb, int from, int to, bg_error *err)
+{
+	const bg_options *opt = &p->r->opt;
+	const char *name = bg_layout_basename(p->next.path);
+	bg_switch sw;
+	bg_watch w;
+	char why[512];
+
+	if (!opt->canary.on || strcmp(verb, "deploy") != 0) {
+		return 0;
+	}
+	mark(p);
+	if (bg_pipeline_enter_step(p, "canary", err) < 0) {
+		bg_pipeline_undo_start(p, to);
+		return -1;
+	}
+	if (bg_nginx_canary(opt, &p->r->log, to, (int) opt->canary.weight, &sw, err) < 0) {
+		if (!sw.unsure) {
+			bg_pipeline_undo_start(p, to);
+		}
+		return bg_pipeline_fail_step(p, err);
+	}
+	bg_switch_free(&sw);
+	bg_log(&p->r->log, BG_LOG_INFO, "canary: %s on port %d takes %ld %% of the traffic for %g s; the old release "
+		"on port %d the rest", name, to, opt->canary.weight, opt->canary.seconds, from);
+	watch_from_record(&w, opt, &p->st.deploy, to);
+	if (judge(&w, &p->r->log, name, why, sizeof(why))) {
+		return roll_back(p, from, to, why, err);
+	}
+	return 0;
 }
