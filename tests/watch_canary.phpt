@@ -24,7 +24,7 @@ $log = function (string $level, string $message, array $ctx) use ($record, $scen
         $marks[str_starts_with($m[1], 'takes') ? 'begin' : 'end'] = [filesize($scene['log']), file_get_contents($scene['conf'])];
     }
 };
-$r = new BlueGreen\Releaser(bg_watch_options($scene, ['seconds' => 1], ['log' => $log, 'canary' => ['weight' => 10, 'seconds' => 2]]));
+$r = new BlueGreen\Releaser(bg_watch_options($scene, ['seconds' => 0.5], ['log' => $log, 'canary' => ['weight' => 10, 'seconds' => 2]]));
 $load = bg_load_start($scene['listen'], 4);
 $print_log = function () use ($lines, $n) {
     foreach ($lines as $l) {
@@ -98,7 +98,7 @@ log: info: canary: nginx upstream "app" holds port B (weight 10) beside port A (
 log: info: canary: release-UTC-SHA on port B takes 10 % of the traffic for 2 s; the old release on port A the rest
 log: info: canary: release-UTC-SHA on port B passed: healthy throughout, P % 5xx over N requests in T
 log: info: switch: nginx upstream "app" now points to port B instead of A; reloaded, 1 old worker(s) finishing their requests (T)
-log: info: watch: release-UTC-SHA on port B takes the traffic for 1 s; the old release keeps running on port A
+log: info: watch: release-UTC-SHA on port B takes the traffic for 0.5 s; the old release keeps running on port A
 log: info: watch: release-UTC-SHA on port B passed: healthy throughout, P % 5xx over N requests in T
 log: info: deploy: SHA live on port B (TIMINGS)
 the upstream during the canary:

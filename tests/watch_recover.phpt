@@ -1,5 +1,5 @@
 --TEST--
-watch: a releaser killed (SIGKILL) during the watch is followed by one that finishes the watch from state.json (the switch's time and the log's offset): a good release is promoted, a bad one (30 % 500 after the switch) switched back to the old release, which was never stopped, and recorded failed at step watch
+watch: a releaser killed (SIGKILL) during the watch is followed by one that finishes the watch from state.json (the switch's time and the log's offset): a good release is promoted, a bad one (30 % 500 after the switch) switched back to the old release, which was never stopped, and recorded failed at step watch; one killed during a canary is undone (the old release alone) and the commit deployed again
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -58,10 +58,32 @@ $round = function (string $title, string $version, array $files) use ($scene, $o
 $v2 = $round('v2, good: killed during its watch, promoted by the next releaser', 'v2', []);
 $v3 = $round('v3, bad 0.3 s after its start: killed during its watch, rolled back by the next releaser', 'v3',
     ['BAD_AFTER' => "300 30\n"]);
+echo "-- v4: killed during its canary (10 %), undone by the next releaser, which deploys it again\n";
+$copts = $opts + ['canary' => ['weight' => 10, 'seconds' => 1]];
+$copts['watch']['seconds'] = 1;
+$conf = file_get_contents($scene['conf']);
+$old = bg_socket_holders($scene['b']);
+$v4 = bg_app_commit($scene, 'v4', ['BAD_AFTER' => null]);
+$child = bg_recover_spawn($scene, $copts, $v4, 'takes 10 %');
+$pids[] = $child['pid'];
+echo "child: ", bg_recover_reap($child), "\n";
+echo "state.json: step ", bg_recover_state($scene)['deploy']['step'] ?? '-', "; the upstream holds both: ",
+    substr_count(file_get_contents($scene['conf']), 'weight=') === 2 ? 'yes' : 'NO', "\n";
+[$log, $lines] = bg_log_recorder();
+$rel = (new BlueGreen\Releaser(['log' => $log] + $copts))->tick();
+foreach ($lines as $l) {
+    if (preg_match('/^(recover: the canary|recover: live|canary: .*(takes|passed)|deploy: .* live)/', $l['message'])) {
+        echo "log: {$l['level']}: ", $n(preg_replace('/\(.* in all: .*\)/', '(TIMINGS)', $l['message'])), "\n";
+    }
+}
+echo "tick() deployed v4 again: ", $rel && $rel->commit === $v4 ? 'yes' : 'NO', "; nginx answers ", $n(bg_answer($scene['listen'])), "\n";
+bg_check('the config is the one a plain switch makes',
+    file_get_contents($scene['conf']) === str_replace("127.0.0.1:{$scene['b']};", "127.0.0.1:{$scene['a']};", $conf));
+
 $st = (new BlueGreen\Releaser($opts))->status();
 $failed = array_values(array_filter($st['failed'], fn ($f) => $f['commit'] === $v3));
 echo "status: v3 failed at ", $failed[0]['step'] ?? '-', ': ', $n($failed[0]['error'] ?? '-'), "\n";
-echo "status: live is v2: ", ($st['live']['commit'] ?? '') === $v2 ? 'yes' : 'NO', ", deploying: ", var_export($st['deploying'], true), "\n";
+echo "status: live is v4: ", ($st['live']['commit'] ?? '') === $v4 ? 'yes' : 'NO', ", deploying: ", var_export($st['deploying'], true), "\n";
 $result = bg_load_stop($load);
 echo "-- under load: ", $result['requests'] > 300 ? 'many requests' : $result['raw'], ", socket errors: {$result['errors']}\n";
 bg_scene_stop($scene);
@@ -97,6 +119,16 @@ log: info: recover: live is SHA on port B
 the next releaser finished the watch within what was left of it: ok
 nginx answers version=v2 port=B; the old port B listening, the new port A free
 the old service: the same pids, alive
+-- v4: killed during its canary (10 %), undone by the next releaser, which deploys it again
+child: killed by SIGKILL
+state.json: step canary; the upstream holds both: yes
+log: warning: recover: the canary of release-UTC-SHA on port A was interrupted: nginx goes back to port B alone
+log: info: recover: live is SHA on port B
+log: info: canary: release-UTC-SHA on port A takes 10 % of the traffic for 1 s; the old release on port B the rest
+log: info: canary: release-UTC-SHA on port A passed: healthy throughout, P % 5xx over N requests in T
+log: info: deploy: SHA live on port A (TIMINGS)
+tick() deployed v4 again: yes; nginx answers version=v4 port=A
+the config is the one a plain switch makes: ok
 status: v3 failed at watch: P % 5xx over N requests in T (watch.max_error_ratio 0.05)
-status: live is v2: yes, deploying: NULL
+status: live is v4: yes, deploying: NULL
 -- under load: many requests, socket errors: 0

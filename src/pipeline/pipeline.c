@@ -427,6 +427,7 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		return -1;
 	}
 	if (bg_releaser_switch(r, to, err) < 0) {
+		bg_pipeline_canary_abandon(p, from, to);
 		keep_or_undo_start(p, to);
 		return fail_step(p, err);
 	}

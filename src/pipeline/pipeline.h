@@ -117,6 +117,11 @@ int bg_pipeline_watch(bg_pipeline *p, int from, int to, bg_error *err);
  * alone, the new service stopped, the commit recorded failed at "canary". */
 int bg_pipeline_canary(bg_pipeline *p, const char *verb, int from, int to, bg_error *err);
 
+/* The switch that ends a passed canary failed, and put the canary's config
+ * back: nginx goes back to `from` alone before the new service on `to` is
+ * stopped (and when it cannot, the new service is kept: switch_unsure). */
+void bg_pipeline_canary_abandon(bg_pipeline *p, int from, int to);
+
 /* pipeline_recover.c, a deploy interrupted at step "watch": the watch is
  * finished from the state file. 1 when the release failed it and nginx was
  * switched back to the old port (recorded failed), else 0. */

@@ -192,11 +192,12 @@ static int roll_back(bg_pipeline *p, int from, int to, const char *why, bg_error
 {
 	bg_releaser *r = p->r;
 	const char *name = bg_layout_basename(p->next.path);
+	int canary = strcmp(p->st.deploy.step, "canary") == 0;
 	bg_error e;
 
-	bg_log(&r->log, BG_LOG_ERROR, "%s: %s on port %d failed its %s: %s; %s port %d alone, which still runs",
-		p->st.deploy.step, name, to, p->st.deploy.step, why, strcmp(p->st.deploy.step, "canary") == 0
-		? "nginx back to" : "switching back to", from);
+	bg_log(&r->log, BG_LOG_ERROR, "%s: %s on port %d failed its %s: %s; %s port %d%s, which still runs",
+		p->st.deploy.step, name, to, p->st.deploy.step, why, canary ? "nginx back to" : "switching back to", from,
+		canary ? " alone" : "");
 	if (bg_releaser_switch(r, from, &e) < 0) {
 		/* nginx still sends it the traffic: it is live, and nothing stops. */
 		bg_state_set_release(&p->st.previous, &p->live, p->st.live.set ? p->st.live.since : 0);
@@ -313,4 +314,21 @@ int bg_pipeline_canary(bg_pipeline *p, const char *verb, int from, int to, bg_er
 		return roll_back(p, from, to, why, err);
 	}
 	return 0;
+}
+
+void bg_pipeline_canary_abandon(bg_pipeline *p, int from, int to)
+{
+	bg_releaser *r = p->r;
+	bg_error e;
+
+	if (!r->opt.canary.on || r->switch_unsure) {
+		return;
+	}
+	/* The failed switch put the canary's config back: both ports in it. */
+	if (bg_releaser_switch(r, from, &e) < 0) {
+		bg_log(&r->log, BG_LOG_ERROR, "canary: nginx could not be put back on port %d alone either: %s", from, e.msg);
+		r->switch_unsure = 1;   /* it may still send requests to `to`: keep it */
+		return;
+	}
+	bg_releaser_wait_old_workers(r, to);
 }
