@@ -3,7 +3,7 @@ canary: after the new release is healthy, nginx's upstream holds both (new 10 %,
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
-<?php if (getenv('USE_ZEND_ALLOC') === '0' || getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+<?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
 --FILE--
 <?php
 require __DIR__ . '/inc/watch.inc';

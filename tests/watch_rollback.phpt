@@ -3,7 +3,7 @@ watch: a release that turns bad after the switch (30 % of its answers 500) is ro
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
-<?php if (getenv('USE_ZEND_ALLOC') === '0' || getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+<?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
 --FILE--
 <?php
 require __DIR__ . '/inc/watch.inc';

@@ -22,7 +22,7 @@ typedef struct {
 typedef struct {
 	int set;
 	bg_release rel;          /* path and port once known */
-	char step[16];           /* "prepare", "start", "switch", "drain", "stop", "prune" */
+	char step[16];           /* "prepare", "start", "canary", "switch", "watch", "drain", "stop", "prune" */
 	int from_port;           /* the port live when it began */
 	long long started;
 	int pid;                 /* the releaser doing it */
