@@ -96,10 +96,10 @@ bg_rmrf($box);
 deployed on B
 log: info: canary: nginx upstream "app" holds port B (weight 10) beside port A (weight 90); reloaded (T)
 log: info: canary: release-UTC-SHA on port B takes 10 % of the traffic for 2 s; the old release on port A the rest
-log: info: canary: release-UTC-SHA on port B passed: healthy throughout, P % 5xx over N requests in T
+log: info: canary: release-UTC-SHA on port B passed: its health check held, P % 5xx over N requests in T
 log: info: switch: nginx upstream "app" now points to port B instead of A; reloaded, 1 old worker(s) finishing their requests (T)
 log: info: watch: release-UTC-SHA on port B takes the traffic for 0.5 s; the old release keeps running on port A
-log: info: watch: release-UTC-SHA on port B passed: healthy throughout, P % 5xx over N requests in T
+log: info: watch: release-UTC-SHA on port B passed: its health check held, P % 5xx over N requests in T
 log: info: deploy: SHA live on port B (TIMINGS)
 the upstream during the canary:
 upstream app {

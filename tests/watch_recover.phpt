@@ -103,7 +103,7 @@ state.json: step watch, watch since and log offset recorded: yes
 both running: yes
 log: warning: recover: the deploy of SHA by pid N was interrupted at step watch; reconciling
 log: warning: recover: the watch of release-UTC-SHA on port B was interrupted after T; it is finished from the state file (log lines since the switch count)
-log: info: watch: release-UTC-SHA on port B passed: healthy throughout, P % 5xx over N requests in T
+log: info: watch: release-UTC-SHA on port B passed: its health check held, P % 5xx over N requests in T
 log: info: recover: live is SHA on port B
 the next releaser finished the watch within what was left of it: ok
 nginx answers version=v2 port=B; the old port A free, the new port B listening
@@ -125,7 +125,7 @@ state.json: step canary; the upstream holds both: yes
 log: warning: recover: the canary of release-UTC-SHA on port A was interrupted: nginx goes back to port B alone
 log: info: recover: live is SHA on port B
 log: info: canary: release-UTC-SHA on port A takes 10 % of the traffic for 1 s; the old release on port B the rest
-log: info: canary: release-UTC-SHA on port A passed: healthy throughout, P % 5xx over N requests in T
+log: info: canary: release-UTC-SHA on port A passed: its health check held, P % 5xx over N requests in T
 log: info: deploy: SHA live on port A (TIMINGS)
 tick() deployed v4 again: yes; nginx answers version=v4 port=A
 the config is the one a plain switch makes: ok

@@ -55,7 +55,8 @@ static size_t split_words(const char *line, size_t len, const char **w, size_t *
 	return n;
 }
 
-void bg_access_count_line(const char *line, size_t len, const char *addr, bg_access_counts *counts)
+/* Counts one line of the bluegreen format, if it is about addr. */
+static void count_line(const char *line, size_t len, const char *addr, bg_access_counts *counts)
 {
 	const char *w[64];
 	size_t wl[64], n, i, alen = strlen(addr);
@@ -113,7 +114,7 @@ static size_t count_lines(const char *buf, size_t len, const char *addr, bg_acce
 
 	for (i = 0; i < len; i++) {
 		if (buf[i] == '\n') {
-			bg_access_count_line(buf + start, i - start, addr, counts);
+			count_line(buf + start, i - start, addr, counts);
 			start = i + 1;
 		}
 	}

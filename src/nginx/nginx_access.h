@@ -41,9 +41,6 @@ int bg_access_mark(const char *path, bg_access_cursor *c, bg_error *err);
  * offset) is read from its start. */
 int bg_access_read(const char *path, bg_access_cursor *c, const char *addr, bg_access_counts *counts, bg_error *err);
 
-/* Counts one line; exposed for the parser's own tests. */
-void bg_access_count_line(const char *line, size_t len, const char *addr, bg_access_counts *counts);
-
 /* Checks that nginx's config (the main config and the upstream's file) has
  * `log_format bluegreen` as BG_ACCESS_FORMAT and an `access_log <path>
  * bluegreen` for `path`; BG_ERR_CONFIG saying what is missing otherwise. */

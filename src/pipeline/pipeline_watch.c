@@ -38,6 +38,7 @@ typedef struct {
 	bg_access_cursor cursor;
 	bg_access_counts counts;
 	long health_failures;        /* in a row */
+	int log_warned;              /* a log that cannot be read is said once */
 	char health_why[300];        /* the last failed answer */
 } bg_watch;
 
@@ -84,9 +85,10 @@ static int look(bg_watch *w, const bg_logger *log, double elapsed_ms, char *why,
 			return 1;
 		}
 	}
-	if (opt->watch.access_log
-		&& bg_access_read(opt->watch.access_log, &w->cursor, w->addr, &w->counts, &e) < 0) {
-		bg_log(log, BG_LOG_WARNING, "%s: %s", w->what, e.msg);
+	if (opt->watch.access_log && bg_access_read(opt->watch.access_log, &w->cursor, w->addr, &w->counts, &e) < 0
+		&& !w->log_warned) {
+		bg_log(log, BG_LOG_WARNING, "%s: %s; the health check alone judges until it can be read", w->what, e.msg);
+		w->log_warned = 1;
 	}
 	if (w->counts.requests >= opt->watch.min_requests && share(&w->counts) > opt->watch.max_error_ratio) {
 		describe_share(w, elapsed_ms, seen, sizeof(seen));
@@ -123,11 +125,11 @@ static int judge(bg_watch *w, const bg_logger *log, const char *name, char *why,
 			"what it saw: %s", w->what, bg_stop_name(sig), w->what, name, w->port, seen);
 	}
 	if (opt->watch.access_log && w->counts.requests < opt->watch.min_requests) {
-		bg_log(log, BG_LOG_INFO, "%s: %s on port %d passed: healthy throughout, %s (fewer than "
+		bg_log(log, BG_LOG_INFO, "%s: %s on port %d passed: its health check held, %s (fewer than "
 			"watch.min_requests, %ld: the share did not judge)", w->what, name, w->port, seen,
 			opt->watch.min_requests);
 	} else {
-		bg_log(log, BG_LOG_INFO, "%s: %s on port %d passed: healthy throughout%s%s", w->what, name, w->port,
+		bg_log(log, BG_LOG_INFO, "%s: %s on port %d passed: its health check held%s%s", w->what, name, w->port,
 			opt->watch.access_log ? ", " : "", opt->watch.access_log ? seen : "");
 	}
 	return 0;
