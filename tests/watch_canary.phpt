@@ -24,7 +24,7 @@ $log = function (string $level, string $message, array $ctx) use ($record, $scen
         $marks[str_starts_with($m[1], 'takes') ? 'begin' : 'end'] = [filesize($scene['log']), file_get_contents($scene['conf'])];
     }
 };
-$r = new BlueGreen\Releaser(bg_watch_options($scene, ['seconds' => 0.5], ['log' => $log, 'canary' => ['weight' => 10, 'seconds' => 2]]));
+$r = new BlueGreen\Releaser(bg_watch_options($scene, ['seconds' => 0.5], ['log' => $log, 'canary' => ['weight' => 10, 'seconds' => 1.2]]));
 $load = bg_load_start($scene['listen'], 4);
 $print_log = function () use ($lines, $n) {
     foreach ($lines as $l) {
@@ -65,7 +65,7 @@ try {
 } catch (BlueGreen\StartException $e) {
     echo get_class($e), ': ', $n($e->getMessage()), "\n";
 }
-bg_check('aborted within the canary (2 s) and the start', microtime(true) - $t0 < 4.5, microtime(true) - $t0);
+bg_check('aborted within the canary (1.2 s) and the start', microtime(true) - $t0 < 3.5, microtime(true) - $t0);
 $print_log();
 bg_check('the config is byte for byte as before the canary', file_get_contents($scene['conf']) === $before,
     file_get_contents($scene['conf']));
@@ -95,7 +95,7 @@ bg_rmrf($box);
 -- v2, good: 10 % first, then all
 deployed on B
 log: info: canary: nginx upstream "app" holds port B (weight 10) beside port A (weight 90); reloaded (T)
-log: info: canary: release-UTC-SHA on port B takes 10 % of the traffic for 2 s; the old release on port A the rest
+log: info: canary: release-UTC-SHA on port B takes 10 % of the traffic for 1.2 s; the old release on port A the rest
 log: info: canary: release-UTC-SHA on port B passed: its health check held, P % 5xx over N requests in T
 log: info: switch: nginx upstream "app" now points to port B instead of A; reloaded, 1 old worker(s) finishing their requests (T)
 log: info: watch: release-UTC-SHA on port B takes the traffic for 0.5 s; the old release keeps running on port A
@@ -111,9 +111,9 @@ the config after it is the one a plain switch makes: ok
 nginx answers version=v2 port=B
 -- v3: half its answers are 500: the canary is aborted
 BlueGreen\StartException: P % 5xx over N requests in T (watch.max_error_ratio 0.05); nginx was switched back to port B, which kept serving, and release-UTC-SHA on port A was stopped
-aborted within the canary (2 s) and the start: ok
+aborted within the canary (1.2 s) and the start: ok
 log: info: canary: nginx upstream "app" holds port A (weight 10) beside port B (weight 90); reloaded (T)
-log: info: canary: release-UTC-SHA on port A takes 10 % of the traffic for 2 s; the old release on port B the rest
+log: info: canary: release-UTC-SHA on port A takes 10 % of the traffic for 1.2 s; the old release on port B the rest
 log: error: canary: release-UTC-SHA on port A failed its canary: P % 5xx over N requests in T (watch.max_error_ratio 0.05); nginx back to port B alone, which still runs
 log: info: switch: nginx upstream "app" now points to port B instead of A; reloaded, 1 old worker(s) finishing their requests (T)
 log: error: deploy: SHA failed at canary: P % 5xx over N requests in T (watch.max_error_ratio 0.05); nginx was switched back to port B, which kept serving, and release-UTC-SHA on port A was stopped

@@ -29,7 +29,7 @@ $log = function (string $level, string $message, array $ctx) use ($record, $scen
         fclose($h);
     }
 };
-$r = new BlueGreen\Releaser(bg_watch_options($scene, [], ['log' => $log]));
+$r = new BlueGreen\Releaser(bg_watch_options($scene, ['seconds' => 1], ['log' => $log]));
 $load = bg_load_start($scene['listen'], 4);
 
 echo "-- v2, good, is watched and promoted\n";
@@ -38,7 +38,7 @@ $t0 = microtime(true);
 $rel = $r->deploy();
 $took = microtime(true) - $t0;
 echo "deployed on ", $n((string) $rel->port), "\n";
-bg_check('the watch lasted its 2 s', $took >= 2.0, $took);
+bg_check('the watch lasted its 1 s', $took >= 1.0, $took);
 $passed = array_values(array_filter((array) $lines, fn ($l) => str_contains($l['message'], 'passed')));
 bg_check('the log truncated mid-watch was read on: more than watch.min_requests counted',
     $passed && preg_match('/over (\d+) requests/', $passed[0]['message'], $m) && $m[1] >= 20
@@ -67,9 +67,9 @@ bg_rmrf($box);
 --EXPECT--
 -- v2, good, is watched and promoted
 deployed on B
-the watch lasted its 2 s: ok
+the watch lasted its 1 s: ok
 the log truncated mid-watch was read on: more than watch.min_requests counted: ok
-log: info: watch: release-UTC-SHA on port B takes the traffic for 2 s; the old release keeps running on port A
+log: info: watch: release-UTC-SHA on port B takes the traffic for 1 s; the old release keeps running on port A
 log: info: watch: release-UTC-SHA on port B passed: its health check held, P % 5xx over N requests in T
 log: info: deploy: SHA live on port B (TIMINGS)
 nginx answers version=v2 port=B, the old service gone

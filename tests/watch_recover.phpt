@@ -15,7 +15,7 @@ $scene = bg_watch_scene($box);
 $pids[] = $scene['master'];
 $n = fn (string $s) => preg_replace(['/\d+\.\d %/', '/over \d+ requests/', '/in \d+(\.\d+)? m?s/', '/after \d+(\.\d+)? m?s/',
     '/\b[0-9a-f]{7}\b/', '/pid \d+/'], ['P %', 'over N requests', 'in T', 'after T', 'SHA', 'pid N'], bg_scene_names($scene, $s));
-$opts = bg_watch_options($scene);
+$opts = bg_watch_options($scene, ['seconds' => 1.5]);
 $load = bg_load_start($scene['listen'], 4);
 
 function bg_options_other(array $scene, int $port): int
@@ -59,8 +59,8 @@ $v2 = $round('v2, good: killed during its watch, promoted by the next releaser',
 $v3 = $round('v3, bad 0.3 s after its start: killed during its watch, rolled back by the next releaser', 'v3',
     ['BAD_AFTER' => "300 30\n"]);
 echo "-- v4: killed during its canary (10 %), undone by the next releaser, which deploys it again\n";
-$copts = $opts + ['canary' => ['weight' => 10, 'seconds' => 1]];
-$copts['watch']['seconds'] = 1;
+$copts = $opts + ['canary' => ['weight' => 10, 'seconds' => 0.5]];
+$copts['watch']['seconds'] = 0.5;
 $conf = file_get_contents($scene['conf']);
 $old = bg_socket_holders($scene['b']);
 $v4 = bg_app_commit($scene, 'v4', ['BAD_AFTER' => null]);
@@ -124,7 +124,7 @@ child: killed by SIGKILL
 state.json: step canary; the upstream holds both: yes
 log: warning: recover: the canary of release-UTC-SHA on port A was interrupted: nginx goes back to port B alone
 log: info: recover: live is SHA on port B
-log: info: canary: release-UTC-SHA on port A takes 10 % of the traffic for 1 s; the old release on port B the rest
+log: info: canary: release-UTC-SHA on port A takes 10 % of the traffic for 0.5 s; the old release on port B the rest
 log: info: canary: release-UTC-SHA on port A passed: its health check held, P % 5xx over N requests in T
 log: info: deploy: SHA live on port A (TIMINGS)
 tick() deployed v4 again: yes; nginx answers version=v4 port=A
