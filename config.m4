@@ -52,7 +52,8 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl release: prepare() builds a release directory
   bluegreen_core="$bluegreen_core src/release/prepare.c src/release/release_shared.c src/release/release_build.c"
   dnl nginx: switchTo()
-  bluegreen_core="$bluegreen_core src/nginx/nginx.c src/nginx/nginx_switch.c src/nginx/nginx_conf.c"
+  bluegreen_core="$bluegreen_core src/nginx/nginx.c src/nginx/nginx_switch.c src/nginx/nginx_conf.c \
+    src/nginx/nginx_access.c"
   dnl service: ports(), start(), stop()
   bluegreen_core="$bluegreen_core src/service/service.c src/service/service_start.c src/service/service_stop.c"
   dnl ops: what operators read afterwards: the deploy history, the metrics file
@@ -63,7 +64,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   bluegreen_core="$bluegreen_core src/pipeline/releaser.c src/pipeline/pipeline.c \
     src/pipeline/pipeline_recover.c src/pipeline/pipeline_prune.c src/pipeline/pipeline_self.c \
     src/pipeline/pipeline_retry.c src/pipeline/pipeline_heal.c src/pipeline/pipeline_hooks.c src/pipeline/run_loop.c \
-    src/pipeline/pipeline_fleet.c"
+    src/pipeline/pipeline_fleet.c src/pipeline/pipeline_watch.c"
 
   PHP_NEW_EXTENSION([bluegreen], [$bluegreen_glue $bluegreen_core], [$ext_shared],,
     [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

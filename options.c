@@ -391,7 +391,7 @@ static zend_result check_fleet_name(const char *key, const char *name)
 }
 
 /* fleet.canary: null, or its members. */
-static zend_result read_canary(php_bluegreen_releaser *r, zval *v, const char *key)
+static zend_result read_fleet_canary(php_bluegreen_releaser *r, zval *v, const char *key)
 {
 	ZVAL_DEREF(v);
 	return Z_TYPE_P(v) == IS_NULL ? SUCCESS : read_group(r, v, key);
@@ -428,6 +428,75 @@ static zend_result read_fleet(php_bluegreen_releaser *r, zval *v, const char *ke
 		return FAILURE;
 	}
 	return SUCCESS;
+}
+
+/* watch.max_error_ratio: a share, 0 to 1 (0: any error fails the release). */
+static zend_result read_error_ratio(php_bluegreen_releaser *r, zval *zv, const char *key)
+{
+	double *out = &r->core.opt.watch.max_error_ratio;
+
+	ZVAL_DEREF(zv);
+	if (Z_TYPE_P(zv) != IS_LONG && Z_TYPE_P(zv) != IS_DOUBLE) {
+		return fail_type(key, "of type int|float (a share, 0 to 1)", zv);
+	}
+	*out = Z_TYPE_P(zv) == IS_LONG ? (double) Z_LVAL_P(zv) : Z_DVAL_P(zv);
+	if (!(*out >= 0 && *out <= 1)) {
+		return fail_value("Option \"%s\" must be a share between 0 and 1 (0.01 is 1 %%)", key);
+	}
+	return SUCCESS;
+}
+
+static zend_result read_min_requests(php_bluegreen_releaser *r, zval *zv, const char *key)
+{
+	return read_long_in(zv, key, 1, 1000000, &r->core.opt.watch.min_requests);
+}
+
+/* watch.access_log: a path, or null for the health check alone. */
+static zend_result read_access_log(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	return Z_TYPE_P(v) == IS_NULL ? SUCCESS : read_path(v, key, &r->core.opt.watch.access_log);
+}
+
+/* canary.weight: the new release's share, a percentage. */
+static zend_result read_canary_weight(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) != IS_LONG) {
+		return fail_type(key, "of type int (a percentage)", v);
+	}
+	if (Z_LVAL_P(v) < 1 || Z_LVAL_P(v) > 99) {
+		return fail_value("Option \"%s\" must be a percentage between 1 and 99, " ZEND_LONG_FMT " given", key,
+			Z_LVAL_P(v));
+	}
+	r->core.opt.canary.weight = (long) Z_LVAL_P(v);
+	return SUCCESS;
+}
+
+/* watch and canary: null (the default) for none; an array, even empty,
+ * turns it on, its members read over the table's defaults. */
+static zend_result read_switched_on(php_bluegreen_releaser *r, zval *v, const char *key, int *on)
+{
+	ZVAL_DEREF(v);
+	*on = 0;
+	if (Z_TYPE_P(v) == IS_NULL) {
+		return SUCCESS;
+	}
+	if (Z_TYPE_P(v) != IS_ARRAY) {
+		return fail_type(key, "of type ?array", v);
+	}
+	*on = 1;
+	return read_group(r, v, key);
+}
+
+static zend_result read_watch(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_switched_on(r, v, key, &r->core.opt.watch.on);
+}
+
+static zend_result read_canary(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_switched_on(r, v, key, &r->core.opt.canary.on);
 }
 
 /* git: the members that only make sense together. */
@@ -762,6 +831,38 @@ static void dump_fleet(zval *arr, const php_bluegreen_releaser *r, const char *n
 	add_assoc_zval(arr, name, &fleet);
 }
 
+static void dump_watch(zval *arr, const php_bluegreen_releaser *r, const char *name)
+{
+	const bg_watch_options *w = &r->core.opt.watch;
+	zval watch;
+
+	if (!w->on) {
+		add_assoc_null(arr, name);
+		return;
+	}
+	array_init(&watch);
+	add_assoc_double(&watch, "seconds", w->seconds);
+	add_assoc_double(&watch, "max_error_ratio", w->max_error_ratio);
+	add_assoc_long(&watch, "min_requests", w->min_requests);
+	add_str(&watch, "access_log", w->access_log);
+	add_assoc_zval(arr, name, &watch);
+}
+
+static void dump_canary(zval *arr, const php_bluegreen_releaser *r, const char *name)
+{
+	const bg_canary_options *c = &r->core.opt.canary;
+	zval canary;
+
+	if (!c->on) {
+		add_assoc_null(arr, name);
+		return;
+	}
+	array_init(&canary);
+	add_assoc_long(&canary, "weight", c->weight);
+	add_assoc_double(&canary, "seconds", c->seconds);
+	add_assoc_zval(arr, name, &canary);
+}
+
 static void dump_log(zval *arr, const php_bluegreen_releaser *r, const char *name)
 {
 	if (Z_TYPE(r->log_callable) != IS_UNDEF) {
@@ -831,6 +932,23 @@ static const option_row option_rows[] = {
 	{ "nginx.pid", OPT_PATH, FIELD(nginx.pid), NULL, NULL, NULL, "pid file; default main_conf's pid" },
 	{ "nginx.reload", OPT_ARGV, FIELD(nginx.reload), NULL, NULL, NULL, "argv; none: SIGHUP to the master" },
 	{ "nginx.test", OPT_ARGV, FIELD(nginx.test), NULL, NULL, NULL, "argv; none: nginx -t" },
+	{ "watch", OPT_GROUP, 0, NULL, read_watch, dump_watch,
+		"null; or seconds, max_error_ratio, min_requests, access_log: the new release on trial" },
+	/* Flagger's built-in check: a request success rate of at least 99 %
+	 * (non-5xx) over a 1 min interval. Below 50 requests one error is more
+	 * than 2 %: too few to judge by. */
+	{ "watch.seconds", OPT_SECONDS, FIELD(watch.seconds), "60", NULL, NULL, "how long the old release is kept" },
+	{ "watch.max_error_ratio", OPT_SECONDS_ZERO, FIELD(watch.max_error_ratio), "0.01", read_error_ratio, NULL,
+		"5xx answers and upstream errors / requests that fails the release" },
+	{ "watch.min_requests", OPT_LONG, FIELD(watch.min_requests), "50", read_min_requests, NULL,
+		"below that many requests the ratio does not judge" },
+	{ "watch.access_log", OPT_PATH, FIELD(watch.access_log), NULL, read_access_log, NULL,
+		"nginx's log in the bluegreen format; null: the health check alone" },
+	{ "canary", OPT_GROUP, 0, NULL, read_canary, dump_canary,
+		"null; or weight (%), seconds: the new release's share before the switch" },
+	/* kamal-proxy's and Flagger's examples start a canary at 10 %. */
+	{ "canary.weight", OPT_LONG, FIELD(canary.weight), "10", read_canary_weight, NULL, "the new release's share, in %" },
+	{ "canary.seconds", OPT_SECONDS, FIELD(canary.seconds), "60", NULL, NULL, "how long, judged as the watch judges" },
 	{ "drain_timeout", OPT_SECONDS_ZERO, FIELD(drain_timeout), "30", NULL, NULL,
 		"seconds for in-flight requests after the switch" },
 	{ "stop_timeout", OPT_SECONDS, FIELD(stop_timeout), "30", NULL, NULL, "seconds from SIGTERM to SIGKILL" },
@@ -855,7 +973,7 @@ static const option_row option_rows[] = {
 	{ "fleet.slot_ttl", OPT_SECONDS, FIELD(fleet.slot_ttl), "30", NULL, NULL,
 		"seconds a slot outlives its holder's last renewal" },
 	{ "fleet.timeout", OPT_SECONDS, FIELD(fleet.timeout), "2", NULL, NULL, "seconds for each call to the store" },
-	{ "fleet.canary", OPT_GROUP, 0, NULL, read_canary, NULL, "null: no canary" },
+	{ "fleet.canary", OPT_GROUP, 0, NULL, read_fleet_canary, NULL, "null: no canary" },
 	{ "fleet.canary.hosts", OPT_LONG, FIELD(fleet.canary_hosts), "0", read_canary_hosts, NULL,
 		"members that switch first, alone" },
 	{ "fleet.canary.soak", OPT_SECONDS_ZERO, FIELD(fleet.canary_soak), "0", NULL, NULL,

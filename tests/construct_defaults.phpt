@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (27) {
+object(BlueGreen\Releaser)#%d (29) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -116,6 +116,10 @@ object(BlueGreen\Releaser)#%d (27) {
     ["test"]=>
     NULL
   }
+  ["watch"]=>
+  NULL
+  ["canary"]=>
+  NULL
   ["drain_timeout"]=>
   float(30)
   ["stop_timeout"]=>

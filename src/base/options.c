@@ -59,6 +59,7 @@ void bg_options_free(bg_options *opt)
 	bg_strv_free(opt->start);
 	bg_strv_free(opt->stop);
 	free(opt->health_path);
+	free(opt->watch.access_log);
 	bg_nginx_options_free(&opt->nginx);
 	bg_git_options_free(&opt->git);
 	if (opt->fleet.store) {

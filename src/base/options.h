@@ -58,6 +58,22 @@ typedef struct {
 	double canary_soak;   /* canary.soak: seconds the others wait after them */
 } bg_fleet_options;
 
+/* After the switch, the new release on trial (src/pipeline/pipeline_watch.c). */
+typedef struct {
+	int on;                 /* the `watch` option was given */
+	double seconds;         /* how long the old release is kept, not stopped */
+	double max_error_ratio; /* 5xx answers and upstream errors / requests */
+	long min_requests;      /* below that many requests the ratio does not judge */
+	char *access_log;       /* nginx's log in the bluegreen format; NULL: health alone */
+} bg_watch_options;
+
+/* Before the switch, the new release takes a share of the traffic first. */
+typedef struct {
+	int on;                 /* the `canary` option was given */
+	long weight;            /* the new release's share, in % (nginx weights: new, 100 - new) */
+	double seconds;         /* how long, judged as the watch judges */
+} bg_canary_options;
+
 typedef struct {
 	char *root;           /* checkout of the release live now */
 	char *remote;         /* remote name or URL */
@@ -80,6 +96,8 @@ typedef struct {
 	bg_nginx_options nginx;
 	bg_git_options git;
 	bg_fleet_options fleet;
+	bg_watch_options watch;
+	bg_canary_options canary;
 	double drain_timeout;       /* seconds */
 	double stop_timeout;
 	double command_timeout;

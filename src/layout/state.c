@@ -101,6 +101,17 @@ static void read_failure(const bg_json *j, bg_state_failure *f)
 	f->at = get_ll(j, "at");
 }
 
+static void read_watch(const bg_json *j, bg_state_deploy *d)
+{
+	if (!j || j->type != BG_JSON_OBJECT) {
+		return;
+	}
+	d->watch_since_ms = get_ll(j, "since_ms");
+	d->watch_dev = (unsigned long long) get_ll(j, "log_dev");
+	d->watch_ino = (unsigned long long) get_ll(j, "log_ino");
+	d->watch_offset = get_ll(j, "log_offset");
+}
+
 static void read_deploy(const bg_json *j, bg_state_deploy *d)
 {
 	long long v = 0;
@@ -116,6 +127,7 @@ static void read_deploy(const bg_json *j, bg_state_deploy *d)
 	if (bg_json_get_int(j, "pid_start", &v) == 0) {
 		d->pid_start = (unsigned long long) v;
 	}
+	read_watch(bg_json_get(j, "watch"), d);
 	/* A deploy of a short sha has no full one until prepared: the step says it is under way. */
 	d->set = d->step[0] != '\0';
 }
@@ -296,6 +308,16 @@ static void write_deploy(bg_json_writer *w, const bg_state_deploy *d)
 		put_int(w, "started", d->started);
 		put_int(w, "pid", d->pid);
 		put_int(w, "pid_start", (long long) d->pid_start);
+		if (d->watch_since_ms) {
+			/* the watch after the switch: where it started, the access log's place */
+			bg_jw_key(w, "watch");
+			bg_jw_object_begin(w);
+			put_int(w, "since_ms", d->watch_since_ms);
+			put_int(w, "log_dev", (long long) d->watch_dev);
+			put_int(w, "log_ino", (long long) d->watch_ino);
+			put_int(w, "log_offset", d->watch_offset);
+			bg_jw_object_end(w);
+		}
 		bg_jw_object_end(w);
 	}
 }

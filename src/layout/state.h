@@ -22,11 +22,15 @@ typedef struct {
 typedef struct {
 	int set;
 	bg_release rel;          /* path and port once known */
-	char step[16];           /* "prepare", "start", "switch", "drain", "stop", "prune" */
+	char step[16];           /* "prepare", "start", "canary", "switch", "watch", "drain", "stop", "prune" */
 	int from_port;           /* the port live when it began */
 	long long started;
 	int pid;                 /* the releaser doing it */
 	unsigned long long pid_start; /* its start time: a reused pid is not it */
+	long long watch_since_ms;     /* the watch (pipeline_watch.c): when nginx
+	                               * switched to the new release (epoch ms), 0: none */
+	unsigned long long watch_dev, watch_ino;  /* the access log then, and */
+	long long watch_offset;       /* its size: only lines after it count */
 } bg_state_deploy;
 
 /* A failure: of a deploy (commit and step), or of a check. */

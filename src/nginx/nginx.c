@@ -27,7 +27,7 @@ int bg_nginx_active_port(const bg_options *opt, int *port, bg_error *err)
 
 /* A path from the main config: relative ones are relative to the prefix, as
  * nginx reads them (without `nginx.prefix`, to the main config's directory). */
-static char *prefixed(const bg_options *opt, const char *path)
+char *bg_nginx_prefixed(const bg_options *opt, const char *path)
 {
 	char *dir, *slash, *full;
 
@@ -61,7 +61,7 @@ char *bg_nginx_main_path(const bg_options *opt, const char *directive, bg_error 
 		return NULL;
 	}
 	if (bg_nginx_conf_main_directive(buf, len, opt->nginx.main_conf, directive, &value, err) == 0 && value) {
-		path = prefixed(opt, value);
+		path = bg_nginx_prefixed(opt, value);
 	}
 	free(value);
 	free(buf);

@@ -37,6 +37,12 @@ void bg_switch_free(bg_switch *sw);
  * reloaded with them if it had been). A switch to the live port does nothing. */
 int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_switch *out, bg_error *err);
 
+/* The canary: the upstream holds `port` with weight `weight` (1..99) beside
+ * the port it points to now, with the rest (bg_nginx_conf_canary): written,
+ * tested, reloaded, proven, the file restored on failure. bg_nginx_switch()
+ * ends a canary: to either port alone, the config as it was before it. */
+int bg_nginx_canary(const bg_options *opt, const bg_logger *log, int port, int weight, bg_switch *out, bg_error *err);
+
 /* Reloads nginx with its config as it is on disk and waits until it took
  * it (new workers, old ones no longer accepting) or refused it. */
 int bg_nginx_reload(const bg_options *opt, const bg_logger *log, bg_error *err);

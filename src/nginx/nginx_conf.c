@@ -48,6 +48,7 @@ typedef struct {
 	bg_ngx_word *words;
 	size_t n;
 	size_t cap;
+	size_t end;       /* offset just past its ';', '{' or '}' */
 } bg_ngx_stmt;
 
 #define BG_NGX_AT_EOF (-1)
@@ -286,6 +287,7 @@ static int bg_ngx_end_stmt(bg_ngx_lexer *lx, bg_ngx_stmt *st, int c, bg_error *e
 	}
 	st->kind = c == ';' ? BG_NGX_SIMPLE : c == '{' ? BG_NGX_BLOCK : BG_NGX_END;
 	bg_ngx_advance(lx);
+	st->end = lx->pos;
 	return 0;
 }
 
@@ -326,7 +328,7 @@ static int bg_ngx_walk(const char *buf, size_t len, const char *file, bg_ngx_vis
 	bg_error *err)
 {
 	bg_ngx_lexer lx = { buf, len, 0, 1, file };
-	bg_ngx_stmt st = { BG_NGX_EOF, 0, NULL, 0, 0 };
+	bg_ngx_stmt st = { BG_NGX_EOF, 0, NULL, 0, 0, 0 };
 	size_t depth = 0;
 	int outer_line = 0;  /* of the last block opened in the main context */
 	int rc = -1;
@@ -501,6 +503,8 @@ static int bg_ngx_enter_upstream(bg_ngx_finder *f, const bg_ngx_stmt *st, size_t
 	return 0;
 }
 
+#define BG_NGX_WEIGHT "weight="
+
 static void bg_ngx_read_params(const bg_ngx_stmt *st, bg_nginx_server *s)
 {
 	size_t i;
@@ -510,6 +514,10 @@ static void bg_ngx_read_params(const bg_ngx_stmt *st, bg_nginx_server *s)
 			s->backup = 1;
 		} else if (bg_ngx_word_is(&st->words[i], "down")) {
 			s->down = 1;
+		} else if (st->words[i].len > strlen(BG_NGX_WEIGHT) && strncmp(st->words[i].value, BG_NGX_WEIGHT,
+				strlen(BG_NGX_WEIGHT)) == 0) {
+			s->weight_off = st->words[i].raw_off;
+			s->weight_end = st->words[i].raw_off + st->words[i].raw_len;
 		}
 	}
 }
@@ -534,6 +542,8 @@ static int bg_ngx_match_server(const bg_ngx_finder *f, const bg_ngx_stmt *st, bg
 	}
 	memset(s, 0, sizeof(*s));
 	s->line = st->line;
+	s->stmt_off = st->words[0].raw_off;
+	s->end_off = st->end;
 	/* No escape yields a digit, so the digits ending the value are the very
 	 * bytes ending the raw word, with nothing in between. */
 	s->port_off = addr->raw_off + addr->raw_len - a.port_len;
@@ -722,4 +732,179 @@ int bg_nginx_conf_main_directive(const char *buf, size_t len, const char *file, 
 	}
 	*value = l.value;
 	return 0;
+}
+
+/* --- any directive, by name ----------------------------------------------------- */
+
+typedef struct {
+	const char *name;
+	bg_nginx_directive_fn fn;
+	void *ctx;
+} bg_ngx_each;
+
+static int bg_ngx_each_visit(void *ctx, const bg_ngx_stmt *st, size_t depth, bg_error *err)
+{
+	bg_ngx_each *e = ctx;
+	const char *args[16];
+	size_t i, n;
+
+	(void) depth;
+	if (st->kind == BG_NGX_END || !bg_ngx_word_is(&st->words[0], e->name)) {
+		return 0;
+	}
+	/* A directive's values are NUL-terminated; one with more than 16 words is
+	 * none that this is asked about. */
+	n = st->n - 1 < 16 ? st->n - 1 : 16;
+	for (i = 0; i < n; i++) {
+		args[i] = st->words[i + 1].value;
+	}
+	return e->fn(e->ctx, st->line, n, args, err);
+}
+
+int bg_nginx_conf_each(const char *buf, size_t len, const char *file, const char *name, bg_nginx_directive_fn fn,
+	void *ctx, bg_error *err)
+{
+	bg_ngx_each e = { name, fn, ctx };
+
+	return bg_ngx_walk(buf, len, file, bg_ngx_each_visit, &e, err);
+}
+
+/* --- the canary: both releases in the upstream, weighted ------------------------ */
+
+typedef struct {
+	const char *p;
+	size_t n;
+} bg_ngx_piece;
+
+/* The pieces end to end, NUL-terminated; NULL when out of memory. */
+static char *bg_ngx_concat(const bg_ngx_piece *pieces, size_t n, size_t *out_len)
+{
+	size_t size = 0, i;
+	char *out, *d;
+
+	for (i = 0; i < n; i++) {
+		size += pieces[i].n;
+	}
+	if (!(out = malloc(size + 1))) {
+		return NULL;
+	}
+	for (d = out, i = 0; i < n; i++) {
+		memcpy(d, pieces[i].p, pieces[i].n);
+		d += pieces[i].n;
+	}
+	*d = '\0';
+	*out_len = size;
+	return out;
+}
+
+/* The blanks before the entry on its line, when only blanks precede it. */
+static bg_ngx_piece bg_ngx_indent(const char *buf, size_t off)
+{
+	size_t start = off;
+
+	while (start > 0 && (buf[start - 1] == ' ' || buf[start - 1] == '\t')) {
+		start--;
+	}
+	if (start > 0 && buf[start - 1] != '\n') {
+		return (bg_ngx_piece) { "    ", 4 };
+	}
+	return (bg_ngx_piece) { buf + start, off - start };
+}
+
+int bg_nginx_conf_canary(const char *buf, size_t len, const char *file, const char *upstream, const char *host,
+	const int ports[2], int port, int weight, char **out, size_t *out_len, bg_error *err)
+{
+	bg_nginx_upstream u;
+	const bg_nginx_server *s;
+	char old_w[32], new_w[32], digits[8];
+	int rc = -1;
+
+	*out = NULL;
+	*out_len = 0;
+	if (weight < 1 || weight > 99) {
+		return bg_error_set(err, BG_ERR_VALUE, "canary weight %d is not in 1..99", weight);
+	}
+	if (bg_nginx_conf_find(buf, len, file, upstream, host, ports, &u, err) < 0) {
+		return -1;
+	}
+	s = &u.servers[0];
+	if (u.n != 1) {
+		bg_error_set(err, BG_ERR_NGINX, "%s:%d: upstream \"%s\" has %zu server entries on the pair's ports; a "
+			"canary needs exactly one", file, u.line, upstream, u.n);
+	} else if (s->weight_off) {
+		bg_error_set(err, BG_ERR_NGINX, "%s:%d: the server entry has a weight already; a canary sets the weights "
+			"itself (remove it)", file, s->line);
+	} else if (s->port == port) {
+		bg_error_set(err, BG_ERR_NGINX, "%s:%d: the upstream points to port %d already", file, s->line, port);
+	} else {
+		bg_ngx_piece pieces[9];
+
+		snprintf(old_w, sizeof(old_w), " weight=%d", 100 - weight);
+		snprintf(new_w, sizeof(new_w), " weight=%d", weight);
+		snprintf(digits, sizeof(digits), "%d", port);
+		pieces[0] = (bg_ngx_piece) { buf, s->end_off - 1 };
+		pieces[1] = (bg_ngx_piece) { old_w, strlen(old_w) };
+		pieces[2] = (bg_ngx_piece) { ";\n", 2 };
+		pieces[3] = bg_ngx_indent(buf, s->stmt_off);
+		pieces[4] = (bg_ngx_piece) { buf + s->stmt_off, s->port_off - s->stmt_off };
+		pieces[5] = (bg_ngx_piece) { digits, strlen(digits) };
+		pieces[6] = (bg_ngx_piece) { buf + s->port_off + s->port_len, s->end_off - 1 - s->port_off - s->port_len };
+		pieces[7] = (bg_ngx_piece) { new_w, strlen(new_w) };
+		pieces[8] = (bg_ngx_piece) { buf + s->end_off - 1, len - (s->end_off - 1) };
+		rc = (*out = bg_ngx_concat(pieces, 9, out_len)) ? 0 : bg_ngx_oom(err);
+	}
+	bg_nginx_upstream_free(&u);
+	return rc;
+}
+
+/* Whether the two entries are what bg_nginx_conf_canary made: the first one
+ * ends with the weight it added, the second follows on the next line. */
+static int bg_ngx_is_canary(const char *buf, const bg_nginx_upstream *u)
+{
+	const bg_nginx_server *s = &u->servers[0], *t = &u->servers[1];
+	size_t i;
+
+	if (u->n != 2 || s->port == t->port || !s->weight_off || !t->weight_off
+		|| s->weight_end != s->end_off - 1 || s->weight_off < 1 || buf[s->weight_off - 1] != ' '
+		|| buf[s->end_off] != '\n' || t->weight_end != t->end_off - 1) {
+		return 0;
+	}
+	for (i = s->end_off + 1; i < t->stmt_off; i++) {
+		if (buf[i] != ' ' && buf[i] != '\t') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int bg_nginx_conf_uncanary(const char *buf, size_t len, const char *file, const char *upstream, const char *host,
+	const int ports[2], int port, int *from, char **out, size_t *out_len, bg_error *err)
+{
+	bg_nginx_upstream u;
+	const bg_nginx_server *s;
+	bg_ngx_piece pieces[4];
+	char digits[8];
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (bg_nginx_conf_find(buf, len, file, upstream, host, ports, &u, err) < 0) {
+		return -1;
+	}
+	if (!bg_ngx_is_canary(buf, &u) || (port != u.servers[0].port && port != u.servers[1].port)) {
+		bg_nginx_upstream_free(&u);
+		return 1;
+	}
+	s = &u.servers[0];
+	*from = port == s->port ? u.servers[1].port : s->port;
+	/* The first entry as it was before the canary (with `port`), then what
+	 * followed the second one. */
+	snprintf(digits, sizeof(digits), "%d", port);
+	pieces[0] = (bg_ngx_piece) { buf, s->port_off };
+	pieces[1] = (bg_ngx_piece) { digits, strlen(digits) };
+	pieces[2] = (bg_ngx_piece) { buf + s->port_off + s->port_len, s->weight_off - 1 - s->port_off - s->port_len };
+	pieces[3] = (bg_ngx_piece) { buf + u.servers[1].end_off - 1, len - (u.servers[1].end_off - 1) };
+	rc = (*out = bg_ngx_concat(pieces, 4, out_len)) ? 0 : bg_ngx_oom(err);
+	bg_nginx_upstream_free(&u);
+	return rc;
 }

@@ -31,6 +31,10 @@ typedef struct {
 	int port;          /* the port written there now */
 	int backup;        /* has the `backup` parameter */
 	int down;          /* has the `down` parameter */
+	size_t stmt_off;   /* byte offset of the word `server` */
+	size_t end_off;    /* byte offset just past its ';' */
+	size_t weight_off; /* a `weight=N` parameter: its bytes, [weight_off, weight_end); */
+	size_t weight_end; /*   both 0 without one */
 } bg_nginx_server;
 
 typedef struct {
@@ -76,5 +80,25 @@ int bg_nginx_conf_rewrite(const char *buf, size_t len, const char *file, const c
  * arguments in \"pid\" directive", as nginx says). */
 int bg_nginx_conf_main_directive(const char *buf, size_t len, const char *file, const char *name,
 	char **value, bg_error *err);
+
+/* The canary: the upstream's one matching server entry (on the pair's other port) gets
+ * ` weight=<100 - weight>` before its ';', and a copy of it on `port` with ` weight=<weight>`
+ * follows on a line of its own, indented as it is. Every other byte is unchanged. Errors
+ * (BG_ERR_NGINX): not exactly one matching entry, one with a weight already, or already on port. */
+int bg_nginx_conf_canary(const char *buf, size_t len, const char *file, const char *upstream, const char *host,
+	const int ports[2], int port, int weight, char **out, size_t *out_len, bg_error *err);
+
+/* The way out of a canary, to `port` alone: 1 (and *out NULL) when the upstream is not in the
+ * form bg_nginx_conf_canary makes, or port is neither of its two; else 0, *out the config as it
+ * was before the canary with its entry on `port` (byte for byte the same for the port it had),
+ * and *from the other port. */
+int bg_nginx_conf_uncanary(const char *buf, size_t len, const char *file, const char *upstream, const char *host,
+	const int ports[2], int port, int *from, char **out, size_t *out_len, bg_error *err);
+
+/* Calls fn for each directive called `name`, at any depth, in file order, with its
+ * arguments (unquoted, escapes resolved; at most 16). fn returning -1 stops the walk. */
+typedef int (*bg_nginx_directive_fn)(void *ctx, int line, size_t argc, const char *const *argv, bg_error *err);
+int bg_nginx_conf_each(const char *buf, size_t len, const char *file, const char *name, bg_nginx_directive_fn fn,
+	void *ctx, bg_error *err);
 
 #endif

@@ -10,4 +10,8 @@
  * when the directive is absent. */
 char *bg_nginx_main_path(const bg_options *opt, const char *directive, bg_error *err);
 
+/* A path of the config: relative ones resolved against the prefix, as nginx
+ * does (without `nginx.prefix`, the main config's directory); malloc'd. */
+char *bg_nginx_prefixed(const bg_options *opt, const char *path);
+
 #endif

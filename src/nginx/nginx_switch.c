@@ -376,19 +376,31 @@ static int prepare_switch(switch_ctx *c, int port, int *from, bg_error *err)
 	const bg_options *o = c->opt;
 	bg_error ignored;
 
+	int rc;
+
 	if (bg_read_file(o->nginx.conf, &c->orig, &c->orig_len, BG_ERR_NGINX, err) < 0) {
 		return bg_error_prefix(err, "nginx.conf");
 	}
-	if (bg_nginx_conf_active_port(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host,
-			o->ports, from, err) < 0) {
+	/* Out of a canary (both ports, weighted): the config as before it, on port. */
+	rc = bg_nginx_conf_uncanary(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports,
+		port, from, &c->next, &c->next_len, err);
+	if (rc < 0) {
 		return -1;
 	}
-	if (*from == port) {
-		return 0;
+	if (rc == 1) {
+		if (bg_nginx_conf_active_port(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host,
+				o->ports, from, err) < 0) {
+			return -1;
+		}
+		if (*from == port) {
+			return 0;
+		}
+		if (bg_nginx_conf_rewrite(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports,
+				port, &c->next, &c->next_len, err) < 0) {
+			return -1;
+		}
 	}
-	if (bg_nginx_conf_rewrite(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports,
-			port, &c->next, &c->next_len, err) < 0
-		|| bg_nginx_master(o, &c->master, err) < 0) {
+	if (bg_nginx_master(o, &c->master, err) < 0) {
 		return -1;
 	}
 	/* Where nginx says why it refused a reload, if it has a file for it. */
@@ -403,6 +415,34 @@ static void log_switched(const switch_ctx *c, int from, int port, double t0, siz
 	bg_log_step(c->log, BG_LOG_INFO, &ctx, "switch: nginx upstream \"%s\" now points to port %d instead of %d; "
 		"reloaded, %zu old worker(s) finishing their requests", c->opt->nginx.upstream, port, from,
 		old_workers);
+}
+
+/* c->next written, tested, loaded and proven; the original put back when
+ * a step fails. */
+static int apply(switch_ctx *c, bg_switch *out, bg_error *err)
+{
+	if (bg_write_file_atomic(c->opt->nginx.conf, c->next, c->next_len, BG_ERR_NGINX, err) < 0) {
+		return -1;
+	}
+	c->written = 1;
+	if (test_config(c, err) < 0) {
+		out->unsure = restore(c);
+		return -1;
+	}
+	c->reloaded = 1;
+	if (reload_verified(c, &c->watch, err) < 0) {
+		if (!took_after_restart(c, err)) {
+			out->unsure = restore(c);
+			return -1;
+		}
+		/* The old master's workers are gone with it: nothing to wait for. */
+		bg_pid_list_free(&c->watch.before);
+	}
+	out->master = c->master;
+	out->old_workers = c->watch.before;
+	c->watch.before.pids = NULL;
+	c->watch.before.n = 0;
+	return 0;
 }
 
 int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_switch *out, bg_error *err)
@@ -429,29 +469,54 @@ int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_sw
 		rc = 0;
 		goto cleanup;
 	}
-	if (bg_write_file_atomic(opt->nginx.conf, c.next, c.next_len, BG_ERR_NGINX, err) < 0) {
+	rc = apply(&c, out, err);
+	if (rc == 0) {
+		log_switched(&c, from, port, t0, out->old_workers.n);
+	}
+
+cleanup:
+	bg_pid_list_free(&c.watch.before);
+	free(c.orig);
+	free(c.next);
+	free(c.error_log);
+	return rc;
+}
+
+int bg_nginx_canary(const bg_options *opt, const bg_logger *log, int port, int weight, bg_switch *out, bg_error *err)
+{
+	const bg_options *o = opt;
+	switch_ctx c;
+	bg_error ignored;
+	double t0 = bg_now_ms();
+	int from = 0, rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	memset(out, 0, sizeof(*out));
+	c.opt = opt;
+	c.log = log;
+	if (bg_read_file(o->nginx.conf, &c.orig, &c.orig_len, BG_ERR_NGINX, err) < 0) {
+		bg_error_prefix(err, "nginx.conf");
 		goto cleanup;
 	}
-	c.written = 1;
-	if (test_config(&c, err) < 0) {
-		out->unsure = restore(&c);
+	if (bg_nginx_conf_active_port(c.orig, c.orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports,
+			&from, err) < 0
+		|| bg_nginx_conf_canary(c.orig, c.orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports, port,
+			weight, &c.next, &c.next_len, err) < 0
+		|| bg_nginx_master(o, &c.master, err) < 0) {
 		goto cleanup;
 	}
-	c.reloaded = 1;
-	if (reload_verified(&c, &c.watch, err) < 0) {
-		if (!took_after_restart(&c, err)) {
-			out->unsure = restore(&c);
-			goto cleanup;
-		}
-		/* The old master's workers are gone with it: nothing to wait for. */
-		bg_pid_list_free(&c.watch.before);
+	c.error_log = bg_nginx_main_path(o, "error_log", &ignored);
+	out->from = from;
+	out->to = port;
+	rc = apply(&c, out, err);
+	if (rc == 0) {
+		bg_log_ctx ctx = { "canary", bg_now_ms() - t0, NULL, port };
+		char took[32];
+
+		bg_format_duration(took, sizeof(took), ctx.duration_ms);
+		bg_log_with(log, BG_LOG_INFO, &ctx, "canary: nginx upstream \"%s\" holds port %d (weight %d) beside "
+			"port %d (weight %d); reloaded (%s)", o->nginx.upstream, port, weight, from, 100 - weight, took);
 	}
-	log_switched(&c, from, port, t0, c.watch.before.n);
-	out->master = c.master;
-	out->old_workers = c.watch.before;
-	c.watch.before.pids = NULL;
-	c.watch.before.n = 0;
-	rc = 0;
 
 cleanup:
 	bg_pid_list_free(&c.watch.before);

@@ -534,6 +534,10 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 	}
 	p->st.deploy.rel.port = to;
 	record_services(p, to);
+	if (bg_pipeline_canary(p, verb, from, to, err) < 0) {
+		return -1;      /* nginx back to the old release alone, and recorded */
+	}
+	bg_pipeline_watch_mark(p, verb);
 	if (enter_step(p, "switch", err) < 0) {
 		undo_start(p, to);
 		return -1;
@@ -543,8 +547,12 @@ static int go_live(bg_pipeline *p, const char *verb, bg_error *err)
 		return fail_step(p, err);
 	}
 	if (bg_releaser_switch(r, to, err) < 0) {
+		bg_pipeline_canary_abandon(p, from, to);
 		keep_or_undo_start(p, to);
 		return fail_step(p, err);
+	}
+	if (bg_pipeline_watch(p, from, to, err) < 0) {
+		return -1;      /* switched back and recorded */
 	}
 	save_slots(&p->st, &was);
 	went_live(p);
@@ -602,6 +610,9 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 			rc = 0;         /* the previous release went live: enough for one tick */
 			goto cleanup;
 		}
+	}
+	if (bg_pipeline_watch_ready(&p, err) < 0) {
+		goto cleanup;
 	}
 	if (!commit) {
 		if (pick_commit(&p, from_tick, sha, &found, err) < 0) {
@@ -695,6 +706,21 @@ void bg_pipeline_forget_deploy(bg_pipeline *p)
 	bg_release_free(&p->st.deploy.rel);
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
 	save_or_log(p);
+}
+
+int bg_pipeline_enter_step(bg_pipeline *p, const char *step, bg_error *err)
+{
+	return enter_step(p, step, err);
+}
+
+int bg_pipeline_fail_step(bg_pipeline *p, bg_error *err)
+{
+	return fail_step(p, err);
+}
+
+void bg_pipeline_undo_start(bg_pipeline *p, int port)
+{
+	undo_start(p, port);
 }
 
 int bg_pipeline_to_previous(bg_pipeline *p, const char *verb, bg_error *err)

@@ -141,4 +141,45 @@ void bg_pipeline_fleet_renew(bg_pipeline *p);
  * failure is kept in out->fleet_error, its credentials masked). */
 void bg_pipeline_fleet_status(bg_releaser *r, bg_status *out);
 
+/* pipeline.c, for the steps kept in files of their own: a step recorded
+ * before it runs; a failed one recorded and ended (-1); a new service that
+ * will not take traffic, stopped. */
+int bg_pipeline_enter_step(bg_pipeline *p, const char *step, bg_error *err);
+int bg_pipeline_fail_step(bg_pipeline *p, bg_error *err);
+void bg_pipeline_undo_start(bg_pipeline *p, int port);
+
+/* pipeline_watch.c: with the `watch` option, whether nginx's config writes
+ * the access log it reads in the bluegreen format (BG_ERR_CONFIG saying what
+ * is missing); checked before each deploy. */
+int bg_pipeline_watch_ready(bg_pipeline *p, bg_error *err);
+
+/* Before the switch of a deploy (`verb`; a rollback or heal is not
+ * watched): the watch's start and the access log's offset, into the deploy
+ * record that the switch step writes. */
+void bg_pipeline_watch_mark(bg_pipeline *p, const char *verb);
+
+/* After the switch from `from` to `to`: the new release on trial for
+ * watch.seconds, the old one running. 0 when it passed (or nothing is
+ * watched); -1 when it failed: nginx switched back, the new service
+ * stopped, the commit recorded failed at step "watch" (err says why). */
+int bg_pipeline_watch(bg_pipeline *p, int from, int to, bg_error *err);
+
+/* Before the switch of a deploy, with the `canary` option: nginx's upstream
+ * holds the new release on `to` with canary.weight beside the old one on
+ * `from` for canary.seconds, judged as the watch judges (its thresholds and
+ * log). 0 when it passed (the switch then ends the canary: the new release
+ * alone) or nothing was asked; -1 when it failed: nginx back to `from`
+ * alone, the new service stopped, the commit recorded failed at "canary". */
+int bg_pipeline_canary(bg_pipeline *p, const char *verb, int from, int to, bg_error *err);
+
+/* The switch that ends a passed canary failed, and put the canary's config
+ * back: nginx goes back to `from` alone before the new service on `to` is
+ * stopped (and when it cannot, the new service is kept: switch_unsure). */
+void bg_pipeline_canary_abandon(bg_pipeline *p, int from, int to);
+
+/* pipeline_recover.c, a deploy interrupted at step "watch": the watch is
+ * finished from the state file. 1 when the release failed it and nginx was
+ * switched back to the old port (recorded failed), else 0. */
+int bg_pipeline_watch_recover(bg_pipeline *p);
+
 #endif

@@ -382,6 +382,7 @@ int bg_pipeline_recover(bg_pipeline *p, bg_error *err)
 	finish_pending_stop(p);
 	bg_log(&p->r->log, BG_LOG_WARNING, "recover: the deploy of %.*s by pid %d was interrupted at step %s; "
 		"reconciling", BG_SHORT_SHA_LEN, d->rel.commit[0] ? d->rel.commit : "?", d->pid, d->step);
+	bg_pipeline_watch_recover(p);
 	reload_nginx(p, &nginx_before);
 	/* One deadline for the whole drain: nginx's old processes, the last
 	 * switch's workers, the old port's connections. */

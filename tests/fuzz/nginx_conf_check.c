@@ -408,6 +408,66 @@ static void main_directives(void)
 	EXPECT_MAIN("pid /run/nginx.pid;\nhttp {\n", "pid", -1, "t.conf:2: unbalanced braces");
 }
 
+static char *canary_of(const char *conf, int port, int weight, bg_error *err)
+{
+	char *out = NULL;
+	size_t len;
+
+	bg_error_clear(err);
+	bg_nginx_conf_canary(conf, strlen(conf), "t.conf", "app", "127.0.0.1", pair, port, weight, &out, &len, err);
+	return out;
+}
+
+static void canary_there_and_back(void)
+{
+	static const char conf[] = "http {\n\tupstream app {\n\t\tserver \"127.0.0.1:9501\" max_fails=3; # live\n"
+		"\t\tkeepalive 8;\n\t}\n\tserver { listen 127.0.0.1:9501; }\n}\n";
+	bg_error err;
+	char *canary = canary_of(conf, 9502, 10, &err), *back = NULL;
+	size_t len;
+	int from = 0;
+
+	EXPECT_STR(canary, "http {\n\tupstream app {\n\t\tserver \"127.0.0.1:9501\" max_fails=3 weight=90;\n"
+		"\t\tserver \"127.0.0.1:9502\" max_fails=3 weight=10; # live\n"
+		"\t\tkeepalive 8;\n\t}\n\tserver { listen 127.0.0.1:9501; }\n}\n");
+	if (!canary) {
+		return;
+	}
+	EXPECT(bg_nginx_conf_uncanary(canary, strlen(canary), "t.conf", "app", "127.0.0.1", pair, 9501, &from, &back,
+		&len, &err) == 0);
+	EXPECT_STR(back, conf);
+	EXPECT(from == 9502);
+	free(back);
+	EXPECT(bg_nginx_conf_uncanary(canary, strlen(canary), "t.conf", "app", "127.0.0.1", pair, 9502, &from, &back,
+		&len, &err) == 0);
+	EXPECT_STR(back, "http {\n\tupstream app {\n\t\tserver \"127.0.0.1:9502\" max_fails=3; # live\n"
+		"\t\tkeepalive 8;\n\t}\n\tserver { listen 127.0.0.1:9501; }\n}\n");
+	EXPECT(from == 9501);
+	free(back);
+	/* A plain config is not a canary: the caller switches it as usual. */
+	EXPECT(bg_nginx_conf_uncanary(conf, strlen(conf), "t.conf", "app", "127.0.0.1", pair, 9502, &from, &back,
+		&len, &err) == 1 && back == NULL);
+	free(canary);
+}
+
+static void canary_refusals(void)
+{
+	bg_error err;
+	char *out;
+
+	out = canary_of("upstream app { server 127.0.0.1:9501 weight=3; }\n", 9502, 10, &err);
+	EXPECT(out == NULL);
+	EXPECT_STR(err.msg, "t.conf:1: the server entry has a weight already; a canary sets the weights itself (remove it)");
+	out = canary_of("upstream app {\n server 127.0.0.1:9501;\n server 127.0.0.1:9501 backup;\n}\n", 9502, 10, &err);
+	EXPECT(out == NULL);
+	EXPECT_STR(err.msg, "t.conf:1: upstream \"app\" has 2 server entries on the pair's ports; a canary needs exactly one");
+	out = canary_of("upstream app { server 127.0.0.1:9502; }\n", 9502, 10, &err);
+	EXPECT(out == NULL);
+	EXPECT_STR(err.msg, "t.conf:1: the upstream points to port 9502 already");
+	out = canary_of("upstream app { server 127.0.0.1:9501; }\n", 9502, 100, &err);
+	EXPECT(out == NULL && err.code == BG_ERR_VALUE);
+}
+
 int main(void)
 {
 	static const check_case cases[] = {
@@ -424,6 +484,8 @@ int main(void)
 		{ "rewrite refuses a bad port", rewrite_refuses_a_bad_port },
 		{ "active port", active_port },
 		{ "main context directives", main_directives },
+		{ "a canary there and back", canary_there_and_back },
+		{ "a canary refused", canary_refusals },
 	};
 	return run_cases("nginx_conf", cases, sizeof(cases) / sizeof(cases[0]));
 }

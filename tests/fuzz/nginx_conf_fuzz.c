@@ -8,7 +8,10 @@
  *   - the entries found lie inside the buffer, in order, and hold their port;
  *   - the rewrite differs from the input only in those port digits;
  *   - the rewrite, parsed again, has the same entries, now at the new port,
- *     and rewriting it once more changes nothing. */
+ *     and rewriting it once more changes nothing;
+ *   - a canary, undone to the port it had, is the input byte for byte, and
+ *     undone to the new port is the rewrite; any input is either in canary
+ *     form or not, without failing otherwise than find does. */
 #include "nginx/nginx_conf.h"
 
 #include <stdint.h>
@@ -179,6 +182,54 @@ static void check_success(const char *buf, size_t len, const variant *v, const b
 	REQUIRE(listed);
 }
 
+/* The canary's way there and back. */
+static void check_canary(const char *buf, size_t len, const variant *v, const bg_nginx_upstream *u)
+{
+	bg_error err;
+	char *canary, *back, *plain;
+	size_t canary_len, back_len, plain_len;
+	int from = 0, old = u->servers[0].port;
+
+	bg_error_clear(&err);
+	if (bg_nginx_conf_canary(buf, len, "fuzz.conf", v->upstream, v->host, v->ports, v->port, 10, &canary,
+			&canary_len, &err) < 0) {
+		REQUIRE(canary == NULL);
+		require_clean_error(&err);
+		return;
+	}
+	REQUIRE(u->n == 1 && old != v->port);
+	REQUIRE(bg_nginx_conf_uncanary(canary, canary_len, "fuzz.conf", v->upstream, v->host, v->ports, old, &from,
+		&back, &back_len, &err) == 0);
+	REQUIRE(from == v->port && back_len == len && memcmp(back, buf, len) == 0);
+	free(back);
+	REQUIRE(bg_nginx_conf_uncanary(canary, canary_len, "fuzz.conf", v->upstream, v->host, v->ports, v->port, &from,
+		&back, &back_len, &err) == 0);
+	REQUIRE(from == old);
+	REQUIRE(bg_nginx_conf_rewrite(buf, len, "fuzz.conf", v->upstream, v->host, v->ports, v->port, &plain,
+		&plain_len, &err) == 0);
+	REQUIRE(back_len == plain_len && memcmp(back, plain, plain_len) == 0);
+	free(back);
+	free(plain);
+	free(canary);
+}
+
+static void check_uncanary(const char *buf, size_t len, const variant *v)
+{
+	bg_error err;
+	char *out;
+	size_t out_len;
+	int from = 0, rc;
+
+	bg_error_clear(&err);
+	rc = bg_nginx_conf_uncanary(buf, len, "fuzz.conf", v->upstream, v->host, v->ports, v->port, &from, &out,
+		&out_len, &err);
+	REQUIRE(rc == 0 ? out != NULL : out == NULL);
+	if (rc < 0) {
+		require_clean_error(&err);
+	}
+	free(out);
+}
+
 static void check_variant(const char *buf, size_t len, const variant *v)
 {
 	bg_nginx_upstream u;
@@ -191,6 +242,8 @@ static void check_variant(const char *buf, size_t len, const variant *v)
 		return;
 	}
 	check_success(buf, len, v, &u);
+	check_canary(buf, len, v, &u);
+	check_uncanary(buf, len, v);
 	bg_nginx_upstream_free(&u);
 }
 
