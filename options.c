@@ -727,6 +727,25 @@ static zend_result read_nginx_row(php_bluegreen_releaser *r, zval *v, const char
 	return read_nginx(v, &r->core.opt.nginx);
 }
 
+/* switch: "reload" (the upstream rewritten, nginx reloaded) or "socket"
+ * (the live socket's symlink renamed over; nginx untouched). */
+static zend_result read_switch_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	if (read_string(v, key, &r->core.opt.switch_kind) == FAILURE) {
+		return FAILURE;
+	}
+	if (strcmp(r->core.opt.switch_kind, "reload") != 0 && strcmp(r->core.opt.switch_kind, "socket") != 0) {
+		return fail_value("Option \"switch\" must be \"reload\" or \"socket\", \"%s\" given",
+			r->core.opt.switch_kind);
+	}
+	return SUCCESS;
+}
+
+static zend_result read_live_socket_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	return read_path(v, key, &r->core.opt.live_socket);
+}
+
 static zend_result read_keep_row(php_bluegreen_releaser *r, zval *v, const char *key)
 {
 	return read_keep(v, &r->core.opt.keep_releases);
@@ -836,6 +855,10 @@ static const option_row option_rows[] = {
 		"let releases share one TEMP_DIR" },
 	{ "health", OPT_GROUP, 0, NULL, read_health_row, dump_health, "path, timeout, successes, interval" },
 	{ "nginx", OPT_GROUP, 0, NULL, read_nginx_row, dump_nginx, "conf and upstream (required), commands" },
+	{ "switch", OPT_STRING, FIELD(switch_kind), "reload", read_switch_row, NULL,
+		"\"reload\": rewrite the upstream and reload nginx; \"socket\": rename a unix socket's symlink" },
+	{ "live_socket", OPT_STRING, FIELD(live_socket), NULL, read_live_socket_row, NULL,
+		"socket switch: the symlink nginx's upstream names; default releases_dir/.bluegreen/live.sock" },
 	{ "drain_timeout", OPT_SECONDS_ZERO, FIELD(drain_timeout), "30", NULL, NULL,
 		"seconds for in-flight requests after the switch" },
 	{ "stop_timeout", OPT_SECONDS, FIELD(stop_timeout), "30", NULL, NULL, "seconds from SIGTERM to SIGKILL" },
@@ -968,7 +991,7 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 		goto fail;
 	}
 	bg_error_clear(&err);
-	if (bg_options_check(&r->core.opt, &err) < 0) {
+	if (bg_releaser_options_check(&r->core, &err) < 0) {
 		php_bluegreen_throw(&err);
 		goto fail;
 	}

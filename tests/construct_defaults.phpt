@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (22) {
+object(BlueGreen\Releaser)#%d (24) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -113,6 +113,10 @@ object(BlueGreen\Releaser)#%d (22) {
     ["test"]=>
     NULL
   }
+  ["switch"]=>
+  string(6) "reload"
+  ["live_socket"]=>
+  NULL
   ["drain_timeout"]=>
   float(30)
   ["stop_timeout"]=>

@@ -5,7 +5,9 @@
  *   releases_dir/shared/                         the targets of `shared` links
  *   releases_dir/.bluegreen/                     bluegreen's own files:
  *     state.json, lock, cache.git, submodules/<name>-<hash>.git,
- *     logs/<release>.log (build output, then the service's own) */
+ *     logs/<release>.log (build output, then the service's own),
+ *     live.sock (socket switch: the symlink nginx's upstream names),
+ *     run/<port>.sock (socket switch: the unix socket of each port of the pair) */
 #ifndef BG_LAYOUT_H
 #define BG_LAYOUT_H
 
@@ -28,6 +30,14 @@ char *bg_layout_cache_path(const bg_options *opt);   /* .bluegreen/cache.git */
 char *bg_layout_submodule_cache_path(const bg_options *opt, const char *name, unsigned long long hash);
 /* .bluegreen/logs/<release>.log, of the release at release_path */
 char *bg_layout_log_path(const bg_options *opt, const char *release_path);
+/* Socket switch: fills opt->sockets (.bluegreen/run/<port>.sock) and, when
+ * the option left it unset, opt->live_socket (.bluegreen/live.sock). Fails
+ * with BG_ERR_CONFIG when a path does not fit a unix socket address. */
+int bg_layout_sockets(bg_options *opt, bg_error *err);
+
+/* Creates the directory the sockets live in (.bluegreen/run). */
+int bg_layout_sockets_dir(const bg_options *opt, bg_error *err);
+
 /* shared/<rel> */
 char *bg_layout_shared_path(const bg_options *opt, const char *rel);
 

@@ -60,7 +60,7 @@ static void close_own_copies(const bg_options *opt, int port)
 	int *fds = NULL, null = -1;
 	size_t n = 0, i;
 
-	if (bg_proc_listen_inodes(opt->host, port, &inodes, &ignored) == 0) {
+	if (bg_port_listen_inodes(opt, port, &inodes, &ignored) == 0) {
 		bg_proc_own_socket_fds(&inodes, &fds, &n);
 	}
 	for (i = 0; i < n; i++) {

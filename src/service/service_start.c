@@ -76,6 +76,26 @@ static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_
 	return bg_service_kill_port(opt, log, port, err);
 }
 
+/* Socket switch: the socket's directory made, and a socket file left by a
+ * service that died (nothing listens on it: clear_port ran) removed, or the
+ * new service could not bind its path. */
+static int clear_socket(const bg_options *opt, int port, bg_error *err)
+{
+	const char *sock = bg_options_socket(opt, port);
+	struct stat st;
+
+	if (!sock) {
+		return 0;
+	}
+	if (bg_layout_sockets_dir(opt, err) < 0) {
+		return -1;
+	}
+	if (lstat(sock, &st) == 0 && unlink(sock) != 0) {
+		return bg_error_sys(err, BG_ERR_START, "cannot remove the stale socket %s", sock);
+	}
+	return 0;
+}
+
 static int set_port_files(const bg_options *opt, const bg_release *rel, int port, bg_error *err)
 {
 	size_t i;
@@ -103,12 +123,14 @@ static int spawn_start(const bg_options *opt, const bg_release *rel, int port, s
 {
 	char port_env[32], *commit_env = bg_asprintf("BLUEGREEN_COMMIT=%s", rel->commit);
 	char *release_env = bg_asprintf("BLUEGREEN_RELEASE=%s", rel->path);
-	char *env[] = { port_env, commit_env, release_env, NULL };
+	const char *sock = bg_options_socket(opt, port);
+	char *socket_env = sock ? bg_asprintf("BLUEGREEN_SOCKET=%s", sock) : NULL;
+	char *env[] = { port_env, commit_env, release_env, socket_env, NULL };
 	bg_spawn_opts o = { a->argv, rel->path, env, -1, 1, BG_ERR_START };
 	int rc = -1;
 
 	snprintf(port_env, sizeof(port_env), "BLUEGREEN_PORT=%d", port);
-	if (!commit_env || !release_env) {
+	if (!commit_env || !release_env || (sock && !socket_env)) {
 		bg_error_set(err, BG_ERR_START, "out of memory");
 		goto cleanup;
 	}
@@ -127,6 +149,7 @@ static int spawn_start(const bg_options *opt, const bg_release *rel, int port, s
 cleanup:
 	free(commit_env);
 	free(release_env);
+	free(socket_env);
 	return rc;
 }
 
@@ -330,7 +353,7 @@ static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel
 		|| set_port_files(opt, rel, port, err) < 0 || resolve_start(opt, log, rel, port, &a.argv, err) < 0
 		|| bg_es_check_temp_dir(opt, log, rel->path, port, rel->commit, live_dir,
 			bg_options_other_port(opt, port), err) < 0
-		|| clear_port(opt, log, port, err) < 0
+		|| clear_port(opt, log, port, err) < 0 || clear_socket(opt, port, err) < 0
 		|| !(a.output = bg_layout_output_log(opt, rel->path, BG_ERR_START, err))
 		|| spawn_start(opt, rel, port, &a, err) < 0) {
 		goto cleanup;

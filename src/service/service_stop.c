@@ -39,7 +39,7 @@ void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int por
 
 	/* A stop request cuts the drain short: the switch is done, and the
 	 * deploy finishes (the old service stopped) rather than waits. */
-	while (bg_proc_established(opt->host, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline
+	while (bg_port_connections(opt, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline
 		&& !(sig = bg_sleep_unless_stopped(pause < deadline - bg_now_ms() ? pause : deadline - bg_now_ms()))) {
 		pause = pause < 200 ? pause * 2 : 200;
 	}
