@@ -42,6 +42,8 @@ file_put_contents($scene['conf'], "upstream app {\n    server 127.0.0.1:{$scene[
 bg_app_commit($scene, 'v3', ['HEALTH_STATUS' => null]);
 $throws(fn () => $r->deploy());
 $after('after');
+echo 'status(): retry ', json_encode(array_intersect_key($r->status()['retry'] ?? [], ['step' => 1, 'attempts' => 1])),
+    ', failed commits ', count($r->status()['failed']), "\n";
 file_put_contents($scene['conf'], $conf);
 
 echo "== a directory on the way to the live socket that nginx's workers cannot search\n";
@@ -78,6 +80,7 @@ after: the live socket points to A, nginx answers version=v1 port=A, listening o
 == nginx's upstream names a TCP server, not the live socket
 BlueGreen\NginxException: BOX/ngx/servers/upstream.conf:1: upstream "app" does not name the live socket (its first server is 127.0.0.1:A): with option "switch" => "socket" its server must be `server unix:LIVE;`, which bluegreen points at the live release without rewriting or reloading nginx
 after: the live socket points to A, nginx answers version=v1 port=A, listening on B's socket: 0
+status(): retry {"step":"switch","attempts":1}, failed commits 1
 == a directory on the way to the live socket that nginx's workers cannot search
 BlueGreen\NginxException: nginx's workers (uid 65534, gid 65534) cannot reach the live socket LIVE: directory BOX/releases/.bluegreen is mode 0700, owned by uid 0 gid 0; give them search permission (e.g. chmod o+x BOX/releases/.bluegreen) or run them as a user that has it (nginx's `user` directive)
 after: the live socket points to A, nginx answers version=v1 port=A, listening on B's socket: 0
