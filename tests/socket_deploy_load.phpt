@@ -23,7 +23,8 @@ echo "before: ", bg_scene_names($scene, bg_answer($scene['listen'])), ", the liv
 echo "status()['switch']: ", bg_socket_names($scene, json_encode($r->status()['switch'], JSON_UNESCAPED_SLASHES)), "\n";
 $load = bg_load_start($scene['listen'], 16, 120, false);
 for ($v = 2; $v <= 4; $v++) {
-    bg_app_commit($scene, "v$v");
+    // v2 takes BLUEGREEN_SOCKET as the fixture does; v3 and v4 the README's EasySwoole lines in dev.php.
+    bg_app_commit($scene, "v$v", $v < 3 ? [] : ['dev.php' => bg_socket_recipe_dev_php($scene['a'])]);
     $release = $r->deploy();
     usleep(200000);  // load on the new release before the next deploy
     $old = $scene['socks'][$release->port === $scene['a'] ? $scene['b'] : $scene['a']];
