@@ -1,5 +1,5 @@
 --TEST--
-Socket switch: three deploys under keep-alive load through a real nginx whose upstream names the live socket's symlink; zero failed requests, nginx never reloaded (same worker pids, same config bytes), each old release stopped
+Socket switch: three deploys and a rollback under keep-alive load through a real nginx whose upstream names the live socket's symlink; zero failed requests, nginx never reloaded (same worker pids, same config bytes), each old release stopped
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -32,6 +32,9 @@ for ($v = 2; $v <= 4; $v++) {
         bg_socket_points_to($scene), ', nginx answers ', bg_scene_names($scene, bg_answer($scene['listen'])),
         ', the old socket has ', count(bg_unix_holders($old)), " listener(s)\n";
 }
+$back = $r->rollback();
+echo "rollback: ", bg_socket_names($scene, "port {$back->port}"), ', the live socket points to ', bg_socket_points_to($scene),
+    ', nginx answers ', bg_scene_names($scene, bg_answer($scene['listen'])), "\n";
 $result = bg_load_stop($load);
 echo "requests under load: ", $result["requests"] > 500 ? "many" : $result["raw"], "\n";
 echo "non-2xx: {$result['non2xx']}, socket errors: {$result['errors']}\n";
@@ -43,6 +46,11 @@ echo "switch log lines: ", count($switches), "\n";
 echo bg_socket_names($scene, $switches[0]['message']), "\n";
 $ms = array_map(fn ($l) => $l['ctx']['duration_ms'] ?? 1e9, $switches);
 bg_check('every switch took under 100 ms', max($ms) < 100, $ms);
+
+require __DIR__ . '/inc/cli.inc';
+$cli = bg_cli(['--config', bg_cli_config("$box/bluegreen.php", bg_socket_options($scene)), 'status'], $box);
+echo "bin/bluegreen status:\n", bg_socket_names($scene, implode("\n", array_filter(explode("\n", $cli['out']),
+    fn ($l) => preg_match('/^(switch|ports|\s+port )/', $l)))), "\n";
 
 bg_socket_scene_stop($scene);
 ?>
@@ -60,10 +68,16 @@ status()['switch']: {"kind":"socket","live_socket":"LIVE","sockets":{"A":"SOCK_A
 v2: port B, the live socket points to B, nginx answers version=v2 port=B, the old socket has 0 listener(s)
 v3: port A, the live socket points to A, nginx answers version=v3 port=A, the old socket has 0 listener(s)
 v4: port B, the live socket points to B, nginx answers version=v4 port=B, the old socket has 0 listener(s)
+rollback: port A, the live socket points to A, nginx answers version=v3 port=A
 requests under load: many
 non-2xx: 0, socket errors: 0
 nginx worker pids unchanged: ok
 nginx config unchanged: ok
-switch log lines: 3
+switch log lines: 4
 switch: the live socket LIVE now points to SOCK_B (port B) instead of port A's; nginx not reloaded (T)
 every switch took under 100 ms: ok
+bin/bluegreen status:
+ports       active A, idle B, listening A
+switch      socket: nginx's upstream names LIVE
+            port A on SOCK_A
+            port B on SOCK_B
