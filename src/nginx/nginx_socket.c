@@ -149,21 +149,16 @@ static int reachable(const bg_proc_ids *ids, const char *what, const char *path,
  * a running nginx there is no one to ask. */
 static int workers_reach(const bg_options *opt, const char *target, bg_error *err)
 {
-	bg_pid_list workers = { NULL, 0 };
 	bg_proc_ids ids;
 	bg_error ignored;
-	pid_t master;
-	int rc = 0;
+	pid_t master, worker;
 
-	if (bg_nginx_master(opt, &master, &ignored) < 0 || bg_proc_children(master, &workers, &ignored) < 0
-		|| workers.n == 0 || bg_proc_ids_of(workers.pids[0], &ids) < 0) {
-		bg_pid_list_free(&workers);
+	if (bg_nginx_master(opt, &master, &ignored) < 0 || (worker = bg_proc_a_child(master)) == 0
+		|| bg_proc_ids_of(worker, &ids) < 0) {
 		return 0;
 	}
-	rc = reachable(&ids, "the live socket", opt->live_socket, err) < 0
+	return reachable(&ids, "the live socket", opt->live_socket, err) < 0
 		|| reachable(&ids, "the socket", target, err) < 0 ? -1 : 0;
-	bg_pid_list_free(&workers);
-	return rc;
 }
 
 /* --- the switch ---------------------------------------------------------------- */

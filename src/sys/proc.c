@@ -176,6 +176,34 @@ static int starts(const char *line, const char *prefix)
 	return strncmp(line, prefix, strlen(prefix)) == 0;
 }
 
+pid_t bg_proc_a_child(pid_t pid)
+{
+	char path[80], buf[64];
+	bg_pid_list all = { NULL, 0 };
+	bg_error ignored;
+	pid_t child = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) pid, (int) pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			child = (pid_t) strtol(buf, NULL, 10);
+		}
+		if (child > 0 && bg_proc_state_of(child) == BG_PROC_ALIVE) {
+			return child;
+		}
+	}
+	if (bg_proc_children(pid, &all, &ignored) == 0 && all.n > 0) {
+		child = all.pids[0];
+	}
+	bg_pid_list_free(&all);
+	return child > 0 ? child : 0;
+}
+
 /* The second number of a "Uid:" or "Gid:" line: the effective id. */
 static int effective_id(const char *line, unsigned long *id)
 {

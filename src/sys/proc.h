@@ -41,6 +41,12 @@ int bg_pid_list_add(bg_pid_list *l, pid_t pid);
 /* The live children of parent (scanning /proc/[0-9]+/stat). */
 int bg_proc_children(pid_t parent, bg_pid_list *out, bg_error *err);
 
+/* One live child of pid, read from /proc/PID/task/PID/children (the
+ * children its main thread forked: all of a single-threaded process's, such
+ * as nginx's master) without scanning every process; else by that scan.
+ * 0 when it has none. */
+pid_t bg_proc_a_child(pid_t pid);
+
 /* Every process there is, live or not yet reaped. */
 int bg_proc_all(bg_pid_list *out, bg_error *err);
 
