@@ -38,9 +38,9 @@ $report = function () use ($scene, $opts, $box) {
 };
 
 echo "== killed at the start of v2 (its service coming up on B's socket)\n";
-$sha = bg_app_commit($scene, 'v2', ['SLOW_START' => "1500\n"]);
+$sha = bg_app_commit($scene, 'v2', ['SLOW_START' => "800\n"]);
 $child = bg_recover_spawn($scene, $opts, $sha);
-// Once the release's service runs (it binds 1.5 s later).
+// Once the release's service runs (it binds 0.8 s later).
 bg_recover_kill_at($scene, $child, 'start', fn () => str_contains(implode('', array_map('file_get_contents',
     glob(dirname($scene['root']) . '/.bluegreen/logs/release-*.log') ?: [])), 'fixture v2: '));
 echo 'child: ', bg_recover_reap($child), "\n";
