@@ -5,8 +5,8 @@
  *
  *   bluegreen    deploy(): start on the idle port, healthy, switch, drain, stop
  *   bg socket    the same with 'switch' => 'socket': each release on a unix
- *                socket, nginx's upstream (keepalive on) naming the live
- *                socket's symlink, the switch a rename(2); nginx never reloaded
+ *                socket, nginx's upstream naming the live socket's symlink,
+ *                the switch a rename(2); nginx never reloaded
  *   seed         the EasySwoole article's: start the new service (`start d`),
  *                str_replace the port in the nginx config, `nginx -s reload`,
  *                stop the old service at once

@@ -275,10 +275,9 @@ function start_nginx(Demo $d): void
     $temp = implode("\n", array_map(fn ($t) => "    {$t}_temp_path $p/tmp/$t;", ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']));
     file_put_contents("$p/nginx.conf", "worker_processes 1;\npid $p/nginx.pid;\nerror_log $p/error.log;\n"
         . "events { worker_connections 1024; }\nhttp {\n    access_log off;\n$temp\n"
-        . "    upstream demo {\n        server " . ($d->socket ? 'unix:' . live_sock($d) . ";\n        keepalive 16"
-            : "127.0.0.1:{$d->ports[0]}") . ";\n    }\n"
-        . "    server {\n        listen 127.0.0.1:$d->listen;\n        location / { proxy_pass http://demo;"
-        . ($d->socket ? ' proxy_http_version 1.1; proxy_set_header Connection "";' : '') . " }\n    }\n}\n");
+        . "    upstream demo {\n        server " . ($d->socket ? 'unix:' . live_sock($d) : "127.0.0.1:{$d->ports[0]}")
+        . ";\n    }\n"
+        . "    server {\n        listen 127.0.0.1:$d->listen;\n        location / { proxy_pass http://demo; }\n    }\n}\n");
     [$exit, $out] = run_command([nginx_binary(), '-p', "$p/", '-c', "$p/nginx.conf"], $p);
     if ($exit !== 0 || !wait_until(fn () => (int) @file_get_contents("$p/nginx.pid") > 0, 5)) {
         $d->fail("nginx did not start: $out" . @file_get_contents("$p/error.log"));
