@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (26) {
+object(BlueGreen\Releaser)#%d (28) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -116,6 +116,10 @@ object(BlueGreen\Releaser)#%d (26) {
     ["test"]=>
     NULL
   }
+  ["switch"]=>
+  string(6) "reload"
+  ["live_socket"]=>
+  NULL
   ["drain_timeout"]=>
   float(30)
   ["stop_timeout"]=>

@@ -77,4 +77,10 @@ int bg_nginx_conf_rewrite(const char *buf, size_t len, const char *file, const c
 int bg_nginx_conf_main_directive(const char *buf, size_t len, const char *file, const char *name,
 	char **value, bg_error *err);
 
+/* Socket switch: 0 when `upstream <name>` has a `server unix:<path>;` entry;
+ * else BG_ERR_NGINX saying what the upstream names instead and what to
+ * write ("<file>:<line>: upstream \"<name>\" does not name the live socket ..."). */
+int bg_nginx_conf_names_socket(const char *buf, size_t len, const char *file, const char *upstream,
+	const char *path, bg_error *err);
+
 #endif
