@@ -52,8 +52,8 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl release: prepare() builds a release directory
   bluegreen_core="$bluegreen_core src/release/prepare.c src/release/release_shared.c src/release/release_build.c"
   dnl nginx: switchTo()
-  bluegreen_core="$bluegreen_core src/nginx/nginx.c src/nginx/nginx_switch.c src/nginx/nginx_conf.c \
-    src/nginx/nginx_access.c"
+  bluegreen_core="$bluegreen_core src/nginx/nginx.c src/nginx/nginx_switch.c src/nginx/nginx_socket.c \
+    src/nginx/nginx_conf.c src/nginx/nginx_access.c"
   dnl service: ports(), start(), stop()
   bluegreen_core="$bluegreen_core src/service/service.c src/service/service_start.c src/service/service_stop.c"
   dnl ops: what operators read afterwards: the deploy history, the metrics file

@@ -768,6 +768,20 @@ static zend_result read_metrics_row(php_bluegreen_releaser *r, zval *v, const ch
 	return Z_TYPE_P(v) == IS_NULL ? SUCCESS : read_path(v, key, &r->core.opt.metrics_file);
 }
 
+/* switch: "reload" (the upstream rewritten, nginx reloaded) or "socket"
+ * (the live socket's symlink renamed over; nginx untouched). */
+static zend_result read_switch_row(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	if (read_string(v, key, &r->core.opt.switch_kind) == FAILURE) {
+		return FAILURE;
+	}
+	if (strcmp(r->core.opt.switch_kind, "reload") != 0 && strcmp(r->core.opt.switch_kind, "socket") != 0) {
+		return fail_value("Option \"%s\" must be \"reload\" or \"socket\", \"%s\" given",
+			key, r->core.opt.switch_kind);
+	}
+	return SUCCESS;
+}
+
 /* log_format: 'text' (the default) or 'json'. */
 static zend_result read_log_format_row(php_bluegreen_releaser *r, zval *v, const char *key)
 {
@@ -949,6 +963,10 @@ static const option_row option_rows[] = {
 	/* kamal-proxy's and Flagger's examples start a canary at 10 %. */
 	{ "canary.weight", OPT_LONG, FIELD(canary.weight), "10", read_canary_weight, NULL, "the new release's share, in %" },
 	{ "canary.seconds", OPT_SECONDS, FIELD(canary.seconds), "60", NULL, NULL, "how long, judged as the watch judges" },
+	{ "switch", OPT_STRING, FIELD(switch_kind), "reload", read_switch_row, NULL,
+		"\"reload\": rewrite the upstream and reload nginx; \"socket\": rename a unix socket's symlink" },
+	{ "live_socket", OPT_PATH, FIELD(live_socket), NULL, NULL, NULL,
+		"socket switch: the symlink nginx's upstream names; default releases_dir/.bluegreen/live.sock" },
 	{ "drain_timeout", OPT_SECONDS_ZERO, FIELD(drain_timeout), "30", NULL, NULL,
 		"seconds for in-flight requests after the switch" },
 	{ "stop_timeout", OPT_SECONDS, FIELD(stop_timeout), "30", NULL, NULL, "seconds from SIGTERM to SIGKILL" },
@@ -1224,7 +1242,7 @@ zend_result php_bluegreen_options_read(php_bluegreen_releaser *r, HashTable *opt
 		goto fail;
 	}
 	bg_error_clear(&err);
-	if (bg_options_check(&r->core.opt, &err) < 0) {
+	if (bg_releaser_options_check(&r->core, &err) < 0) {
 		php_bluegreen_throw(&err);
 		goto fail;
 	}

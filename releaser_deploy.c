@@ -335,6 +335,24 @@ static void add_fleet(zval *arr, const bg_status *st)
 	add_assoc_zval(arr, "fleet", &fz);
 }
 
+/* How the switch is made; in socket mode, the symlink nginx names and the
+ * socket of each port of the pair. */
+static void add_switch(zval *arr, const bg_options *opt)
+{
+	zval sw, sockets;
+
+	array_init(&sw);
+	add_assoc_string(&sw, "kind", bg_options_socket_switch(opt) ? "socket" : "reload");
+	if (bg_options_socket_switch(opt)) {
+		add_assoc_string(&sw, "live_socket", opt->live_socket);
+		array_init(&sockets);
+		add_index_string(&sockets, opt->ports[0], opt->sockets[0]);
+		add_index_string(&sockets, opt->ports[1], opt->sockets[1]);
+		add_assoc_zval(&sw, "sockets", &sockets);
+	}
+	add_assoc_zval(arr, "switch", &sw);
+}
+
 static void status_array(zval *out, const bg_status *st)
 {
 	const bg_state *s = &st->state;
@@ -412,5 +430,6 @@ ZEND_METHOD(BlueGreen_Releaser, status)
 		RETURN_THROWS();
 	}
 	status_array(return_value, &st);
+	add_switch(return_value, &r->core.opt);
 	bg_status_free(&st);
 }

@@ -4,6 +4,9 @@
  * load through nginx, for three strategies on the same app and load:
  *
  *   bluegreen    deploy(): start on the idle port, healthy, switch, drain, stop
+ *   bg socket    the same with 'switch' => 'socket': each release on a unix
+ *                socket, nginx's upstream naming the live socket's symlink,
+ *                the switch a rename(2); nginx never reloaded
  *   seed         the EasySwoole article's: start the new service (`start d`),
  *                str_replace the port in the nginx config, `nginx -s reload`,
  *                stop the old service at once
@@ -13,15 +16,18 @@
  * one table: requests served, non-2xx, socket errors, and the median
  * duration of each step.
  *
- *   php -d extension=modules/bluegreen.so bench/deploy.php [deploys] [seconds between deploys]
+ *   php -d extension=modules/bluegreen.so bench/deploy.php [deploys] [seconds between deploys] [strategies]
+ *
+ * strategies: a comma-separated subset of "bluegreen,socket,seed,reload" (default all).
  */
 
 declare(strict_types=1);
 
-require __DIR__ . '/../tests/inc/deploy.inc';
+require __DIR__ . '/../tests/inc/socket.inc';
 
 $deploys = (int) ($argv[1] ?? 20);
 $pause = (float) ($argv[2] ?? 0.5);
+$only = explode(',', $argv[3] ?? 'bluegreen,socket,seed,reload');
 
 /** wrk through nginx: Connection: close, or keep-alive. */
 function load_start(int $port, bool $keepalive): array
@@ -46,10 +52,11 @@ function median(array $xs): float
 }
 
 /** N deploys with bluegreen: step durations from the log context. */
-function run_bluegreen(array $scene, int $deploys, float $pause): array
+function run_bluegreen(array $scene, int $deploys, float $pause, bool $socket = false): array
 {
     $steps = [];
-    $r = new BlueGreen\Releaser(bg_deploy_options($scene, [
+    $options = $socket ? 'bg_socket_options' : 'bg_deploy_options';
+    $r = new BlueGreen\Releaser($options($scene, [
         'keep_releases' => 3,
         'log' => function (string $level, string $message, array $ctx) use (&$steps): void {
             if (isset($ctx['step'], $ctx['duration_ms']) && in_array($ctx['step'], ['check', 'prepare', 'start', 'switch', 'drain', 'stop'], true)) {
@@ -63,6 +70,12 @@ function run_bluegreen(array $scene, int $deploys, float $pause): array
         usleep((int) ($pause * 1e6));
     }
     return $steps;
+}
+
+/** N deploys with the socket switch. */
+function run_bluegreen_socket(array $scene, int $deploys, float $pause): array
+{
+    return run_bluegreen($scene, $deploys, $pause, true);
 }
 
 /** The service on $port, stopped the seed's way: `php easyswoole stop` in its release. */
@@ -116,14 +129,15 @@ function run_reload_only(array $scene, int $deploys, float $pause): array
 function measure(string $name, callable $strategy, bool $keepalive, int $deploys, float $pause): array
 {
     $box = bg_sandbox('bench-' . preg_replace('/\W+/', '-', $name) . ($keepalive ? '-ka' : '-close'));
-    $scene = bg_deploy_scene($box);
+    $socket = $strategy === 'run_bluegreen_socket';
+    $scene = $socket ? bg_socket_scene($box) : bg_deploy_scene($box);
     try {
         $load = load_start($scene['listen'], $keepalive);
         $steps = $strategy($scene, $deploys, $pause);
         usleep(500000);
         $result = bg_load_stop($load);
     } finally {
-        bg_scene_stop($scene);
+        $socket ? bg_socket_scene_stop($scene) : bg_scene_stop($scene);
         bg_rmrf($box);
     }
     return ['name' => $name, 'clients' => $keepalive ? 'keep-alive' : 'close'] + $result
@@ -131,10 +145,12 @@ function measure(string $name, callable $strategy, bool $keepalive, int $deploys
 }
 
 $rows = [];
+$strategies = ['bluegreen' => ['bluegreen', 'run_bluegreen'], 'socket' => ['bg socket', 'run_bluegreen_socket'],
+    'seed' => ['seed', 'run_seed'], 'reload' => ['reload only', 'run_reload_only']];
 foreach ([false, true] as $keepalive) {
-    $rows[] = measure('bluegreen', 'run_bluegreen', $keepalive, $deploys, $pause);
-    $rows[] = measure('seed', 'run_seed', $keepalive, $deploys, $pause);
-    $rows[] = measure('reload only', 'run_reload_only', $keepalive, $deploys, $pause);
+    foreach (array_intersect_key($strategies, array_flip($only)) as [$name, $fn]) {
+        $rows[] = measure($name, $fn, $keepalive, $deploys, $pause);
+    }
 }
 
 printf("%d deploys per row, wrk -t2 -c16 through nginx %s, %d CPUs (%s)\n\n", $deploys,

@@ -3,7 +3,7 @@
 # bare nginx reload, N deploys each (default 20) under wrk load through
 # nginx, with Connection: close and keep-alive clients. See bench/deploy.php.
 #
-#   bench/deploy.sh [deploys] [seconds between deploys]
+#   bench/deploy.sh [deploys] [seconds between deploys] [strategies: bluegreen,socket,seed,reload]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

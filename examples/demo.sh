@@ -13,6 +13,7 @@
 #   examples/demo.sh
 #   BLUEGREEN_DEMO_PORTS=19501,19502 examples/demo.sh   when 9501/9502 are taken
 #   BLUEGREEN_DEMO_KEEP=1 examples/demo.sh              keep the sandbox to look at
+#   BLUEGREEN_DEMO_SWITCH=socket examples/demo.sh       the same story with the socket switch
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

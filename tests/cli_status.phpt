@@ -63,7 +63,7 @@ status: exit 0
   stdout| last error  none
   stdout| failed      none
   stdout| lock        free
-status --json: exit 0, pretty-printed: true, the status() array: true, keys: live previous ports deploying last_check last_error failed lock_holder stop_pending retry history
+status --json: exit 0, pretty-printed: true, the status() array: true, keys: live previous ports deploying last_check last_error failed lock_holder stop_pending retry history switch
 check: exit 0
   stdout| up to date
 check -v: exit 0
@@ -92,4 +92,4 @@ status: exit 0
   stdout| failed      none
   stdout| lock        free
 since, in UTC and how long ago: ok
-status --json: exit 0, pretty-printed: true, the status() array: true, keys: live previous ports deploying last_check last_error failed lock_holder stop_pending retry history
+status --json: exit 0, pretty-printed: true, the status() array: true, keys: live previous ports deploying last_check last_error failed lock_holder stop_pending retry history switch

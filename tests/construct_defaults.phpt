@@ -30,7 +30,7 @@ require __DIR__ . '/inc/common.inc';
 bg_rmrf(bg_sandbox_path('construct-defaults'));
 ?>
 --EXPECTF--
-object(BlueGreen\Releaser)#%d (29) {
+object(BlueGreen\Releaser)#%d (31) {
   ["root"]=>
   string(%d) "BOX/releases/app"
   ["remote"]=>
@@ -119,6 +119,10 @@ object(BlueGreen\Releaser)#%d (29) {
   ["watch"]=>
   NULL
   ["canary"]=>
+  NULL
+  ["switch"]=>
+  string(6) "reload"
+  ["live_socket"]=>
   NULL
   ["drain_timeout"]=>
   float(30)

@@ -149,9 +149,11 @@ EX/easyswoole/App/Release/PushWebhook.php: ok
 EX/easyswoole/App/Release/Release.php: ok
 EX/easyswoole/EasySwooleEvent.php: ok
 EX/easyswoole/bluegreen.php: ok
+EX/easyswoole/dev-socket.php: ok
 EX/easyswoole/dev.php: ok
 EX/hooks/slack.php: ok
 EX/standalone.php: ok
+EX/swoole/server.php: ok
 -- the nginx configs, copied as README.md says, pass nginx -t with nothing changed
 nginx.conf: no absolute path: true, no mime.types: true, listens on: nothing
 es-release.conf: no absolute path: true, no mime.types: true, listens on: 127.0.0.1:8080

@@ -16,6 +16,7 @@
  *
  *   php -d extension=<bluegreen.so> demo.php <bluegreen.so>
  *   BLUEGREEN_DEMO_PORTS=19501,19502  another pair than 9501/9502
+ *   BLUEGREEN_DEMO_SWITCH=socket      the socket switch (each port a unix socket, nginx never reloaded)
  *   BLUEGREEN_DEMO_KEEP=1             keep the sandbox for a look afterwards
  */
 
@@ -30,11 +31,13 @@ final class Demo
     public array $ports;
     public int $listen;
     public array $pids = [];        // what => pid, everything started
+    public bool $socket;            // BLUEGREEN_DEMO_SWITCH=socket: the socket switch
     private bool $tty;
 
     public function __construct(public string $extension)
     {
         $this->ports = array_map('intval', explode(',', getenv('BLUEGREEN_DEMO_PORTS') ?: '9501,9502'));
+        $this->socket = getenv('BLUEGREEN_DEMO_SWITCH') === 'socket';
         $this->tty = function_exists('posix_isatty') && posix_isatty(STDOUT);
     }
 
@@ -112,11 +115,41 @@ function stop_pid(int $pid, float $grace = 5): void
     pcntl_waitpid($pid, $status, WNOHANG);
 }
 
-/** The processes holding a listening socket on 127.0.0.1:$port (from /proc). */
-function port_owners(int $port): array
+/** Socket switch: the unix socket bluegreen gives the service of $port, and the symlink nginx names. */
+function sock(Demo $d, int $port): string
+{
+    return "$d->box/releases/.bluegreen/run/$port.sock";
+}
+
+function live_sock(Demo $d): string
+{
+    return "$d->box/releases/.bluegreen/live.sock";
+}
+
+/** The inodes of the unix sockets listening on $path (from /proc/net/unix). */
+function unix_listen_inodes(string $path): array
 {
     $inodes = [];
-    foreach (['/proc/net/tcp', '/proc/net/tcp6'] as $table) {
+    foreach (@file('/proc/net/unix') ?: [] as $line) {
+        $f = preg_split('/\s+/', trim($line));
+        if (($f[7] ?? '') === $path && $f[3] === '00010000') {
+            $inodes["socket:[$f[6]]"] = true;
+        }
+    }
+    return $inodes;
+}
+
+/** Whether a service serves $port (its unix socket in socket mode). */
+function slot_free(Demo $d, int $port): bool
+{
+    return $d->socket ? unix_listen_inodes(sock($d, $port)) === [] : port_free($port);
+}
+
+/** The processes holding a listening socket on 127.0.0.1:$port, or on the unix socket $sock (from /proc). */
+function port_owners(int $port, ?string $sock = null): array
+{
+    $inodes = $sock === null ? [] : unix_listen_inodes($sock);
+    foreach ($sock === null ? ['/proc/net/tcp', '/proc/net/tcp6'] : [] as $table) {
         foreach (@file($table) ?: [] as $line) {
             $f = preg_split('/\s+/', trim($line));
             if (($f[3] ?? '') === '0A' && hexdec(substr($f[1], strrpos($f[1], ':') + 1)) === $port) {
@@ -207,9 +240,19 @@ function start_root(Demo $d): void
 {
     $root = "$d->box/releases/app";
     git(['clone', '-q', "$d->box/remote.git", $root], $d->box);
+    if ($d->socket) {
+        // By hand, once, as the README's socket switch says: v1 on the first port's socket, the symlink to it.
+        @mkdir(dirname(sock($d, $d->ports[0])), 0755, true);
+        putenv('BLUEGREEN_SOCKET=' . sock($d, $d->ports[0]));
+    }
     [$exit, $out] = run_command([PHP_BINARY, 'easyswoole', 'start', 'd'], $root);
-    if ($exit !== 0 || !wait_until(fn () => !port_free($d->ports[0]), 10)) {
+    putenv('BLUEGREEN_SOCKET');
+    if ($exit !== 0 || !wait_until(fn () => !slot_free($d, $d->ports[0]), 10)) {
         $d->fail("the demo app did not start on {$d->ports[0]}: $out");
+    }
+    if ($d->socket) {
+        chmod(sock($d, $d->ports[0]), 0666);     // nginx's workers connect to it
+        symlink(sock($d, $d->ports[0]), live_sock($d));
     }
     $d->pids['v1 service'] = (int) @file_get_contents("$root/Temp/pid.pid");
 }
@@ -232,7 +275,8 @@ function start_nginx(Demo $d): void
     $temp = implode("\n", array_map(fn ($t) => "    {$t}_temp_path $p/tmp/$t;", ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']));
     file_put_contents("$p/nginx.conf", "worker_processes 1;\npid $p/nginx.pid;\nerror_log $p/error.log;\n"
         . "events { worker_connections 1024; }\nhttp {\n    access_log off;\n$temp\n"
-        . "    upstream demo {\n        server 127.0.0.1:{$d->ports[0]};\n    }\n"
+        . "    upstream demo {\n        server " . ($d->socket ? 'unix:' . live_sock($d) : "127.0.0.1:{$d->ports[0]}")
+        . ";\n    }\n"
         . "    server {\n        listen 127.0.0.1:$d->listen;\n        location / { proxy_pass http://demo; }\n    }\n}\n");
     [$exit, $out] = run_command([nginx_binary(), '-p', "$p/", '-c', "$p/nginx.conf"], $p);
     if ($exit !== 0 || !wait_until(fn () => (int) @file_get_contents("$p/nginx.pid") > 0, 5)) {
@@ -250,7 +294,7 @@ function options(Demo $d): array
         'drain_timeout' => 10,
         'nginx' => ['conf' => "$d->box/nginx/nginx.conf", 'upstream' => 'demo', 'binary' => nginx_binary(),
                     'prefix' => "$d->box/nginx", 'pid' => "$d->box/nginx/nginx.pid"],
-    ];
+    ] + ($d->socket ? ['switch' => 'socket'] : []);
 }
 
 /* --- watching ------------------------------------------------------------------ */
@@ -292,6 +336,10 @@ function story(Demo $d): void
 {
     $t0 = microtime(true);
     $d->say("== v1 is live on port {$d->ports[0]}; nginx listens on 127.0.0.1:$d->listen");
+    if ($d->socket) {
+        $d->say('== socket switch: each port is a unix socket, nginx\'s upstream names ' . live_sock($d)
+            . ', and nginx is never reloaded');
+    }
     if (!wait_until(fn () => answers($d, 'v1', $d->ports[0]), 10, fn () => show_live($d))) {
         $d->fail('nginx does not answer with v1');
     }
@@ -386,6 +434,9 @@ function setup(Demo $d): void
         }
     }
     $d->box = rtrim(run_command(['mktemp', '-d', sys_get_temp_dir() . '/bluegreen-demo.XXXXXX'], '/')[1]);
+    if ($d->socket) {
+        chmod($d->box, 0755);   // mktemp's 0700: nginx's workers must reach the sockets below it
+    }
     $d->say("== sandbox $d->box");
     make_remote($d);
     start_root($d);
@@ -404,7 +455,7 @@ function teardown(Demo $d): bool
         stop_pid($d->pids[$what] ?? 0);
     }
     foreach ($d->ports as $port) {
-        foreach (port_owners($port) as $pid) {
+        foreach (port_owners($port, $d->socket && isset($d->box) ? sock($d, $port) : null) as $pid) {
             stop_pid($pid, 3);
         }
     }
@@ -412,7 +463,7 @@ function teardown(Demo $d): bool
     stop_pid($d->pids['nginx'] ?? 0);
     $clean = true;
     foreach (array_merge($d->ports, [$d->listen ?? 0]) as $port) {
-        if ($port && !port_free($port)) {
+        if ($port && (!port_free($port) || ($d->socket && isset($d->box) && !slot_free($d, $port)))) {
             $d->say("!! port $port is still in use");
             $clean = false;
         }

@@ -213,7 +213,7 @@ static int read_temp_dir(const bg_options *opt, const char *dir, int port, const
 	char how[256];
 	char *file = bg_asprintf("%s/%s.php", dir, opt->mode);
 	bg_release_env env;
-	int env_ok = bg_release_env_init(&env, port, commit, dir) == 0;
+	int env_ok = bg_release_env_init(&env, port, commit, dir, bg_options_socket(opt, port)) == 0;
 	char **argv = file ? reader_argv(opt, dir, file) : NULL;
 	bg_spawn_opts o = { argv, dir, env.env, -1, 0, BG_ERR_CONFIG };
 	double timeout = opt->command_timeout * 1000 < BG_ES_READ_TIMEOUT_MS

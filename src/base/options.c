@@ -77,6 +77,10 @@ void bg_options_free(bg_options *opt)
 	for (int i = 0; i < BG_HOOK_COUNT; i++) {
 		bg_argvv_free(opt->hooks[i]);
 	}
+	free(opt->switch_kind);
+	free(opt->live_socket);
+	free(opt->sockets[0]);
+	free(opt->sockets[1]);
 	memset(opt, 0, sizeof(*opt));
 }
 
@@ -179,6 +183,19 @@ int bg_options_other_port(const bg_options *opt, int port)
 		return opt->ports[0];
 	}
 	return 0;
+}
+
+int bg_options_socket_switch(const bg_options *opt)
+{
+	return opt->switch_kind && strcmp(opt->switch_kind, "socket") == 0;
+}
+
+const char *bg_options_socket(const bg_options *opt, int port)
+{
+	if (!bg_options_socket_switch(opt)) {
+		return NULL;
+	}
+	return port == opt->ports[0] ? opt->sockets[0] : port == opt->ports[1] ? opt->sockets[1] : NULL;
 }
 
 char *bg_options_path(const char *cwd, const char *path)

@@ -114,7 +114,20 @@ typedef struct {
 	int allow_shared_temp_dir;
 	char *php_binary;     /* what `php` means in a default command */
 	char ***hooks[BG_HOOK_COUNT]; /* argv lists per hook; NULL: none */
+	char *switch_kind;    /* "reload" (nginx's upstream rewritten) or "socket" */
+	char *live_socket;    /* socket switch: the symlink nginx's upstream names;
+	                       * NULL until the core fills the layout's default */
+	char *sockets[2];     /* socket switch: the unix socket of each port of the
+	                       * pair (filled by the core from the layout) */
 } bg_options;
+
+/* Whether the switch is a rename(2) of the live socket's symlink (option
+ * "switch" => "socket") rather than an nginx reload. */
+int bg_options_socket_switch(const bg_options *opt);
+
+/* The unix socket standing for `port` of the pair in socket mode; NULL for
+ * any other port or in reload mode. */
+const char *bg_options_socket(const bg_options *opt, int port);
 
 /* An empty bg_options: every default is a row of the glue's options table
  * (options.c), applied as it reads the constructor's array. */

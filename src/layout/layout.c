@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 
 const char *bg_layout_basename(const char *path)
@@ -72,6 +73,62 @@ char *bg_layout_log_path(const bg_options *opt, const char *release_path)
 {
 	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/logs/%s.log", opt->releases_dir,
 		release_path ? bg_layout_basename(release_path) : BG_LAYOUT_HOOKS_LOG);
+}
+
+static char *sockets_dir(const bg_options *opt)
+{
+	return bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/run", opt->releases_dir);
+}
+
+/* sun_path holds 108 bytes, the terminating NUL included. */
+#define BG_SUN_PATH_MAX (sizeof(((struct sockaddr_un *) 0)->sun_path) - 1)
+
+static int fits_sun_path(const char *what, const char *path, bg_error *err)
+{
+	if (strlen(path) > BG_SUN_PATH_MAX) {
+		return bg_error_set(err, BG_ERR_CONFIG, "Option \"switch\" => \"socket\": %s %s is %zu bytes long, over "
+			"the %zu bytes a unix socket's path may have (sun_path): choose a shorter releases_dir%s",
+			what, path, strlen(path), BG_SUN_PATH_MAX,
+			strcmp(what, "live_socket") == 0 ? " or option \"live_socket\"" : "");
+	}
+	return 0;
+}
+
+int bg_layout_sockets(bg_options *opt, bg_error *err)
+{
+	int i;
+
+	if (!opt->live_socket && !(opt->live_socket = bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/live.sock",
+		opt->releases_dir))) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	if (fits_sun_path("live_socket", opt->live_socket, err) < 0) {
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		free(opt->sockets[i]);
+		opt->sockets[i] = bg_asprintf("%s/" BG_LAYOUT_OWN_DIR "/run/%d.sock", opt->releases_dir, opt->ports[i]);
+		if (!opt->sockets[i]) {
+			return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+		}
+		if (fits_sun_path("the socket", opt->sockets[i], err) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int bg_layout_sockets_dir(const bg_options *opt, bg_error *err)
+{
+	char *dir = sockets_dir(opt);
+	int rc;
+
+	if (!dir) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	rc = bg_mkdir_p(dir, 0755, BG_ERR_START, err);
+	free(dir);
+	return rc;
 }
 
 char *bg_layout_shared_path(const bg_options *opt, const char *rel)

@@ -8,7 +8,9 @@
  *     logs/<release>.log (build output, then the service's own),
  *     history.jsonl (and history.jsonl.1, rotated), metrics.json,
  *     logs/hooks.log (hooks run before any release exists),
- *     wake (rewritten by wake(): run() ticks at once) */
+ *     wake (rewritten by wake(): run() ticks at once),
+ *     live.sock (socket switch: the symlink nginx's upstream names),
+ *     run/<port>.sock (socket switch: the unix socket of each port of the pair) */
 #ifndef BG_LAYOUT_H
 #define BG_LAYOUT_H
 
@@ -42,6 +44,14 @@ char *bg_layout_submodule_cache_path(const bg_options *opt, const char *name, un
 /* .bluegreen/logs/<release>.log, of the release at release_path; with
  * release_path NULL, .bluegreen/logs/hooks.log */
 char *bg_layout_log_path(const bg_options *opt, const char *release_path);
+/* Socket switch: fills opt->sockets (.bluegreen/run/<port>.sock) and, when
+ * the option left it unset, opt->live_socket (.bluegreen/live.sock). Fails
+ * with BG_ERR_CONFIG when a path does not fit a unix socket address. */
+int bg_layout_sockets(bg_options *opt, bg_error *err);
+
+/* Creates the directory the sockets live in (.bluegreen/run). */
+int bg_layout_sockets_dir(const bg_options *opt, bg_error *err);
+
 /* shared/<rel> */
 char *bg_layout_shared_path(const bg_options *opt, const char *rel);
 

@@ -16,6 +16,9 @@ int bg_nginx_active_port(const bg_options *opt, int *port, bg_error *err)
 	size_t len;
 	int rc;
 
+	if (bg_options_socket_switch(opt)) {
+		return bg_nginx_socket_active_port(opt, port, err);
+	}
 	if (bg_read_file(opt->nginx.conf, &buf, &len, BG_ERR_NGINX, err) < 0) {
 		return bg_error_prefix(err, "nginx.conf");
 	}

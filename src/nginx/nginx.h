@@ -11,7 +11,9 @@
 #include <sys/types.h>
 
 /* The port the `nginx.conf` upstream points to, read with the config parser
- * (BG_ERR_NGINX naming the file and line when it cannot say). */
+ * (BG_ERR_NGINX naming the file and line when it cannot say). In socket
+ * mode, the port whose socket the live_socket symlink points to (the first
+ * port of the pair while there is no symlink yet). */
 int bg_nginx_active_port(const bg_options *opt, int *port, bg_error *err);
 
 /* The running master: its pid read from the pid file (`nginx.pid`, else the
@@ -43,8 +45,19 @@ int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_sw
  * ends a canary: to either port alone, the config as it was before it. */
 int bg_nginx_canary(const bg_options *opt, const bg_logger *log, int port, int weight, bg_switch *out, bg_error *err);
 
+/* nginx_socket.c, the socket switch: bg_nginx_active_port and
+ * bg_nginx_switch in socket mode. The switch checks first that nginx's
+ * upstream names the symlink and that nginx's workers can reach it and the
+ * socket (BG_ERR_NGINX saying what to change); then renames a new symlink
+ * over the live one and proves that a new connection through it reaches the
+ * new socket (else puts the old symlink back). out->old_workers stays empty:
+ * no nginx worker is replaced. */
+int bg_nginx_socket_active_port(const bg_options *opt, int *port, bg_error *err);
+int bg_nginx_socket_switch(const bg_options *opt, const bg_logger *log, int port, bg_switch *out, bg_error *err);
+
 /* Reloads nginx with its config as it is on disk and waits until it took
- * it (new workers, old ones no longer accepting) or refused it. */
+ * it (new workers, old ones no longer accepting) or refused it. Nothing to
+ * do in socket mode. */
 int bg_nginx_reload(const bg_options *opt, const bg_logger *log, bg_error *err);
 
 #endif

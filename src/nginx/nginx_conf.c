@@ -908,3 +908,72 @@ int bg_nginx_conf_uncanary(const char *buf, size_t len, const char *file, const 
 	bg_nginx_upstream_free(&u);
 	return rc;
 }
+
+/* --- the socket switch's upstream ------------------------------------------------- */
+
+typedef struct {
+	const char *name;
+	const char *path;
+	int line;              /* of `upstream NAME {`, once found */
+	int inside;
+	size_t body_depth;
+	int names_path;        /* a `server unix:PATH` entry */
+	char first[256];       /* the first server's address, for the message */
+} bg_ngx_unix_lookup;
+
+static int bg_ngx_unix_visit(void *ctx, const bg_ngx_stmt *st, size_t depth, bg_error *err)
+{
+	bg_ngx_unix_lookup *l = ctx;
+	const bg_ngx_word *addr;
+
+	(void) err;
+	if (st->kind == BG_NGX_BLOCK && st->n == 2 && bg_ngx_word_is(&st->words[0], "upstream")
+		&& st->words[1].len == strlen(l->name) && strncasecmp(st->words[1].value, l->name, st->words[1].len) == 0) {
+		l->line = l->line ? l->line : st->line;
+		l->inside = 1;
+		l->body_depth = depth + 1;
+		return 0;
+	}
+	if (!l->inside) {
+		return 0;
+	}
+	if (st->kind == BG_NGX_END && depth < l->body_depth) {
+		l->inside = 0;
+		return 0;
+	}
+	if (st->kind != BG_NGX_SIMPLE || depth != l->body_depth || st->n < 2 || !bg_ngx_word_is(&st->words[0], "server")) {
+		return 0;
+	}
+	addr = &st->words[1];
+	if (!l->first[0]) {
+		snprintf(l->first, sizeof(l->first), "%.*s", (int) addr->len, addr->value);
+	}
+	if (addr->len == 5 + strlen(l->path) && strncasecmp(addr->value, "unix:", 5) == 0
+		&& memcmp(addr->value + 5, l->path, strlen(l->path)) == 0) {
+		l->names_path = 1;
+	}
+	return 0;
+}
+
+int bg_nginx_conf_names_socket(const char *buf, size_t len, const char *file, const char *upstream,
+	const char *path, bg_error *err)
+{
+	bg_ngx_unix_lookup l;
+
+	memset(&l, 0, sizeof(l));
+	l.name = upstream;
+	l.path = path;
+	if (bg_ngx_walk(buf, len, file, bg_ngx_unix_visit, &l, err) < 0) {
+		return -1;
+	}
+	if (!l.line) {
+		return bg_error_set(err, BG_ERR_NGINX, "%s: upstream \"%s\" not found", file, upstream);
+	}
+	if (!l.names_path) {
+		return bg_error_set(err, BG_ERR_NGINX, "%s:%d: upstream \"%s\" does not name the live socket (%s%s): "
+			"with option \"switch\" => \"socket\" its server must be `server unix:%s;`, which bluegreen "
+			"points at the live release without rewriting or reloading nginx", file, l.line, upstream,
+			l.first[0] ? "its first server is " : "it has no server", l.first, path);
+	}
+	return 0;
+}

@@ -101,4 +101,10 @@ typedef int (*bg_nginx_directive_fn)(void *ctx, int line, size_t argc, const cha
 int bg_nginx_conf_each(const char *buf, size_t len, const char *file, const char *name, bg_nginx_directive_fn fn,
 	void *ctx, bg_error *err);
 
+/* Socket switch: 0 when `upstream <name>` has a `server unix:<path>;` entry;
+ * else BG_ERR_NGINX saying what the upstream names instead and what to
+ * write ("<file>:<line>: upstream \"<name>\" does not name the live socket ..."). */
+int bg_nginx_conf_names_socket(const char *buf, size_t len, const char *file, const char *upstream,
+	const char *path, bg_error *err);
+
 #endif

@@ -459,6 +459,9 @@ int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_sw
 		return bg_error_set(err, BG_ERR_VALUE, "port %d is not one of the pair %d/%d (option \"ports\")",
 			port, opt->ports[0], opt->ports[1]);
 	}
+	if (bg_options_socket_switch(opt)) {
+		return bg_nginx_socket_switch(opt, log, port, out, err);
+	}
 	if (prepare_switch(&c, port, &from, err) < 0) {
 		goto cleanup;
 	}
@@ -532,6 +535,9 @@ int bg_nginx_reload(const bg_options *opt, const bg_logger *log, bg_error *err)
 	bg_error ignored;
 	int rc;
 
+	if (bg_options_socket_switch(opt)) {
+		return 0;   /* nginx's config never changes: nothing to reload */
+	}
 	memset(&c, 0, sizeof(c));
 	c.opt = opt;
 	c.log = log;

@@ -79,8 +79,8 @@ static void reload_nginx(bg_pipeline *p, bg_pid_list *before)
 	pid_t master;
 	bg_error e;
 
-	if (!step_is(p, "switch") && !step_is(p, "drain")) {
-		return;
+	if ((!step_is(p, "switch") && !step_is(p, "drain")) || bg_options_socket_switch(opt)) {
+		return;   /* socket switch: no nginx process serves an old config */
 	}
 	if (bg_nginx_master(opt, &master, &e) == 0 && bg_proc_children(master, before, &e) < 0) {
 		bg_pid_list_free(before);

@@ -37,6 +37,10 @@ static const char *nginx_reason(const bg_pipeline *p, const bg_error *err)
 	if (err->code != BG_ERR_NGINX) {
 		return NULL;
 	}
+	if (bg_options_socket_switch(&p->r->opt)) {
+		/* No config is tested there: the setup around the symlink is wrong. */
+		return "the socket switch's setup is wrong";
+	}
 	if (bg_nginx_master(&p->r->opt, &master, &ignored) < 0) {
 		return "nginx is not running";
 	}

@@ -60,7 +60,7 @@ static void close_own_copies(const bg_options *opt, int port)
 	int *fds = NULL, null = -1;
 	size_t n = 0, i;
 
-	if (bg_proc_listen_inodes(&opt->host_addrs, port, &inodes, &ignored) == 0) {
+	if (bg_port_listen_inodes(opt, port, &inodes, &ignored) == 0) {
 		bg_proc_own_socket_fds(&inodes, &fds, &n);
 	}
 	for (i = 0; i < n; i++) {
@@ -96,7 +96,7 @@ static int run_stop_detached(const bg_options *opt, const bg_logger *log, int po
 	bg_child child = { -1, -1 };
 	bg_error e;
 
-	if (bg_release_env_init(&env, port, NULL, NULL) < 0) {
+	if (bg_release_env_init(&env, port, NULL, NULL, NULL) < 0) {
 		bg_log(log, BG_LOG_ERROR, "deploy: cannot run `%s`: out of memory", cmd ? cmd : "?");
 		free(cmd);
 		return 0;

@@ -5,6 +5,7 @@
 #include "service/service.h"
 #include "git/git.h"
 #include "git/url.h"
+#include "layout/layout.h"
 #include "layout/state.h"
 #include "release/prepare.h"
 
@@ -17,6 +18,14 @@ void bg_releaser_init(bg_releaser *r)
 	r->handed_off.lock.fd = -1;
 	bg_fleet_init(&r->fleet);
 	bg_release_init(&r->fleet_prepared);
+}
+
+int bg_releaser_options_check(bg_releaser *r, bg_error *err)
+{
+	if (bg_options_check(&r->opt, err) < 0) {
+		return -1;
+	}
+	return bg_options_socket_switch(&r->opt) ? bg_layout_sockets(&r->opt, err) : 0;
 }
 
 void bg_releaser_free(bg_releaser *r)

@@ -51,6 +51,10 @@ typedef struct {
 } bg_releaser;
 
 void bg_releaser_init(bg_releaser *r);
+
+/* The options as read, checked (paths exist) and completed by the core: in
+ * socket mode, the sockets' paths from the layout. */
+int bg_releaser_options_check(bg_releaser *r, bg_error *err);
 void bg_releaser_free(bg_releaser *r);
 
 /* check(): whether the branch head differs from the live commit — the

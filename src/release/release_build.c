@@ -106,7 +106,7 @@ int bg_release_build(const bg_options *opt, const bg_release *rel, const bg_logg
 	if (count == 0) {
 		return 0;
 	}
-	if (bg_release_env_init(&env, 0, rel->commit, rel->path) < 0) {
+	if (bg_release_env_init(&env, 0, rel->commit, rel->path, NULL) < 0) {
 		bg_error_sys(err, BG_ERR_BUILD, "build");
 		goto cleanup;
 	}

@@ -33,13 +33,21 @@ int bg_check_pair_port(const bg_options *opt, int port, bg_error *err)
 
 int bg_port_accepts(const bg_options *opt, int port)
 {
+	const char *sock = bg_options_socket(opt, port);
 	bg_probe_result res;
 
-	return bg_probe_tcp(&opt->host_addr, port, BG_PROBE_MS, &res);
+	return sock ? bg_probe_unix(sock, BG_PROBE_MS, &res) : bg_probe_tcp(&opt->host_addr, port, BG_PROBE_MS, &res);
 }
 
 int bg_service_healthy(const bg_options *opt, int port, bg_probe_result *res)
 {
+	const char *sock = bg_options_socket(opt, port);
+
+	if (sock) {
+		/* Socket switch: the port of the pair stands for its socket. */
+		return opt->health_path ? bg_probe_http_unix(sock, opt->health_path, BG_HEALTH_PROBE_MS, res)
+			: bg_probe_unix(sock, BG_HEALTH_PROBE_MS, res);
+	}
 	if (opt->health_path) {
 		return bg_probe_http(&opt->host_addr, opt->host, port, opt->health_path, BG_HEALTH_PROBE_MS, res);
 	}
@@ -163,12 +171,26 @@ char *bg_release_dir_for_port(const bg_options *opt, int port, const char *excep
 	return found ? found : strdup(opt->root);
 }
 
+int bg_port_listen_inodes(const bg_options *opt, int port, bg_inode_list *out, bg_error *err)
+{
+	const char *sock = bg_options_socket(opt, port);
+
+	return sock ? bg_proc_unix_listen_inodes(sock, out, err) : bg_proc_listen_inodes(&opt->host_addrs, port, out, err);
+}
+
+int bg_port_connections(const bg_options *opt, int port, int *count, bg_error *err)
+{
+	const char *sock = bg_options_socket(opt, port);
+
+	return sock ? bg_proc_unix_established(sock, count, err) : bg_proc_established(&opt->host_addrs, port, count, err);
+}
+
 int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_error *err)
 {
 	bg_inode_list inodes = { NULL, 0 };
 	int rc;
 
-	if (bg_proc_listen_inodes(&opt->host_addrs, port, &inodes, err) < 0) {
+	if (bg_port_listen_inodes(opt, port, &inodes, err) < 0) {
 		return -1;
 	}
 	rc = bg_proc_socket_owners(&inodes, owners, err);
@@ -193,7 +215,7 @@ int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error 
 {
 	bg_inode_list inodes = { NULL, 0 };
 
-	if (bg_proc_listen_inodes(&opt->host_addrs, port, &inodes, err) < 0) {
+	if (bg_port_listen_inodes(opt, port, &inodes, err) < 0) {
 		return -1;
 	}
 	*listening = inodes.n > 0;

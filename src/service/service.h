@@ -9,6 +9,7 @@
 #include "base/options.h"
 #include "sys/probe.h"
 #include "layout/release.h"
+#include "sys/proc.h"
 
 #include <stddef.h>
 
@@ -20,6 +21,14 @@ typedef struct {
 } bg_ports;
 
 int bg_ports_read(const bg_options *opt, bg_ports *out, bg_error *err);
+
+/* In socket mode (option "switch"), a port of the pair stands for its unix
+ * socket (bg_options_socket): what follows asks that socket instead. */
+
+/* The sockets listening on the port (its socket), and how many connections
+ * to it are open. */
+int bg_port_listen_inodes(const bg_options *opt, int port, bg_inode_list *out, bg_error *err);
+int bg_port_connections(const bg_options *opt, int port, int *count, bg_error *err);
 
 /* Whether host:port accepts a TCP connection now (a short probe). */
 int bg_port_accepts(const bg_options *opt, int port);

@@ -62,6 +62,26 @@ static int clear_port(const bg_options *opt, const bg_logger *log, int port, bg_
 	return bg_service_kill_port(opt, log, port, err);
 }
 
+/* Socket switch: the socket's directory made, and a socket file left by a
+ * service that died (nothing listens on it: clear_port ran) removed, or the
+ * new service could not bind its path. */
+static int clear_socket(const bg_options *opt, int port, bg_error *err)
+{
+	const char *sock = bg_options_socket(opt, port);
+	struct stat st;
+
+	if (!sock) {
+		return 0;
+	}
+	if (bg_layout_sockets_dir(opt, err) < 0) {
+		return -1;
+	}
+	if (lstat(sock, &st) == 0 && unlink(sock) != 0) {
+		return bg_error_sys(err, BG_ERR_START, "cannot remove the stale socket %s", sock);
+	}
+	return 0;
+}
+
 static int set_port_files(const bg_options *opt, const bg_release *rel, int port, bg_error *err)
 {
 	size_t i;
@@ -91,7 +111,7 @@ static int spawn_start(const bg_options *opt, const bg_release *rel, int port, s
 	bg_spawn_opts o = { a->argv, rel->path, env.env, -1, 1, BG_ERR_START };
 	int rc = -1;
 
-	if (bg_release_env_init(&env, port, rel->commit, rel->path) < 0) {
+	if (bg_release_env_init(&env, port, rel->commit, rel->path, bg_options_socket(opt, port)) < 0) {
 		return bg_error_set(err, BG_ERR_START, "out of memory");
 	}
 	o.out_fd = open(a->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
@@ -168,7 +188,11 @@ static void not_healthy_why(const bg_options *opt, int best_run, char *why, size
  * from the launch. */
 static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char *why, size_t size)
 {
-	double t0 = bg_now_ms(), pause = 20, wait;
+	/* Until the first healthy answer the probes follow the app closely (an
+	 * EasySwoole app is up in ~40 ms: found within ~10 ms of it), then back
+	 * off to 100 ms for one that takes seconds. A refused connection costs
+	 * the app nothing. */
+	double t0 = bg_now_ms(), pause = 5, wait;
 	double health_deadline = t0 + opt->health_timeout * 1000;
 	double command_deadline = t0 + opt->command_timeout * 1000;
 	int run = 0, best_run = 0;
@@ -208,7 +232,7 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 			bg_child_pause(&a->child, wait); /* wakes up early if it exits */
 		}
 		if (run == 0) {
-			pause = pause < 250 ? pause * 1.5 : 250;
+			pause = pause < 100 ? pause * 1.25 : 100;
 		}
 		if ((a->stopped = bg_stop_requested())) {
 			snprintf(why, size, "interrupted by %s while waiting for it to be healthy",
@@ -312,7 +336,7 @@ static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel
 		|| set_port_files(opt, rel, port, err) < 0 || resolve_start(opt, log, rel, port, &a.argv, err) < 0
 		|| bg_es_check_temp_dir(opt, log, rel->path, port, rel->commit, live_dir,
 			bg_options_other_port(opt, port), err) < 0
-		|| clear_port(opt, log, port, err) < 0
+		|| clear_port(opt, log, port, err) < 0 || clear_socket(opt, port, err) < 0
 		|| !(a.output = bg_layout_output_log(opt, rel->path, BG_ERR_START, err))
 		|| spawn_start(opt, rel, port, &a, err) < 0) {
 		goto cleanup;

@@ -27,7 +27,7 @@ void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int por
 
 	/* A stop request cuts the drain short: the switch is done, and the
 	 * deploy finishes (the old service stopped) rather than waits. */
-	while (bg_proc_established(&opt->host_addrs, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline
+	while (bg_port_connections(opt, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline
 		&& !(sig = bg_sleep_unless_stopped(pause < deadline - bg_now_ms() ? pause : deadline - bg_now_ms()))) {
 		pause = pause < 200 ? pause * 2 : 200;
 	}
@@ -58,7 +58,7 @@ static int run_stop_command(const bg_options *opt, const bg_logger *log, int por
 	char *cmd = bg_strv_join(opt->stop);
 	int rc = -1;
 
-	if (bg_release_env_init(&env, port, NULL, NULL) < 0) {
+	if (bg_release_env_init(&env, port, NULL, NULL, NULL) < 0) {
 		bg_error_set(err, BG_ERR_START, "out of memory");
 	} else if (output && bg_run(&o, opt->command_timeout * 1000, output, &res, err) == 0) {
 		char how[256];

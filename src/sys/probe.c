@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static void set_error(bg_probe_result *res, const char *what, int e)
@@ -37,23 +39,21 @@ static int wait_fd(int fd, short events, double deadline)
 	}
 }
 
-/* A connected socket, or -1 with res->error set. */
-static int connect_to(const bg_netaddr *addr, int port, double deadline, bg_probe_result *res)
+/* A socket connected to sa, or -1 with res->error set. */
+static int connect_addr(const struct sockaddr *sa, socklen_t len, double deadline, bg_probe_result *res)
 {
-	struct sockaddr_storage sa;
-	socklen_t len;
 	int fd, e = 0;
 	socklen_t elen = sizeof(e);
 
-	bg_netaddr_sockaddr(addr, port, &sa, &len);
-	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		set_error(res, "socket", errno);
 		return -1;
 	}
-	if (connect(fd, (struct sockaddr *) &sa, len) == 0) {
+	if (connect(fd, sa, len) == 0) {
 		return fd;
 	}
+	/* A unix socket whose backlog is full says EAGAIN: not up yet. */
 	if (errno != EINPROGRESS) {
 		set_error(res, "connect", errno);
 		close(fd);
@@ -70,6 +70,29 @@ static int connect_to(const bg_netaddr *addr, int port, double deadline, bg_prob
 		return -1;
 	}
 	return fd;
+}
+
+static int connect_to(const bg_netaddr *addr, int port, double deadline, bg_probe_result *res)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+
+	bg_netaddr_sockaddr(addr, port, &sa, &len);
+	return connect_addr((struct sockaddr *) &sa, len, deadline, res);
+}
+
+static int connect_unix(const char *path, double deadline, bg_probe_result *res)
+{
+	struct sockaddr_un sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		set_error(res, "socket path too long", 0);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path));
+	return connect_addr((struct sockaddr *) &sa, sizeof(sa), deadline, res);
 }
 
 int bg_probe_tcp(const bg_netaddr *addr, int port, double timeout_ms, bg_probe_result *res)
@@ -89,9 +112,15 @@ static int send_request(int fd, const char *host, int port, const char *path, do
 {
 	char req[1024];
 	int v6 = strchr(host, ':') != NULL;
-	int len = snprintf(req, sizeof(req),
-		"GET %s HTTP/1.1\r\nHost: %s%s%s:%d\r\nUser-Agent: bluegreen\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-		path, v6 ? "[" : "", host, v6 ? "]" : "", port);
+	char port_part[16] = "";
+	int len;
+
+	if (port > 0) {
+		snprintf(port_part, sizeof(port_part), ":%d", port);
+	}
+	len = snprintf(req, sizeof(req),
+		"GET %s HTTP/1.1\r\nHost: %s%s%s%s\r\nUser-Agent: bluegreen\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+		path, v6 ? "[" : "", host, v6 ? "]" : "", port_part);
 	int sent = 0;
 
 	if (len < 0 || len >= (int) sizeof(req)) {
@@ -158,4 +187,57 @@ int bg_probe_http(const bg_netaddr *addr, const char *host, int port, const char
 	rc = send_request(fd, host, port, path, deadline, res) == 0 && read_status(fd, deadline, res) == 0;
 	close(fd);
 	return rc && res->status >= 200 && res->status < 400;
+}
+
+int bg_probe_unix(const char *path, double timeout_ms, bg_probe_result *res)
+{
+	int fd;
+
+	res->status = 0;
+	res->error[0] = '\0';
+	if ((fd = connect_unix(path, bg_now_ms() + timeout_ms, res)) < 0) {
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+int bg_probe_http_unix(const char *path, const char *http_path, double timeout_ms, bg_probe_result *res)
+{
+	double deadline = bg_now_ms() + timeout_ms;
+	int fd, rc;
+
+	res->status = 0;
+	res->error[0] = '\0';
+	if ((fd = connect_unix(path, deadline, res)) < 0) {
+		return 0;
+	}
+	rc = send_request(fd, "localhost", 0, http_path, deadline, res) == 0 && read_status(fd, deadline, res) == 0;
+	close(fd);
+	return rc && res->status >= 200 && res->status < 400;
+}
+
+int bg_probe_unix_peer(const char *path, char *peer, size_t size, double timeout_ms, bg_probe_result *res)
+{
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	int fd, ok;
+
+	res->status = 0;
+	res->error[0] = '\0';
+	if ((fd = connect_unix(path, bg_now_ms() + timeout_ms, res)) < 0) {
+		return 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	ok = getpeername(fd, (struct sockaddr *) &sa, &len) == 0;
+	if (!ok) {
+		set_error(res, "getpeername", errno);
+	} else {
+		size_t n = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
+
+		n = strnlen(sa.sun_path, n < sizeof(sa.sun_path) ? n : sizeof(sa.sun_path));
+		snprintf(peer, size, "%.*s", (int) n, sa.sun_path);
+	}
+	close(fd);
+	return ok;
 }

@@ -22,4 +22,15 @@ int bg_probe_tcp(const bg_netaddr *addr, int port, double timeout_ms, bg_probe_r
 int bg_probe_http(const bg_netaddr *addr, const char *host, int port, const char *path, double timeout_ms,
 	bg_probe_result *res);
 
+/* The same over a unix stream socket at path (a symlink is followed, as
+ * nginx's connect() follows it): the connection, and GET http_path with
+ * "Host: localhost". */
+int bg_probe_unix(const char *path, double timeout_ms, bg_probe_result *res);
+int bg_probe_http_unix(const char *path, const char *http_path, double timeout_ms, bg_probe_result *res);
+
+/* Connects to the unix socket at path and puts the address the accepting
+ * socket is bound to (the path its server bound, symlinks resolved by the
+ * kernel at connect) into peer. 1 when connected, else 0 with res->error. */
+int bg_probe_unix_peer(const char *path, char *peer, size_t size, double timeout_ms, bg_probe_result *res);
+
 #endif

@@ -171,6 +171,88 @@ int bg_proc_comm(pid_t pid, char *buf, size_t size)
 	return 0;
 }
 
+static int starts(const char *line, const char *prefix)
+{
+	return strncmp(line, prefix, strlen(prefix)) == 0;
+}
+
+pid_t bg_proc_a_child(pid_t pid)
+{
+	char path[80], buf[64];
+	bg_pid_list all = { NULL, 0 };
+	bg_error ignored;
+	pid_t child = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) pid, (int) pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			child = (pid_t) strtol(buf, NULL, 10);
+		}
+		if (child > 0 && bg_proc_state_of(child) == BG_PROC_ALIVE) {
+			return child;
+		}
+	}
+	if (bg_proc_children(pid, &all, &ignored) == 0 && all.n > 0) {
+		child = all.pids[0];
+	}
+	bg_pid_list_free(&all);
+	return child > 0 ? child : 0;
+}
+
+/* The second number of a "Uid:" or "Gid:" line: the effective id. */
+static int effective_id(const char *line, unsigned long *id)
+{
+	return sscanf(line, "%*s %*u %lu", id) == 1 ? 0 : -1;
+}
+
+static void read_groups(const char *line, bg_proc_ids *out)
+{
+	const char *p = line + strlen("Groups:");
+	char *end;
+
+	while (out->n_groups < BG_PROC_MAX_GROUPS) {
+		unsigned long g = strtoul(p, &end, 10);
+
+		if (end == p) {
+			break;
+		}
+		out->groups[out->n_groups++] = (gid_t) g;
+		p = end;
+	}
+}
+
+int bg_proc_ids_of(pid_t pid, bg_proc_ids *out)
+{
+	char path[64], line[1024];
+	unsigned long id;
+	int have = 0;
+	FILE *f;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+	if (!(f = fopen(path, "re"))) {
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (starts(line, "Uid:") && effective_id(line, &id) == 0) {
+			out->uid = (uid_t) id;
+			have |= 1;
+		} else if (starts(line, "Gid:") && effective_id(line, &id) == 0) {
+			out->gid = (gid_t) id;
+			have |= 2;
+		} else if (starts(line, "Groups:")) {
+			read_groups(line, out);
+		}
+	}
+	fclose(f);
+	return have == 3 ? 0 : -1;
+}
+
 struct children_scan {
 	pid_t parent;
 	bg_pid_list *out;
@@ -373,6 +455,66 @@ int bg_proc_established(const bg_netaddr_set *host, int port, int *count, bg_err
 	struct established_scan s = { host, 0 };
 
 	if (each_tcp_entry(port, 1u << TCP_ESTABLISHED, count_if_established, &s, err) < 0) {
+		return -1;
+	}
+	*count = s.count;
+	return 0;
+}
+
+/* --- unix sockets (socket switch) ---------------------------------------- */
+
+struct unix_scan {
+	unsigned long vfs_ino;   /* the socket file's inode */
+	bg_inode_list *out;      /* listening sockets, or NULL */
+	int count;               /* connections */
+};
+
+static int on_unix_entry(const bg_unix_entry *e, void *data)
+{
+	struct unix_scan *s = data;
+
+	if (e->vfs_ino != s->vfs_ino) {
+		return 0;
+	}
+	if (s->out) {
+		return e->state == TCP_LISTEN && !inode_list_has(s->out, e->inode) ? inode_list_add(s->out, e->inode) : 0;
+	}
+	s->count += e->state == TCP_ESTABLISHED;
+	return 0;
+}
+
+/* Walks the unix sockets bound to the file at path; *exists 0 when there is
+ * no such socket file (nothing to walk). */
+static int each_unix_on(const char *path, unsigned states, struct unix_scan *s, bg_error *err)
+{
+	struct stat st;
+	int rc;
+
+	if (lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+		return 0;
+	}
+	s->vfs_ino = (unsigned long) st.st_ino;
+	rc = bg_sockdiag_unix_each(states, on_unix_entry, s);
+	if (rc == 1) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "cannot list the unix sockets on %s: sock_diag is not available",
+			path);
+	}
+	return rc < 0 ? bg_error_set(err, BG_ERR_SYSTEM, "out of memory while listing sockets") : 0;
+}
+
+int bg_proc_unix_listen_inodes(const char *path, bg_inode_list *out, bg_error *err)
+{
+	struct unix_scan s = { 0, out, 0 };
+
+	return each_unix_on(path, 1u << TCP_LISTEN, &s, err);
+}
+
+int bg_proc_unix_established(const char *path, int *count, bg_error *err)
+{
+	struct unix_scan s = { 0, NULL, 0 };
+
+	*count = 0;
+	if (each_unix_on(path, 1u << TCP_ESTABLISHED, &s, err) < 0) {
 		return -1;
 	}
 	*count = s.count;

@@ -42,12 +42,30 @@ int bg_pid_list_add(bg_pid_list *l, pid_t pid);
 /* The live children of parent (scanning /proc/[0-9]+/stat). */
 int bg_proc_children(pid_t parent, bg_pid_list *out, bg_error *err);
 
+/* One live child of pid, read from /proc/PID/task/PID/children (the
+ * children its main thread forked: all of a single-threaded process's, such
+ * as nginx's master) without scanning every process; else by that scan.
+ * 0 when it has none. */
+pid_t bg_proc_a_child(pid_t pid);
+
 /* Every process there is, live or not yet reaped. */
 int bg_proc_all(bg_pid_list *out, bg_error *err);
 
 /* The kernel's name for pid ("nginx", "php8.2": its comm) into buf; -1,
  * buf untouched, when it cannot be read. */
 int bg_proc_comm(pid_t pid, char *buf, size_t size);
+
+/* Who pid acts as for file access: its effective uid and gid and its
+ * supplementary groups (at most BG_PROC_MAX_GROUPS), from /proc/PID/status. */
+#define BG_PROC_MAX_GROUPS 64
+typedef struct {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[BG_PROC_MAX_GROUPS];
+	size_t n_groups;
+} bg_proc_ids;
+
+int bg_proc_ids_of(pid_t pid, bg_proc_ids *out);
 
 /* TCP sockets on `port`, from /proc/net/tcp and tcp6: the inodes of the
  * sockets listening on host:port (or on the wildcard address), and how many
@@ -61,6 +79,12 @@ typedef struct {
 void bg_inode_list_free(bg_inode_list *l);
 int bg_proc_listen_inodes(const bg_netaddr_set *host, int port, bg_inode_list *out, bg_error *err);
 int bg_proc_established(const bg_netaddr_set *host, int port, int *count, bg_error *err);
+
+/* The same for the unix stream socket file at path (socket switch): the
+ * inodes of the sockets listening on it (none when no such file), and how
+ * many connections to it are open, from sock_diag. */
+int bg_proc_unix_listen_inodes(const char *path, bg_inode_list *out, bg_error *err);
+int bg_proc_unix_established(const char *path, int *count, bg_error *err);
 
 /* The inodes of every listening TCP socket, on any address and port. */
 int bg_proc_all_listen_inodes(bg_inode_list *out, bg_error *err);

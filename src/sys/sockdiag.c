@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -88,5 +90,88 @@ int bg_sockdiag_each(unsigned states, bg_tcp_fn fn, void *data)
 			rc = 0;  /* a kernel without IPv6 has no such sockets */
 		}
 	}
+	return rc;
+}
+
+/* --- unix sockets ------------------------------------------------------------ */
+
+static int send_unix_request(int fd, unsigned states)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} msg;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.req.sdiag_family = AF_UNIX;
+	msg.req.udiag_states = states;
+	msg.req.udiag_show = UDIAG_SHOW_VFS;
+	return sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *) &kernel, sizeof(kernel)) < 0 ? -1 : 0;
+}
+
+static void to_unix_entry(const struct nlmsghdr *h, bg_unix_entry *e)
+{
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+	const struct rtattr *a = (const struct rtattr *) (m + 1);
+	int left = (int) h->nlmsg_len - (int) NLMSG_LENGTH(sizeof(*m));
+
+	memset(e, 0, sizeof(*e));
+	e->state = m->udiag_state;
+	e->inode = m->udiag_ino;
+	for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) {
+		if (a->rta_type == UNIX_DIAG_VFS && RTA_PAYLOAD(a) >= sizeof(struct unix_diag_vfs)) {
+			const struct unix_diag_vfs *v = RTA_DATA(a);
+
+			e->vfs_ino = v->udiag_vfs_ino;
+		}
+	}
+}
+
+static int read_unix_dump(int fd, bg_unix_fn fn, void *data)
+{
+	long buf[8192 / sizeof(long)];
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return 1;
+		}
+		for (h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) n); h = NLMSG_NEXT(h, n)) {
+			bg_unix_entry e;
+			int rc;
+
+			if (h->nlmsg_type == NLMSG_DONE) {
+				return 0;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				return 1;
+			}
+			to_unix_entry(h, &e);
+			if ((rc = fn(&e, data)) < 0) {
+				return rc;
+			}
+		}
+	}
+}
+
+int bg_sockdiag_unix_each(unsigned states, bg_unix_fn fn, void *data)
+{
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	int rc;
+
+	if (fd < 0) {
+		return 1;
+	}
+	rc = send_unix_request(fd, states) < 0 ? 1 : read_unix_dump(fd, fn, data);
+	close(fd);
 	return rc;
 }

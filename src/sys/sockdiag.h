@@ -26,4 +26,20 @@ typedef int (*bg_tcp_fn)(const bg_tcp_entry *e, void *data);
  * returned. */
 int bg_sockdiag_each(unsigned states, bg_tcp_fn fn, void *data);
 
+/* A unix socket, as sock_diag sees it. A server's accepted connections
+ * carry its listening socket's file (vfs_ino), whatever path a client
+ * connected through (a symlink): that is how the connections to one socket
+ * file are counted. */
+typedef struct {
+	int state;              /* BG_TCP_ESTABLISHED, BG_TCP_LISTEN (the kernel's names for unix too) */
+	unsigned long inode;    /* the socket's own inode (socket:[N] in /proc/PID/fd) */
+	unsigned long vfs_ino;  /* the inode of the socket file it is bound to; 0 if none */
+} bg_unix_entry;
+
+typedef int (*bg_unix_fn)(const bg_unix_entry *e, void *data);
+
+/* Calls fn for every unix socket whose state is in `states`; as
+ * bg_sockdiag_each (1 when sock_diag cannot be used). */
+int bg_sockdiag_unix_each(unsigned states, bg_unix_fn fn, void *data);
+
 #endif

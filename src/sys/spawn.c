@@ -259,7 +259,8 @@ void bg_exit_from_status(int status, bg_exit *ex)
 	}
 }
 
-int bg_release_env_init(bg_release_env *e, int port, const char *commit, const char *release)
+int bg_release_env_init(bg_release_env *e, int port, const char *commit, const char *release,
+	const char *socket)
 {
 	size_t n = 0;
 	int bad = 0;
@@ -273,6 +274,9 @@ int bg_release_env_init(bg_release_env *e, int port, const char *commit, const c
 	}
 	if (release) {
 		bad |= !(e->env[n++] = bg_asprintf(BG_ENV_RELEASE "=%s", release));
+	}
+	if (socket) {
+		bad |= !(e->env[n++] = bg_asprintf(BG_ENV_SOCKET "=%s", socket));
 	}
 	if (bad) {
 		bg_release_env_free(e);

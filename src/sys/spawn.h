@@ -82,20 +82,23 @@ int bg_exit_ok(const bg_exit *ex);
 char *bg_which(const char *cmd);
 
 /* What a command run for a release learns from its environment, named
- * once: the port it serves (BLUEGREEN_PORT), the commit (BLUEGREEN_COMMIT)
- * and the release directory (BLUEGREEN_RELEASE, also how a leftover of an
- * interrupted deploy is recognized). */
+ * once: the port it serves (BLUEGREEN_PORT), the commit (BLUEGREEN_COMMIT),
+ * the release directory (BLUEGREEN_RELEASE, also how a leftover of an
+ * interrupted deploy is recognized) and, with the socket switch, the unix
+ * socket it listens on instead of the port (BLUEGREEN_SOCKET). */
 #define BG_ENV_PORT "BLUEGREEN_PORT"
 #define BG_ENV_COMMIT "BLUEGREEN_COMMIT"
 #define BG_ENV_RELEASE "BLUEGREEN_RELEASE"
+#define BG_ENV_SOCKET "BLUEGREEN_SOCKET"
 
 typedef struct {
-	char *env[4];          /* "KEY=value" entries, NULL-terminated: bg_spawn_opts.env */
+	char *env[5];          /* "KEY=value" entries, NULL-terminated: bg_spawn_opts.env */
 } bg_release_env;
 
-/* The entries of what is given: port > 0, commit and release non-NULL.
- * -1 (e freed) when out of memory. */
-int bg_release_env_init(bg_release_env *e, int port, const char *commit, const char *release);
+/* The entries of what is given: port > 0, commit, release and socket
+ * non-NULL. -1 (e freed) when out of memory. */
+int bg_release_env_init(bg_release_env *e, int port, const char *commit, const char *release,
+	const char *socket);
 void bg_release_env_free(bg_release_env *e);
 
 /* The result of a command run to completion (bg_run). */
