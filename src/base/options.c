@@ -155,6 +155,12 @@ int bg_options_check(const bg_options *opt, bg_error *err)
 		&& bg_check_file("git.known_hosts", opt->git.known_hosts, err) < 0) {
 		return -1;
 	}
+	if (opt->canary.on && bg_options_socket_switch(opt)) {
+		/* A canary weighs two upstream entries; the socket switch's upstream
+		 * names one symlink, which points at one release. */
+		return bg_error_set(err, BG_ERR_CONFIG, "Option \"canary\" needs \"switch\" => \"reload\": with the "
+			"socket switch nginx's upstream names one socket, the live release's");
+	}
 	return 0;
 }
 

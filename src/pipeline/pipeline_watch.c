@@ -33,7 +33,7 @@ typedef struct {
 	const char *what;            /* "watch", "canary": the log lines' prefix */
 	double window_ms;            /* how long the trial lasts */
 	int port;                    /* the new release's */
-	char addr[80];               /* as nginx logs it */
+	char addr[128];              /* as nginx logs it (unix: and a socket path: 112 at most) */
 	long long since_ms;          /* the switch, epoch ms */
 	bg_access_cursor cursor;
 	bg_access_counts counts;
@@ -144,7 +144,13 @@ static void watch_from_record(bg_watch *w, const bg_options *opt, const bg_state
 	w->what = canary ? "canary" : "watch";
 	w->window_ms = (canary ? opt->canary.seconds : opt->watch.seconds) * 1000;
 	w->port = port;
-	bg_access_addr(opt->host, port, w->addr, sizeof(w->addr));
+	if (bg_options_socket_switch(opt)) {
+		/* nginx logs the upstream's address as configured: the live symlink,
+		 * which names the new release from the switch on. */
+		snprintf(w->addr, sizeof(w->addr), "unix:%s", opt->live_socket);
+	} else {
+		bg_access_addr(opt->host, port, w->addr, sizeof(w->addr));
+	}
 	w->since_ms = d->watch_since_ms;
 	w->cursor.dev = d->watch_dev;
 	w->cursor.ino = d->watch_ino;
