@@ -103,6 +103,22 @@ static int needs_filters(git_repository *repo, git_tree *tree)
 	return found;
 }
 
+/* libgit2 hashes every object it reads again (strict verification: a third
+ * of a large checkout's CPU, its SHA-1 detecting collisions); the cache's
+ * objects were hashed as they came in (the indexer of a fetch, the seed's
+ * verification), zlib's checksum still guards each, and git's own checkout
+ * does not hash them either. Off for the checkout alone, in the git child:
+ * the seed's verification relies on it. */
+static int checkout_unhashed(git_repository *repo, git_tree *tree, const git_checkout_options *co)
+{
+	int rc;
+
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	rc = git_checkout_tree(repo, (git_object *) tree, co);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	return rc;
+}
+
 int bg_git_checkout_commit(git_repository *repo, const git_oid *oid, const char *refname,
 	bg_error *err)
 {
@@ -121,7 +137,7 @@ int bg_git_checkout_commit(git_repository *repo, const git_oid *oid, const char 
 		goto cleanup;
 	}
 	co.disable_filters = !needs_filters(repo, tree);
-	if (git_checkout_tree(repo, (git_object *) tree, &co) < 0) {
+	if (checkout_unhashed(repo, tree, &co) < 0) {
 		bg_git_fail(err, "cannot check out %s in %s", git_oid_tostr_s(oid), git_repository_workdir(repo));
 		goto cleanup;
 	}
