@@ -14,7 +14,9 @@
  * - the first prepare() (a new releases_dir: no cache yet) of the commit
  *   after root's, on a repository of FILES files, path and git:// remotes,
  *   against `git clone --no-local` / `git clone git://` + checkout;
- * - the next prepare() (warm cache) against `git clone --local` + checkout.
+ * - the next prepare() (warm cache) against `git clone --local` + checkout,
+ *   and the same with 183 .gitattributes files in the tree (CACHE/attrN:
+ *   the large repository one commit further), each side first in turn.
  *
  * The repositories are generated once and kept under CACHE (the large one
  * takes minutes to make); everything a run makes goes in CACHE/run and is
@@ -140,6 +142,38 @@ function big_repo(string $cache, int $files): string
     return $d;
 }
 
+/**
+ * CACHE/attrN: bigN's remote one commit further, with 183 .gitattributes
+ * files (a composer project's vendor/ has about as many: text=auto, eol=lf,
+ * diff drivers, export-ignore), the commit the warm prepare() checks out.
+ */
+function attr_repo(string $cache, string $big): string
+{
+    $d = $cache . '/attr' . substr(basename($big), 3);
+    if (is_dir("$d/work")) {
+        return $d;
+    }
+    rmrf($d);
+    run(['git', 'clone', '-q', '--bare', '--local', "$big/remote.git", "$d/remote.git"]);
+    run(['git', 'clone', '-q', '--local', "$d/remote.git", "$d/work"]);
+    $paths = [];
+    foreach (array_merge(['.', 'src'], glob("$d/work/src/mod*", GLOB_ONLYDIR), array_map(fn ($i) => sprintf('src/extra/d%02d', $i), range(1, 51))) as $dir) {
+        $dir = str_starts_with($dir, "$d/work/") ? substr($dir, strlen("$d/work/")) : $dir;
+        is_dir("$d/work/$dir") || mkdir("$d/work/$dir", 0755, true);
+        file_put_contents("$d/work/$dir/.gitattributes", "*.php text eol=lf diff=php\n*.png binary\n/tests export-ignore\n");
+        $paths[] = "$dir/.gitattributes";
+        if (str_starts_with($dir, 'src/extra/')) {
+            file_put_contents("$d/work/$dir/E.php", "<?php\n// $dir\n");
+            $paths[] = "$dir/E.php";
+        }
+    }
+    file_put_contents("$d/work/.gitattributes", "* text=auto\n*.php text eol=lf diff=php\n/tests export-ignore\n");
+    run(array_merge(['git', 'add', '--'], $paths), "$d/work");
+    run(['git', '-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', 'commit', '-q', '-m', 'attributes'], "$d/work");
+    run(['git', 'push', '-q', "$d/remote.git", 'master'], "$d/work");
+    return $d;
+}
+
 function free_port(): int
 {
     $s = stream_socket_server('tcp://127.0.0.1:0');
@@ -250,16 +284,32 @@ try {
     }
 
     fwrite(STDERR, "warm prepare() ...\n");
-    $b = $c = [];
-    $r = releaser("$big/root", "$big/remote.git", "$box/first-path-0");
-    for ($i = 0; $i < 3; $i++) {
-        $b[] = wall(fn () => $r->prepare($next));
-        $c[] = wall(function () use ($big, $box, $i, $next) {
-            run(['git', 'clone', '-q', '--local', '--no-checkout', "$big/remote.git", "$box/local-$i"]);
-            run(['git', 'checkout', '-q', $next], "$box/local-$i");
-        });
+    $attr = attr_repo($cache, $big);
+    $withAttrs = run(['git', 'rev-parse', 'HEAD'], "$attr/work");
+    $cases = ['' => [releaser("$big/root", "$big/remote.git", "$box/first-path-0"), "$big/remote.git", $next],
+              ', 183 .gitattributes' => [releaser("$big/root", "$attr/remote.git", "$box/attr"), "$attr/remote.git", $withAttrs]];
+    $cases[', 183 .gitattributes'][0]->prepare($withAttrs);  // the cache made and seeded: warm from here
+    foreach ($cases as $what => [$r, $src, $commit]) {
+        $b = $c = [];
+        for ($i = 0; $i < 5; $i++) {
+            $bg = fn () => $r->prepare($commit);
+            $cli = function () use ($src, $box, $i, $commit) {
+                run(['git', 'clone', '-q', '--local', '--no-checkout', $src, "$box/local$i-" . md5($src)]);
+                run(['git', 'checkout', '-q', $commit], "$box/local$i-" . md5($src));
+            };
+            // in turn first: ext4 without a journal skips the inodes freed
+            // in the last minutes (by anyone), a cost that fades as a run
+            // goes on; and nothing is removed until the end, for the same
+            if ($i % 2) {
+                $c[] = wall($cli);
+                $b[] = wall($bg);
+            } else {
+                $b[] = wall($bg);
+                $c[] = wall($cli);
+            }
+        }
+        $row(sprintf('next prepare() (warm cache), %s files%s', number_format($files), $what), median($b), median($c), '`clone --local` + checkout', '<= 1.2x', false);
     }
-    $row(sprintf('next prepare() (warm cache), %s files', number_format($files)), median($b), median($c), '`clone --local` + checkout', '<= 1.2x', false);
 } finally {
     proc_terminate($daemon);  // git daemon itself (argv, no shell): its pid
     proc_close($daemon);
@@ -267,7 +317,7 @@ try {
 
 preg_match('/^model name\s*:\s*(.+)$/m', (string) @file_get_contents('/proc/cpuinfo'), $m);
 $size = trim(explode("\t", run(['du', '-sh', "$big/remote.git"]))[0]);
-printf("bluegreen git at scale: %d files (%s of packs), medians of %d (check), 2 (first prepare), 3 (warm prepare)\n",
+printf("bluegreen git at scale: %d files (%s of packs), medians of %d (check), 2 (first prepare), 5 (warm prepare, in turn first)\n",
     $files, $size, $runs);
 printf("machine: %d CPUs, %s; %s\n\n", (int) run(['nproc']), $m[1] ?? 'unknown CPU', run(['git', '--version']));
 $fmt = "| %-62s | %9s | %-44s | %7s | %-11s |\n";

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Whether `name` is in a directory of libgit2's search path for a config
  * level (where it also looks for attribute files); 1 when it cannot tell. */
@@ -57,8 +58,8 @@ static int autocrlf_on(git_config *cfg)
 }
 
 /* Whether an attributes file outside the tree (info/attributes, the
- * system's gitattributes, core.attributesFile or the XDG git/attributes)
- * or core.autocrlf may ask for a filter. */
+ * system's gitattributes, core.attributesFile or the XDG git/attributes),
+ * core.autocrlf or core.eol may ask for a filter. */
 static int filters_configured(git_repository *repo)
 {
 	git_config *cfg = NULL;
@@ -66,7 +67,7 @@ static int filters_configured(git_repository *repo)
 	int found = !info || bg_path_exists(info)
 		|| in_search_path(GIT_CONFIG_LEVEL_SYSTEM, "gitattributes")
 		|| git_repository_config_snapshot(&cfg, repo) < 0
-		|| autocrlf_on(cfg) || config_set(cfg, "core.attributesfile")
+		|| autocrlf_on(cfg) || config_set(cfg, "core.eol") || config_set(cfg, "core.attributesfile")
 		|| in_search_path(GIT_CONFIG_LEVEL_XDG, "attributes");
 
 	git_error_clear();
@@ -75,32 +76,96 @@ static int filters_configured(git_repository *repo)
 	return found;
 }
 
-static int stop_at_gitattributes(const char *root, const git_tree_entry *entry, void *found)
+/* The words of an attributes file that can make the checkout write other
+ * bytes than the blob's: an eol of CRLF (eol=crlf, the old crlf attribute,
+ * a macro naming either), ident and a filter driver. text, -text, binary,
+ * eol=lf and every other attribute leave a blob as it is on checkout
+ * (libgit2 converts to CRLF only for eol=crlf, core.autocrlf=true or
+ * core.eol=crlf, the last two found by filters_configured()). */
+static const char *const converting_words[] = { "crlf", "ident", "filter" };
+
+static int has_word(const char *text, size_t len, const char *word)
 {
-	(void) root;
-	if (strcmp(git_tree_entry_name(entry), ".gitattributes") == 0) {
-		*(int *) found = 1;
-		return -1;  /* stops the walk */
+	size_t n = strlen(word), i;
+
+	for (i = 0; i + n <= len; i++) {
+		if (strncasecmp(text + i, word, n) == 0) {
+			return 1;
+		}
 	}
 	return 0;
 }
 
-/* libgit2 looks attributes up for every file it writes, which is most of
- * the time of a large checkout; without any attribute source and without
- * core.autocrlf, no filter (eol conversion, ident, filter drivers) can
- * apply, and the blobs are written as they are either way. */
+static int converts(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(converting_words) / sizeof(converting_words[0]); i++) {
+		if (has_word(text, len, converting_words[i])) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+typedef struct {
+	git_repository *repo;
+	int found;
+} attr_scan;
+
+/* Stops the walk at the first .gitattributes that may convert (or that
+ * cannot be read: the careful side). */
+static int scan_gitattributes(const char *root, const git_tree_entry *entry, void *data)
+{
+	attr_scan *scan = data;
+	git_blob *blob = NULL;
+
+	(void) root;
+	if (strcmp(git_tree_entry_name(entry), ".gitattributes") != 0) {
+		return 0;
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB
+		|| git_blob_lookup(&blob, scan->repo, git_tree_entry_id(entry)) < 0) {
+		scan->found = 1;
+	} else {
+		scan->found = converts(git_blob_rawcontent(blob), (size_t) git_blob_rawsize(blob));
+	}
+	git_blob_free(blob);
+	return scan->found ? -1 : 0;  /* -1 stops the walk */
+}
+
+/* libgit2 looks attributes up for every file it writes (a realpath() of
+ * each path, twice: most of the CPU of a large checkout); when no
+ * attribute source and no setting can change a blob's bytes, the filters
+ * are off and the blobs are written as they are, the same files. */
 static int needs_filters(git_repository *repo, git_tree *tree)
 {
-	int found = 0;
+	attr_scan scan = { repo, 0 };
 
 	if (filters_configured(repo)) {
 		return 1;
 	}
-	if (git_tree_walk(tree, GIT_TREEWALK_PRE, stop_at_gitattributes, &found) < 0 && !found) {
-		found = 1;  /* the walk failed: keep the filters */
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, scan_gitattributes, &scan) < 0 && !scan.found) {
+		scan.found = 1;  /* the walk failed: keep the filters */
 	}
 	git_error_clear();
-	return found;
+	return scan.found;
+}
+
+/* libgit2 hashes every object it reads again (strict verification: a third
+ * of a large checkout's CPU, its SHA-1 detecting collisions); the cache's
+ * objects were hashed as they came in (the indexer of a fetch, the seed's
+ * verification), zlib's checksum still guards each, and git's own checkout
+ * does not hash them either. Off for the checkout alone, in the git child:
+ * the seed's verification relies on it. */
+static int checkout_unhashed(git_repository *repo, git_tree *tree, const git_checkout_options *co)
+{
+	int rc;
+
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	rc = git_checkout_tree(repo, (git_object *) tree, co);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	return rc;
 }
 
 int bg_git_checkout_commit(git_repository *repo, const git_oid *oid, const char *refname,
@@ -121,7 +186,7 @@ int bg_git_checkout_commit(git_repository *repo, const git_oid *oid, const char 
 		goto cleanup;
 	}
 	co.disable_filters = !needs_filters(repo, tree);
-	if (git_checkout_tree(repo, (git_object *) tree, &co) < 0) {
+	if (checkout_unhashed(repo, tree, &co) < 0) {
 		bg_git_fail(err, "cannot check out %s in %s", git_oid_tostr_s(oid), git_repository_workdir(repo));
 		goto cleanup;
 	}
