@@ -21,6 +21,7 @@ foreach ([
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'parallel' => 0],
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'slots' => 2],
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'canary' => ['hosts' => -1]],
+    ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'on_halt' => 'retry'],
 ] as $fleet) {
     bg_expect_throw(fn () => new BlueGreen\Releaser(bg_min_options($box, ['fleet' => $fleet])));
 }
@@ -86,7 +87,8 @@ ValueError: Option "fleet.name" must be 1 to 63 letters, digits, '.', '_' or '-'
 ValueError: Option "fleet.parallel" must be between 1 and 16, 0 given
 ValueError: Unknown option "fleet.slots"
 ValueError: Option "fleet.canary.hosts" must be between 0 and 64, -1 given
-var_dump:  ["store"]=> string(26) "redis://:***@127.0.0.1:1/0" ["name"]=> string(4) "shop" ["host"]=> string(5) "web-1" ["parallel"]=> int(1) ["slot_ttl"]=> float(30) ["timeout"]=> float(2) ["canary"]=> array(2) { ["hosts"]=> int(0) ["soak"]=> float(0) }
+ValueError: Option "fleet.on_halt" must be 'rollback' or 'stay', "retry" given
+var_dump:  ["store"]=> string(26) "redis://:***@127.0.0.1:1/0" ["name"]=> string(4) "shop" ["host"]=> string(5) "web-1" ["parallel"]=> int(1) ["slot_ttl"]=> float(30) ["timeout"]=> float(2) ["on_halt"]=> string(8) "rollback" ["canary"]=> array(2) { ["hosts"]=> int(0) ["soak"]=> float(0) }
 the password shown: false
 
 redis://:secret@127.0.0.1:SILENT/0:

@@ -549,9 +549,21 @@ int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *comm
 	return too_busy(f, commit, err);
 }
 
+/* The rollout that made commit `done` names it the fleet's last done
+ * commit, where members that were away converge (bg_fleet_last_done). */
+static int note_done(bg_fleet *f, const char *commit, bg_error *err)
+{
+	char key[256];
+
+	key_of(f, key, sizeof(key), "done", NULL);
+	return bg_store_put(f->store, key, commit, err);
+}
+
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err)
 {
+	char was[16];
+
 	/* A failure halts the rollout even from a member that lost its slot:
 	 * halting is the safe direction. */
 	int fenced_write = strcmp(result, "failed") != 0 && f->slot.index >= 0;
@@ -579,15 +591,47 @@ int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, 
 				"slot grant (token %lld) than this member's (%lld): its result is not written", commit,
 				h->token, f->slot.token);
 		}
+		copy_str(was, sizeof(was), out->state);
 		apply_result(out, h, f, result, error);
 		if (write_back(f, out, version, exists, fenced_write, &done, err) < 0) {
 			return -1;
 		}
 		if (done) {
-			return 0;
+			return strcmp(out->state, "done") == 0 && strcmp(was, "done") != 0 ? note_done(f, commit, err) : 0;
 		}
 	}
 	return too_busy(f, commit, err);
+}
+
+int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,
+	bg_error *err)
+{
+	long long version;
+
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	return read_rollout(f, commit, out, &version, exists, err);
+}
+
+int bg_fleet_last_done(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_error *err)
+{
+	char key[256], *text;
+	long long version;
+
+	commit[0] = '\0';
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	key_of(f, key, sizeof(key), "done", NULL);
+	if (bg_store_get(f->store, key, &text, &version, err) < 0) {
+		return -1;
+	}
+	if (text && strlen(text) == 40) {
+		memcpy(commit, text, 41);
+	}
+	free(text);
+	return 0;
 }
 
 int bg_fleet_view_read(bg_fleet *f, const bg_fleet_options *o, bg_fleet_view *v, bg_error *err)

@@ -20,7 +20,7 @@
 /* A member's part in a rollout. */
 typedef struct {
 	char name[64];
-	char state[16];          /* waiting, switching, done, failed */
+	char state[16];          /* waiting, switching, done, failed, rolled_back */
 	long long token;         /* the slot grant it switched under; 0 none */
 	long long switch_start;  /* epoch ms: slot taken, switch begun */
 	long long switch_end;    /* epoch ms: result written */
@@ -88,6 +88,15 @@ int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);
  * saying so when the slot was lost (fenced out). */
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err);
+
+/* The rollout of commit as it is (*exists 0 when there is none). */
+int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,
+	bg_error *err);
+
+/* The commit of the fleet's last rollout to end `done` ("" when none yet):
+ * where a member that was away, or joins, converges while the branch head
+ * is halted. */
+int bg_fleet_last_done(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_error *err);
 
 /* For status(): the newest rollout (has_rollout 0 when none) and what each
  * slot holds ("<token> <member>", NULL when free). */

@@ -179,6 +179,95 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 	return switch_holding_slot(p, commit, err);
 }
 
+/* This member is on commit (its result `done`, or still `switching`) of a
+ * rollout that halted: with on_halt 'rollback' it goes back. */
+static int on_halted(const bg_fleet_options *o, const bg_rollout *ro)
+{
+	const bg_fleet_host *h = bg_fleet_host_of(ro, o->host);
+
+	return !o->stay_on_halt && strcmp(ro->state, "halted") == 0 && h
+		&& (strcmp(h->state, "done") == 0 || strcmp(h->state, "switching") == 0);
+}
+
+/* Whether the branch head's rollout halted: only then does a member
+ * converge to the last done commit (else it follows the head). */
+static int head_halted(bg_pipeline *p, const char *live, int *halted_head, bg_error *err)
+{
+	const char *head = p->st.checked_head;
+	bg_rollout ro;
+	int exists;
+
+	*halted_head = 0;
+	if (strlen(head) != 40 || strcmp(head, live) == 0) {
+		return 0;
+	}
+	if (bg_fleet_read(&p->r->fleet, &p->r->opt.fleet, head, &ro, &exists, err) < 0) {
+		return -1;
+	}
+	*halted_head = exists && strcmp(ro.state, "halted") == 0;
+	return 0;
+}
+
+int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err)
+{
+	bg_releaser *r = p->r;
+	const bg_fleet_options *o = &r->opt.fleet;
+	const char *live = p->live.commit;
+	char why[BG_ERROR_MSG_MAX];
+	bg_rollout ro;
+	int exists, halted_head;
+
+	sha[0] = '\0';
+	bg_error_clear(err);
+	if (strlen(live) != 40) {
+		return BG_FLEET_SETTLED;
+	}
+	if (bg_fleet_read(&r->fleet, o, live, &ro, &exists, err) < 0) {
+		store_down(p, live, err);
+		return BG_FLEET_SETTLED;
+	}
+	if (exists && on_halted(o, &ro)) {
+		snprintf(why, sizeof(why), "the fleet's rollout of %.*s halted (%s failed); fleet.on_halt 'rollback'",
+			BG_SHORT_SHA_LEN, live, ro.halted_by[0] ? ro.halted_by : "a member");
+		bg_log(&r->log, BG_LOG_WARNING, "fleet: %s: this member rolls back to its previous release", why);
+		bg_state_fail(&p->st, live, "fleet", why);
+		return BG_FLEET_ROLL_BACK;
+	}
+	if ((exists && strcmp(ro.state, "halted") == 0) || head_halted(p, live, &halted_head, err) < 0
+		|| !halted_head || bg_fleet_last_done(&r->fleet, o, sha, err) < 0) {
+		if (err->msg[0] && !err->logged) {
+			store_down(p, live, err);
+		}
+		sha[0] = '\0';
+		return BG_FLEET_SETTLED;
+	}
+	if (!sha[0] || strcmp(sha, live) == 0 || bg_state_failed(&p->st, sha)) {
+		return BG_FLEET_SETTLED;
+	}
+	bg_log(&r->log, BG_LOG_INFO, "fleet: the branch head's rollout halted; this member (on %.*s) converges to "
+		"the fleet's last done commit %.*s", BG_SHORT_SHA_LEN, live, BG_SHORT_SHA_LEN, sha);
+	return BG_FLEET_CONVERGE;
+}
+
+int bg_pipeline_fleet_roll_back(bg_pipeline *p, bg_error *err)
+{
+	bg_releaser *r = p->r;
+	char commit[41];
+	bg_rollout ro;
+	bg_error e;
+
+	memcpy(commit, p->live.commit, sizeof(commit));
+	if (bg_pipeline_to_previous(p, "rollback", err) < 0) {
+		return -1;
+	}
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "rolled_back", NULL, &ro, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: rolled back from %.*s, but that is not recorded in its rollout: %s",
+			BG_SHORT_SHA_LEN, commit, e.msg);
+	}
+	return 0;
+}
+
 void bg_pipeline_fleet_renew(bg_pipeline *p)
 {
 	bg_releaser *r = p->r;
