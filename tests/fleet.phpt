@@ -1,5 +1,5 @@
 --TEST--
-fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others, a member paused holding its slot losing it by its lease, its late result refused (fenced); with Redis, a canary host switching alone first
+fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 while h3 is down (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others (the host already on it rolled back by fleet.on_halt, h3 back up converging to the last done commit, not the halted one), a member paused holding its slot losing it by its lease, its late result refused (fenced); with Redis, a canary host switching alone first
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -29,14 +29,16 @@ bg_fleet_clean(bg_sandbox_path('fleet'));
 == redis
 h1: live, nginx answers redis-1
 h2: live, nginx answers redis-1
-h3: live, nginx answers redis-1
-rollout: redis-1 done, done 3, failed 0
+rollout: redis-1 done, done 2, failed 0
 switches overlapping: none; tokens distinct: true
 slots after: [null]
+h1 joined first: true
+h2: live, nginx answers redis-2
 h1: failed at start
-h2: failed at fleet, nginx answers redis-1
-h3: failed at fleet, nginx answers redis-1
 rollout: halted, halted by h1, failed 1, h1: its start error
+h2 rolls back: live, nginx answers redis-1
+h3 converges: live, nginx answers redis-1
+rollout: halted, h1 failed, h2 rolled_back, h3 waiting
 h1 nginx answers redis-1
 h1 holds the slot after 2.6 s in its start: true
 h2: live, nginx answers redis-3
@@ -58,14 +60,16 @@ slot 0      free
 == etcd
 h1: live, nginx answers etcd-1
 h2: live, nginx answers etcd-1
-h3: live, nginx answers etcd-1
-rollout: etcd-1 done, done 3, failed 0
+rollout: etcd-1 done, done 2, failed 0
 switches overlapping: none; tokens distinct: true
 slots after: [null]
+h1 joined first: true
+h2: live, nginx answers etcd-2
 h1: failed at start
-h2: failed at fleet, nginx answers etcd-1
-h3: failed at fleet, nginx answers etcd-1
 rollout: halted, halted by h1, failed 1, h1: its start error
+h2 rolls back: live, nginx answers etcd-1
+h3 converges: live, nginx answers etcd-1
+rollout: halted, h1 failed, h2 rolled_back, h3 waiting
 h1 nginx answers etcd-1
 h1 holds the slot after 2.6 s in its start: true
 h2: live, nginx answers etcd-3
