@@ -244,6 +244,13 @@ int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err)
 	if (!sha[0] || strcmp(sha, live) == 0 || bg_state_failed(&p->st, sha)) {
 		return BG_FLEET_SETTLED;
 	}
+	/* A rollout done by the hosts it listed can still halt on a late one. */
+	if (bg_fleet_read(&r->fleet, o, sha, &ro, &exists, err) < 0 || !exists || strcmp(ro.state, "done") != 0) {
+		if (err->msg[0]) {
+			store_down(p, live, err);
+		}
+		return BG_FLEET_SETTLED;
+	}
 	bg_log(&r->log, BG_LOG_INFO, "fleet: the branch head's rollout halted; this member (on %.*s) converges to "
 		"the fleet's last done commit %.*s", BG_SHORT_SHA_LEN, live, BG_SHORT_SHA_LEN, sha);
 	return BG_FLEET_CONVERGE;
