@@ -66,7 +66,9 @@ $conf = bg_cli_config("$box/bluegreen.php", ['log' => "$box/cli.log"] + bg_deplo
 $res = bg_cli(['--config', $conf, 'fleet', 'status'], $box);
 echo "\nbin/bluegreen fleet status: exit {$res['exit']}: ", str_replace((string) $closed, 'CLOSED', $res['out'] . $res['err']);
 $res = bg_cli(['--config', $conf, 'fleet', 'pause'], $box);
-echo "bin/bluegreen fleet pause: exit {$res['exit']}: ", strtok($res['err'], "\n"), "\n";
+echo "bin/bluegreen fleet pause: exit {$res['exit']}: ", str_replace((string) $closed, 'CLOSED', strtok($res['err'], "\n")), "\n";
+$res = bg_cli(['--config', $conf, 'fleet', 'stop'], $box);
+echo "bin/bluegreen fleet stop: exit {$res['exit']}: ", strtok($res['err'], "\n"), "\n";
 bg_stop_server($stall, "$box/stall.pid");
 bg_scene_stop($scene);
 ?>
@@ -110,4 +112,5 @@ redis://127.0.0.1:CLOSED/0:
   nginx answers version=v1 port=A
 
 bin/bluegreen fleet status: exit 1: bluegreen: fleet status: the fleet's store (redis at 127.0.0.1:CLOSED): cannot connect: Connection refused
-bin/bluegreen fleet pause: exit 2: bluegreen: fleet takes one subcommand: status
+bin/bluegreen fleet pause: exit 1: fleet failed: the fleet's store (redis at 127.0.0.1:CLOSED): cannot connect: Connection refused
+bin/bluegreen fleet stop: exit 2: bluegreen: fleet takes one subcommand: status, pause, resume or abort

@@ -23,6 +23,18 @@ static int store_down(bg_pipeline *p, const char *commit, bg_error *err)
 	return -1;
 }
 
+/* This member's heartbeat: its live commit and what this tick does. A
+ * store that does not answer is logged by the step that needs it. */
+static void heartbeat(bg_pipeline *p, const char *live, const char *state)
+{
+	bg_error e;
+
+	if (bg_fleet_heartbeat(&p->r->fleet, &p->r->opt.fleet, live, state, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&p->r->log, BG_LOG_DEBUG, "fleet: heartbeat not written: %s", e.msg);
+	}
+}
+
 static void give_up_slot(bg_pipeline *p)
 {
 	bg_error e;
@@ -135,6 +147,7 @@ static int switch_holding_slot(bg_pipeline *p, const char *commit, bg_error *err
 	}
 	give_up_slot(p);
 	forget_prepared(r);
+	heartbeat(p, commit, "switched");
 	return 1;
 }
 
@@ -149,6 +162,7 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0) {
 		return store_down(p, commit, err);
 	}
+	heartbeat(p, p->live.commit, "deploying");
 	if (strcmp(ro.state, "halted") == 0) {
 		return halted(p, commit, &ro);
 	}
@@ -208,7 +222,20 @@ static int head_halted(bg_pipeline *p, const char *live, int *halted_head, bg_er
 	return 0;
 }
 
+static int settle(bg_pipeline *p, char sha[41], bg_error *err);
+
 int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err)
+{
+	static const char *const states[] = { "idle", "rolling back", "converging" };
+	int what = settle(p, sha, err);
+
+	if (!err->msg[0]) {
+		heartbeat(p, p->live.commit, states[what]);   /* not when the store just failed: one timeout a tick */
+	}
+	return what;
+}
+
+static int settle(bg_pipeline *p, char sha[41], bg_error *err)
 {
 	bg_releaser *r = p->r;
 	const bg_fleet_options *o = &r->opt.fleet;
@@ -267,6 +294,7 @@ int bg_pipeline_fleet_roll_back(bg_pipeline *p, bg_error *err)
 	if (bg_pipeline_to_previous(p, "rollback", err) < 0) {
 		return -1;
 	}
+	heartbeat(p, p->next.commit, "rolled back");
 	if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "rolled_back", NULL, &ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: rolled back from %.*s, but that is not recorded in its rollout: %s",
@@ -314,4 +342,32 @@ void bg_pipeline_fleet_status(bg_releaser *r, bg_status *out)
 		return;
 	}
 	out->fleet_read = 1;
+}
+
+int bg_releaser_fleet_control(bg_releaser *r, const char *command, char *done, size_t size, bg_error *err)
+{
+	const bg_fleet_options *o = &r->opt.fleet;
+	char commit[41];
+	int rc;
+
+	if (!o->store) {
+		return bg_error_set(err, BG_ERR_CONFIG, "fleet %s: this releaser has no fleet option", command);
+	}
+	if (strcmp(command, "pause") == 0 || strcmp(command, "resume") == 0) {
+		rc = bg_fleet_set_paused(&r->fleet, o, command[0] == 'p', err);
+		snprintf(done, size, "the fleet %s is %s", o->name, command[0] == 'p' ? "paused: no member takes a new slot"
+			: "resumed");
+	} else if (strcmp(command, "abort") == 0) {
+		rc = bg_fleet_abort(&r->fleet, o, commit, err);
+		snprintf(done, size, "the fleet %s's rollout of %.*s is halted by the operator", o->name, BG_SHORT_SHA_LEN,
+			commit);
+	} else {
+		return bg_error_set(err, BG_ERR_CONFIG, "fleet: unknown command \"%s\": pause, resume or abort", command);
+	}
+	if (rc < 0) {
+		bg_url_mask_error(err);
+		return -1;
+	}
+	bg_log(&r->log, BG_LOG_WARNING, "fleet: %s (by an operator)", done);
+	return 0;
 }
