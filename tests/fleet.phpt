@@ -1,5 +1,5 @@
 --TEST--
-fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 while h3 is down (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others (the host already on it rolled back by fleet.on_halt, h3 back up converging to the last done commit, not the halted one), a member paused holding its slot losing it by its lease, its late result refused (fenced); with Redis, a canary host switching alone first, and bin/bluegreen fleet pause (no host switches), resume, abort (halted by the operator, the host on it rolling back); each host's live commit, state and heartbeat in status() and fleet status
+fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 while h3 is down (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others (the host already on it rolled back by fleet.on_halt, h3 back up converging to the last done commit, not the halted one), a member paused holding its slot losing it by its lease, its late result refused (fenced); with Redis, a canary host switching alone first, and bin/bluegreen fleet pause (no host switches), resume, abort (halted by the operator, the host on it rolling back); each host's live commit, state and heartbeat in status() and fleet status; redis-server killed while a host switches holding the slot and started again: nothing fails, nothing switches while it is down, the rollout resumes
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -64,13 +64,18 @@ fleet abort again: exit 2: bluegreen: fleet: the fleet shop's rollout of SHA is 
 host h1: on canary, deploying, heartbeat within 60 s: true
 host h2: on canary, rolled back, heartbeat within 60 s: true
 host h3: on canary, switched, heartbeat within 60 s: true
+store killed while h1 switches: true; h1: live, nginx answers storekill, its result not recorded: true
+h2 while the store is down: nginx answers the same, logged: true
+h3 while the store is down: nginx answers the same, logged: true
+h2 once it is back: live, nginx answers storekill
+h3 once it is back: live, nginx answers storekill
+rollout: done, hosts h2 h3, overlapping: none
 bin/bluegreen fleet status: exit 0
-host        h1 on SHA, deploying, heartbeat T
-host        h2 on SHA, rolled back, heartbeat T
+host        h2 on SHA, switched, heartbeat T
 host        h3 on SHA, switched, heartbeat T
-rollout     SHA halted, parallel 1, 0 done, 0 failed, halted by operator
-            h1: waiting
-            h2: rolled_back, switch from T to T
+rollout     SHA done, parallel 1, 2 done, 0 failed
+            h2: done, switch from T to T
+            h3: done, switch from T to T
 slot 0      free
 == etcd
 h1: live, nginx answers etcd-1
