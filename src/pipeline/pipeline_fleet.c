@@ -254,7 +254,7 @@ static int settle(bg_pipeline *p, char sha[41], bg_error *err)
 		return BG_FLEET_SETTLED;
 	}
 	if (exists && on_halted(o, &ro)) {
-		snprintf(why, sizeof(why), "the fleet's rollout of %.*s halted (%s failed); fleet.on_halt 'rollback'",
+		snprintf(why, sizeof(why), "the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'rollback'",
 			BG_SHORT_SHA_LEN, live, ro.halted_by[0] ? ro.halted_by : "a member");
 		bg_log(&r->log, BG_LOG_WARNING, "fleet: %s: this member rolls back to its previous release", why);
 		bg_state_fail(&p->st, live, "fleet", why);
