@@ -100,6 +100,13 @@ namespace BlueGreen {
 
         /** Whether wake() was called since this releaser's last tick() began. */
         public function woken(): bool {}
+
+        /**
+         * An operator's command to the fleet (the fleet option), one atomic
+         * store operation: 'pause' (no member takes a new slot), 'resume',
+         * 'abort' (the newest rollout is halted by the operator). What was done.
+         */
+        public function fleetControl(string $command): string {}
     }
 
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 75c279d5e0f1caddd92ad0ba9d0706165d92cc82 */
+ * Stub hash: 665862de329bd123107b9b765d4d13ea995c6ca6 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Releaser___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, options, IS_ARRAY, 0)
@@ -52,6 +52,10 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_woken, 0, 0, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_BlueGreen_Releaser_fleetControl, 0, 1, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, command, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_BlueGreen_Release___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
@@ -71,6 +75,7 @@ ZEND_METHOD(BlueGreen_Releaser, history);
 ZEND_METHOD(BlueGreen_Releaser, run);
 ZEND_METHOD(BlueGreen_Releaser, wake);
 ZEND_METHOD(BlueGreen_Releaser, woken);
+ZEND_METHOD(BlueGreen_Releaser, fleetControl);
 ZEND_METHOD(BlueGreen_Release, __construct);
 
 
@@ -90,6 +95,7 @@ static const zend_function_entry class_BlueGreen_Releaser_methods[] = {
 	ZEND_ME(BlueGreen_Releaser, run, arginfo_class_BlueGreen_Releaser_run, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, wake, arginfo_class_BlueGreen_Releaser_wake, ZEND_ACC_PUBLIC)
 	ZEND_ME(BlueGreen_Releaser, woken, arginfo_class_BlueGreen_Releaser_woken, ZEND_ACC_PUBLIC)
+	ZEND_ME(BlueGreen_Releaser, fleetControl, arginfo_class_BlueGreen_Releaser_fleetControl, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

@@ -380,6 +380,20 @@ static zend_result read_canary_hosts(php_bluegreen_releaser *r, zval *v, const c
 	return read_long_in(v, key, 0, 64, &r->core.opt.fleet.canary_hosts);
 }
 
+/* fleet.on_halt: what a member already on a commit whose rollout halted does. */
+static zend_result read_fleet_on_halt(php_bluegreen_releaser *r, zval *v, const char *key)
+{
+	ZVAL_DEREF(v);
+	if (Z_TYPE_P(v) != IS_STRING) {
+		return fail_type(key, "of type string", v);
+	}
+	if (!zend_string_equals_literal(Z_STR_P(v), "rollback") && !zend_string_equals_literal(Z_STR_P(v), "stay")) {
+		return fail_value("Option \"%s\" must be 'rollback' or 'stay', \"%s\" given", key, Z_STRVAL_P(v));
+	}
+	r->core.opt.fleet.stay_on_halt = zend_string_equals_literal(Z_STR_P(v), "stay");
+	return SUCCESS;
+}
+
 /* fleet.name and fleet.host are keys in the store and the record. */
 static zend_result check_fleet_name(const char *key, const char *name)
 {
@@ -838,6 +852,7 @@ static void dump_fleet(zval *arr, const php_bluegreen_releaser *r, const char *n
 	add_assoc_long(&fleet, "parallel", f->parallel);
 	add_assoc_double(&fleet, "slot_ttl", f->slot_ttl);
 	add_assoc_double(&fleet, "timeout", f->timeout);
+	add_assoc_string(&fleet, "on_halt", f->stay_on_halt ? "stay" : "rollback");
 	array_init(&canary);
 	add_assoc_long(&canary, "hosts", f->canary_hosts);
 	add_assoc_double(&canary, "soak", f->canary_soak);
@@ -991,6 +1006,8 @@ static const option_row option_rows[] = {
 	{ "fleet.slot_ttl", OPT_SECONDS, FIELD(fleet.slot_ttl), "30", NULL, NULL,
 		"seconds a slot outlives its holder's last renewal" },
 	{ "fleet.timeout", OPT_SECONDS, FIELD(fleet.timeout), "2", NULL, NULL, "seconds for each call to the store" },
+	{ "fleet.on_halt", OPT_CUSTOM, 0, NULL, read_fleet_on_halt, NULL,
+		"'rollback' (default) or 'stay': a member on a commit whose rollout halted" },
 	{ "fleet.canary", OPT_GROUP, 0, NULL, read_fleet_canary, NULL, "null: no canary" },
 	{ "fleet.canary.hosts", OPT_LONG, FIELD(fleet.canary_hosts), "0", read_canary_hosts, NULL,
 		"members that switch first, alone" },

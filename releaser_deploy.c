@@ -1,5 +1,5 @@
 /* BlueGreen\Releaser's pipeline methods: deploy(), tick(), rollback(),
- * status(), run(), wake() and woken(). Each calls one core function (src/pipeline/releaser.h). */
+ * status(), run(), wake(), woken() and fleetControl(). Each calls one core function (src/pipeline/releaser.h). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -296,6 +296,23 @@ static void add_fleet_rollout(zval *arr, const bg_rollout *ro)
 	add_assoc_zval(arr, "rollout", &rz);
 }
 
+/* Each member's last heartbeat: its live commit, what its tick did, when. */
+static void add_fleet_members(zval *arr, const bg_fleet_view *v)
+{
+	zval hosts, h;
+	int i;
+
+	array_init(&hosts);
+	for (i = 0; i < v->n_members; i++) {
+		array_init(&h);
+		add_opt_str(&h, "commit", v->members[i].commit);
+		add_assoc_string(&h, "state", (char *) v->members[i].state);
+		add_opt_long(&h, "heartbeat", v->members[i].heartbeat);
+		add_assoc_zval(&hosts, v->members[i].name, &h);
+	}
+	add_assoc_zval(arr, "hosts", &hosts);
+}
+
 static void add_fleet(zval *arr, const bg_status *st)
 {
 	zval fz, slots, slot;
@@ -312,6 +329,8 @@ static void add_fleet(zval *arr, const bg_status *st)
 		add_assoc_zval(arr, "fleet", &fz);
 		return;
 	}
+	add_assoc_bool(&fz, "paused", st->fleet.paused);
+	add_fleet_members(&fz, &st->fleet);
 	if (st->fleet.has_rollout) {
 		add_fleet_rollout(&fz, &st->fleet.rollout);
 	} else {
@@ -413,6 +432,25 @@ ZEND_METHOD(BlueGreen_Releaser, history)
 	}
 	history_array(return_value, lines, n);
 	bg_releaser_history_free(lines, n);
+}
+
+ZEND_METHOD(BlueGreen_Releaser, fleetControl)
+{
+	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
+	char *command, done[BG_ERROR_MSG_MAX];
+	size_t len;
+	bg_error err;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_PATH(command, len)
+	ZEND_PARSE_PARAMETERS_END();
+
+	bg_error_clear(&err);
+	if (bg_releaser_fleet_control(&r->core, command, done, sizeof(done), &err) < 0) {
+		php_bluegreen_throw(&err);
+		RETURN_THROWS();
+	}
+	RETURN_STRING(done);
 }
 
 ZEND_METHOD(BlueGreen_Releaser, status)

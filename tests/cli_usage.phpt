@@ -66,7 +66,7 @@ bg_rmrf(bg_sandbox_path('cli-usage'));
   stdout|   history [-n N] [--json] the last N deploys, rollbacks and refusals (default 20)
   stdout|   report --html FILE   write the report page: live, previous, failures, a timeline
   stdout|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
-  stdout|   fleet status         the fleet: the newest rollout, each host's result, the slots
+  stdout|   fleet SUBCOMMAND     the fleet: status (rollout, hosts, slots), pause, resume, abort
   stdout| 
   stdout| Options:
   stdout|   --config FILE   a PHP file returning the options array (default: ./bluegreen.php)
@@ -120,7 +120,7 @@ no command: exit 2
   stderr|   history [-n N] [--json] the last N deploys, rollbacks and refusals (default 20)
   stderr|   report --html FILE   write the report page: live, previous, failures, a timeline
   stderr|   run [--interval N]   check and deploy every N s (default 30) until SIGTERM/SIGINT
-  stderr|   fleet status         the fleet: the newest rollout, each host's result, the slots
+  stderr|   fleet SUBCOMMAND     the fleet: status (rollout, hosts, slots), pause, resume, abort
   stderr| Run 'bluegreen --help' for more.
 deploi --json                exit 2, stdout '', bluegreen: unknown command 'deploi'; usage: all commands
 status --jsn                 exit 2, stdout '', bluegreen: unknown option --jsn; usage: status [--json]

@@ -21,6 +21,7 @@ foreach ([
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'parallel' => 0],
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'slots' => 2],
     ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'canary' => ['hosts' => -1]],
+    ['store' => 'redis://127.0.0.1:1/0', 'name' => 'shop', 'on_halt' => 'retry'],
 ] as $fleet) {
     bg_expect_throw(fn () => new BlueGreen\Releaser(bg_min_options($box, ['fleet' => $fleet])));
 }
@@ -65,7 +66,9 @@ $conf = bg_cli_config("$box/bluegreen.php", ['log' => "$box/cli.log"] + bg_deplo
 $res = bg_cli(['--config', $conf, 'fleet', 'status'], $box);
 echo "\nbin/bluegreen fleet status: exit {$res['exit']}: ", str_replace((string) $closed, 'CLOSED', $res['out'] . $res['err']);
 $res = bg_cli(['--config', $conf, 'fleet', 'pause'], $box);
-echo "bin/bluegreen fleet pause: exit {$res['exit']}: ", strtok($res['err'], "\n"), "\n";
+echo "bin/bluegreen fleet pause: exit {$res['exit']}: ", str_replace((string) $closed, 'CLOSED', strtok($res['err'], "\n")), "\n";
+$res = bg_cli(['--config', $conf, 'fleet', 'stop'], $box);
+echo "bin/bluegreen fleet stop: exit {$res['exit']}: ", strtok($res['err'], "\n"), "\n";
 bg_stop_server($stall, "$box/stall.pid");
 bg_scene_stop($scene);
 ?>
@@ -86,7 +89,8 @@ ValueError: Option "fleet.name" must be 1 to 63 letters, digits, '.', '_' or '-'
 ValueError: Option "fleet.parallel" must be between 1 and 16, 0 given
 ValueError: Unknown option "fleet.slots"
 ValueError: Option "fleet.canary.hosts" must be between 0 and 64, -1 given
-var_dump:  ["store"]=> string(26) "redis://:***@127.0.0.1:1/0" ["name"]=> string(4) "shop" ["host"]=> string(5) "web-1" ["parallel"]=> int(1) ["slot_ttl"]=> float(30) ["timeout"]=> float(2) ["canary"]=> array(2) { ["hosts"]=> int(0) ["soak"]=> float(0) }
+ValueError: Option "fleet.on_halt" must be 'rollback' or 'stay', "retry" given
+var_dump:  ["store"]=> string(26) "redis://:***@127.0.0.1:1/0" ["name"]=> string(4) "shop" ["host"]=> string(5) "web-1" ["parallel"]=> int(1) ["slot_ttl"]=> float(30) ["timeout"]=> float(2) ["on_halt"]=> string(8) "rollback" ["canary"]=> array(2) { ["hosts"]=> int(0) ["soak"]=> float(0) }
 the password shown: false
 
 redis://:secret@127.0.0.1:SILENT/0:
@@ -108,4 +112,5 @@ redis://127.0.0.1:CLOSED/0:
   nginx answers version=v1 port=A
 
 bin/bluegreen fleet status: exit 1: bluegreen: fleet status: the fleet's store (redis at 127.0.0.1:CLOSED): cannot connect: Connection refused
-bin/bluegreen fleet pause: exit 2: bluegreen: fleet takes one subcommand: status
+bin/bluegreen fleet pause: exit 1: fleet failed: the fleet's store (redis at 127.0.0.1:CLOSED): cannot connect: Connection refused
+bin/bluegreen fleet stop: exit 2: bluegreen: fleet takes one subcommand: status, pause, resume or abort

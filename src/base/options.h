@@ -56,6 +56,7 @@ typedef struct {
 	double timeout;       /* seconds for each call to the store */
 	long canary_hosts;    /* canary.hosts: members that switch first; 0 none */
 	double canary_soak;   /* canary.soak: seconds the others wait after them */
+	int stay_on_halt;     /* on_halt 'stay': a member on a halted commit keeps it */
 } bg_fleet_options;
 
 /* After the switch, the new release on trial (src/pipeline/pipeline_watch.c). */

@@ -495,18 +495,37 @@ static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, co
 	}
 }
 
+/* "<prefix>/paused" holds "1" while an operator paused the fleet. */
+static int read_paused(bg_fleet *f, int *paused, bg_error *err)
+{
+	char key[256], *text;
+	long long version;
+
+	key_of(f, key, sizeof(key), "paused", NULL);
+	if (bg_store_get(f->store, key, &text, &version, err) < 0) {
+		return -1;
+	}
+	*paused = text && strcmp(text, "1") == 0;
+	free(text);
+	return 0;
+}
+
 int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *commit, int *may, char *why,
 	size_t size, bg_error *err)
 {
 	long long version, now;
-	int exists, done, i, j;
+	int exists, done, i, j, paused;
 	long claimed;
 	bg_rollout ro;
 	bg_fleet_host *h;
 
 	*may = 0;
-	if (connect_store(f, o, err) < 0) {
+	if (connect_store(f, o, err) < 0 || read_paused(f, &paused, err) < 0) {
 		return -1;
+	}
+	if (paused) {
+		snprintf(why, size, "the fleet is paused (bin/bluegreen fleet resume): no member takes a slot");
+		return 0;
 	}
 	for (i = 0; i < CAS_TRIES; i++) {
 		if (read_rollout(f, commit, &ro, &version, &exists, err) < 0) {
@@ -549,9 +568,21 @@ int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *comm
 	return too_busy(f, commit, err);
 }
 
+/* The rollout that made commit `done` names it the fleet's last done
+ * commit, where members that were away converge (bg_fleet_last_done). */
+static int note_done(bg_fleet *f, const char *commit, bg_error *err)
+{
+	char key[256];
+
+	key_of(f, key, sizeof(key), "done", NULL);
+	return bg_store_put(f->store, key, commit, err);
+}
+
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err)
 {
+	char was[16];
+
 	/* A failure halts the rollout even from a member that lost its slot:
 	 * halting is the safe direction. */
 	int fenced_write = strcmp(result, "failed") != 0 && f->slot.index >= 0;
@@ -579,8 +610,92 @@ int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, 
 				"slot grant (token %lld) than this member's (%lld): its result is not written", commit,
 				h->token, f->slot.token);
 		}
+		copy_str(was, sizeof(was), out->state);
 		apply_result(out, h, f, result, error);
 		if (write_back(f, out, version, exists, fenced_write, &done, err) < 0) {
+			return -1;
+		}
+		if (done) {
+			return strcmp(out->state, "done") == 0 && strcmp(was, "done") != 0 ? note_done(f, commit, err) : 0;
+		}
+	}
+	return too_busy(f, commit, err);
+}
+
+int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,
+	bg_error *err)
+{
+	long long version;
+
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	return read_rollout(f, commit, out, &version, exists, err);
+}
+
+int bg_fleet_last_done(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_error *err)
+{
+	char key[256], *text;
+	long long version;
+
+	commit[0] = '\0';
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	key_of(f, key, sizeof(key), "done", NULL);
+	if (bg_store_get(f->store, key, &text, &version, err) < 0) {
+		return -1;
+	}
+	if (text && strlen(text) == 40) {
+		memcpy(commit, text, 41);
+	}
+	free(text);
+	return 0;
+}
+
+int bg_fleet_set_paused(bg_fleet *f, const bg_fleet_options *o, int paused, bg_error *err)
+{
+	char key[256];
+
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	key_of(f, key, sizeof(key), "paused", NULL);
+	return bg_store_put(f->store, key, paused ? "1" : "0", err);
+}
+
+int bg_fleet_abort(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_error *err)
+{
+	char key[256], *cur;
+	long long version;
+	bg_rollout ro;
+	int exists, done, i;
+
+	commit[0] = '\0';
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	key_of(f, key, sizeof(key), "current", NULL);
+	if (bg_store_get(f->store, key, &cur, &version, err) < 0) {
+		return -1;
+	}
+	if (!cur || strlen(cur) != 40) {
+		free(cur);
+		return bg_error_set(err, BG_ERR_CONFIG, "the fleet %s has no rollout to abort", o->name);
+	}
+	memcpy(commit, cur, 41);
+	free(cur);
+	for (i = 0; i < CAS_TRIES; i++) {
+		if (read_rollout(f, commit, &ro, &version, &exists, err) < 0) {
+			return -1;
+		}
+		if (!exists || (strcmp(ro.state, "rolling") != 0 && strcmp(ro.state, "canary") != 0)) {
+			return bg_error_set(err, BG_ERR_CONFIG, "the fleet %s's rollout of %.12s is %s: only a rolling one "
+				"(or in its canary) can be aborted", o->name, commit, exists ? ro.state : "gone");
+		}
+		snprintf(ro.state, sizeof(ro.state), "halted");
+		snprintf(ro.halted_by, sizeof(ro.halted_by), "%s", BG_FLEET_OPERATOR);
+		if (write_back(f, &ro, version, 1, 0, &done, err) < 0) {
 			return -1;
 		}
 		if (done) {
@@ -588,6 +703,135 @@ int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, 
 		}
 	}
 	return too_busy(f, commit, err);
+}
+
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; (p = strstr(p, word)); p += n) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* "<prefix>/members": the names of every member that ever wrote a
+ * heartbeat, space-separated; a member adds itself once (compare-and-set). */
+static int add_member(bg_fleet *f, const bg_fleet_options *o, bg_error *err)
+{
+	char key[256], *text, *next;
+	long long version;
+	int i, done, exists, fenced;
+	size_t n;
+
+	key_of(f, key, sizeof(key), "members", NULL);
+	for (i = 0; i < CAS_TRIES; i++) {
+		if (bg_store_get(f->store, key, &text, &version, err) < 0) {
+			return -1;
+		}
+		exists = text != NULL;
+		if (exists && has_word(text, o->host)) {
+			free(text);
+			return 0;
+		}
+		n = (text ? strlen(text) + 1 : 0) + strlen(o->host) + 1;
+		if (!(next = malloc(n))) {
+			free(text);
+			return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+		}
+		snprintf(next, n, "%s%s%s", text ? text : "", text ? " " : "", o->host);
+		free(text);
+		if (exists) {
+			fenced = 0;
+			if (bg_store_cas(f->store, key, version, next, NULL, NULL, &done, &fenced, err) < 0) {
+				free(next);
+				return -1;
+			}
+		} else if (bg_store_create(f->store, key, next, &done, err) < 0) {
+			free(next);
+			return -1;
+		}
+		free(next);
+		if (done) {
+			return 0;
+		}
+	}
+	return bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store: its member list changed under each of %d writes",
+		CAS_TRIES);
+}
+
+int bg_fleet_heartbeat(bg_fleet *f, const bg_fleet_options *o, const char *live, const char *state, bg_error *err)
+{
+	bg_json_writer w;
+	char key[256], *text;
+	size_t len;
+	int rc;
+
+	if (connect_store(f, o, err) < 0) {
+		return -1;
+	}
+	if (!f->member && add_member(f, o, err) < 0) {
+		return -1;
+	}
+	f->member = 1;
+	bg_jw_init(&w);
+	bg_jw_object_begin(&w);
+	bg_jw_key(&w, "commit");
+	bg_jw_string(&w, live && live[0] ? live : NULL);
+	bg_jw_key(&w, "state");
+	bg_jw_string(&w, state);
+	bg_jw_key(&w, "heartbeat");
+	bg_jw_int(&w, epoch_ms());
+	bg_jw_object_end(&w);
+	if (bg_jw_finish(&w, &text, &len) < 0) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	key_of(f, key, sizeof(key), "host", o->host);
+	rc = bg_store_put(f->store, key, text, err);
+	free(text);
+	return rc;
+}
+
+/* Every member's last heartbeat, for status(). */
+static int read_members(bg_fleet *f, bg_fleet_view *v, bg_error *err)
+{
+	char key[256], *names, *text, *save = NULL, *name;
+	long long version;
+	bg_json *root;
+
+	key_of(f, key, sizeof(key), "members", NULL);
+	if (bg_store_get(f->store, key, &names, &version, err) < 0) {
+		return -1;
+	}
+	for (name = names ? strtok_r(names, " ", &save) : NULL; name && v->n_members < BG_FLEET_MAX_HOSTS;
+		name = strtok_r(NULL, " ", &save)) {
+		bg_fleet_member *m = &v->members[v->n_members];
+
+		key_of(f, key, sizeof(key), "host", name);
+		if (bg_store_get(f->store, key, &text, &version, err) < 0) {
+			free(names);
+			return -1;
+		}
+		if (!text) {
+			continue;
+		}
+		memset(m, 0, sizeof(*m));
+		copy_str(m->name, sizeof(m->name), name);
+		if (bg_json_parse(text, strlen(text), "a member's heartbeat", BG_ERR_SYSTEM, &root, err) == 0) {
+			copy_str(m->commit, sizeof(m->commit), bg_json_get_str(root, "commit"));
+			copy_str(m->state, sizeof(m->state), bg_json_get_str(root, "state"));
+			bg_json_get_int(root, "heartbeat", &m->heartbeat);
+			bg_json_free(root);
+			v->n_members++;
+		}
+		bg_error_clear(err);
+		free(text);
+	}
+	free(names);
+	return 0;
 }
 
 int bg_fleet_view_read(bg_fleet *f, const bg_fleet_options *o, bg_fleet_view *v, bg_error *err)
@@ -610,6 +854,9 @@ int bg_fleet_view_read(bg_fleet *f, const bg_fleet_options *o, bg_fleet_view *v,
 	}
 	free(commit);
 	v->has_rollout = exists;
+	if (read_paused(f, &v->paused, err) < 0 || read_members(f, v, err) < 0) {
+		return -1;
+	}
 	v->n_slots = (int) o->parallel;
 	key_of(f, prefix, sizeof(prefix), "slot", NULL);
 	return bg_store_slot_holders(f->store, prefix, v->n_slots, &v->slots, err);

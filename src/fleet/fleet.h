@@ -20,7 +20,7 @@
 /* A member's part in a rollout. */
 typedef struct {
 	char name[64];
-	char state[16];          /* waiting, switching, done, failed */
+	char state[16];          /* waiting, switching, done, failed, rolled_back */
 	long long token;         /* the slot grant it switched under; 0 none */
 	long long switch_start;  /* epoch ms: slot taken, switch begun */
 	long long switch_end;    /* epoch ms: result written */
@@ -52,7 +52,19 @@ typedef struct {
 	bg_store_slot slot;      /* the slot held (index -1: none) */
 	char prefix[128];        /* "bluegreen/<name>" */
 	bg_fleet_keepalive *keepalive; /* while the slot is held */
+	int member;              /* listed in "<prefix>/members" */
 } bg_fleet;
+
+/* halted_by of a rollout that `bin/bluegreen fleet abort` halted. */
+#define BG_FLEET_OPERATOR "operator"
+
+/* A member's last heartbeat (written at each of its ticks). */
+typedef struct {
+	char name[64];
+	char commit[41];         /* its live commit; "" none */
+	char state[32];          /* what its tick did: idle, deploying, ... */
+	long long heartbeat;     /* epoch ms */
+} bg_fleet_member;
 
 void bg_fleet_init(bg_fleet *f);
 /* Gives up a slot still held (bounded by the store's timeout) and closes. */
@@ -89,14 +101,37 @@ int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err);
 
+/* The rollout of commit as it is (*exists 0 when there is none). */
+int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,
+	bg_error *err);
+
+/* The commit of the fleet's last rollout to end `done` ("" when none yet):
+ * where a member that was away, or joins, converges while the branch head
+ * is halted. */
+int bg_fleet_last_done(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_error *err);
+
 /* For status(): the newest rollout (has_rollout 0 when none) and what each
  * slot holds ("<token> <member>", NULL when free). */
 typedef struct {
 	int has_rollout;
 	bg_rollout rollout;
+	int paused;
+	int n_members;
+	bg_fleet_member members[BG_FLEET_MAX_HOSTS];
 	int n_slots;
 	char **slots;
 } bg_fleet_view;
+
+/* The operator's commands, each one atomic store operation: pause (no
+ * member takes a new slot) and resume; abort: the newest rollout, while
+ * rolling or in its canary, becomes halted by BG_FLEET_OPERATOR (compare-
+ * and-set), its commit in `commit`. */
+int bg_fleet_set_paused(bg_fleet *f, const bg_fleet_options *o, int paused, bg_error *err);
+int bg_fleet_abort(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_error *err);
+
+/* This member's heartbeat: its live commit, what its tick does, the time;
+ * the first one lists it among the fleet's members. */
+int bg_fleet_heartbeat(bg_fleet *f, const bg_fleet_options *o, const char *live, const char *state, bg_error *err);
 
 int bg_fleet_view_read(bg_fleet *f, const bg_fleet_options *o, bg_fleet_view *v, bg_error *err);
 void bg_fleet_view_free(bg_fleet_view *v);

@@ -626,6 +626,16 @@ static int deploy(bg_releaser *r, const char *commit, int from_tick, bg_release 
 			}
 			goto cleanup;
 		}
+		if (!found && from_tick && r->opt.fleet.store) {
+			/* A fleet member rolls back or converges (pipeline_fleet.c). */
+			found = bg_pipeline_fleet_settle(&p, sha, err);
+			if (found == BG_FLEET_ROLL_BACK) {
+				start_action(&p, "rollback", "fleet");
+				rc = bg_pipeline_fleet_roll_back(&p, err);
+				goto cleanup;
+			}
+			bg_error_clear(err);
+		}
 		if (!found || (from_tick && bg_pipeline_retry_waits(&p))) {
 			rc = 0;
 			goto cleanup;

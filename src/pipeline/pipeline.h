@@ -133,6 +133,19 @@ void bg_pipeline_forget_deploy(bg_pipeline *p);
  * logged), -1 on a failed deploy (logged). */
 int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err);
 
+/* pipeline_fleet.c, from tick() of a fleet member with nothing new to
+ * deploy: BG_FLEET_ROLL_BACK when its live commit's rollout halted and
+ * fleet.on_halt is 'rollback' (the commit is marked failed here);
+ * BG_FLEET_CONVERGE with sha the fleet's last done commit when the branch
+ * head's rollout halted and this member is on another; else
+ * BG_FLEET_SETTLED (also when the store does not answer: logged). */
+enum { BG_FLEET_SETTLED, BG_FLEET_ROLL_BACK, BG_FLEET_CONVERGE };
+int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err);
+
+/* The rollback of BG_FLEET_ROLL_BACK: the previous release goes live
+ * again, recorded in the rollout as `rolled_back`. */
+int bg_pipeline_fleet_roll_back(bg_pipeline *p, bg_error *err);
+
 /* At each step: renews the slot held, if any (a lost one is logged: the
  * result's write will be fenced out). */
 void bg_pipeline_fleet_renew(bg_pipeline *p);

@@ -23,6 +23,18 @@ static int store_down(bg_pipeline *p, const char *commit, bg_error *err)
 	return -1;
 }
 
+/* This member's heartbeat: its live commit and what this tick does. A
+ * store that does not answer is logged by the step that needs it. */
+static void heartbeat(bg_pipeline *p, const char *live, const char *state)
+{
+	bg_error e;
+
+	if (bg_fleet_heartbeat(&p->r->fleet, &p->r->opt.fleet, live, state, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&p->r->log, BG_LOG_DEBUG, "fleet: heartbeat not written: %s", e.msg);
+	}
+}
+
 static void give_up_slot(bg_pipeline *p)
 {
 	bg_error e;
@@ -135,6 +147,7 @@ static int switch_holding_slot(bg_pipeline *p, const char *commit, bg_error *err
 	}
 	give_up_slot(p);
 	forget_prepared(r);
+	heartbeat(p, commit, "switched");
 	return 1;
 }
 
@@ -149,6 +162,7 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0) {
 		return store_down(p, commit, err);
 	}
+	heartbeat(p, p->live.commit, "deploying");
 	if (strcmp(ro.state, "halted") == 0) {
 		return halted(p, commit, &ro);
 	}
@@ -177,6 +191,116 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 		return 0;
 	}
 	return switch_holding_slot(p, commit, err);
+}
+
+/* This member is on commit (its result `done`, or still `switching`) of a
+ * rollout that halted: with on_halt 'rollback' it goes back. */
+static int on_halted(const bg_fleet_options *o, const bg_rollout *ro)
+{
+	const bg_fleet_host *h = bg_fleet_host_of(ro, o->host);
+
+	return !o->stay_on_halt && strcmp(ro->state, "halted") == 0 && h
+		&& (strcmp(h->state, "done") == 0 || strcmp(h->state, "switching") == 0);
+}
+
+/* Whether the branch head's rollout halted: only then does a member
+ * converge to the last done commit (else it follows the head). */
+static int head_halted(bg_pipeline *p, const char *live, int *halted_head, bg_error *err)
+{
+	const char *head = p->st.checked_head;
+	bg_rollout ro;
+	int exists;
+
+	*halted_head = 0;
+	if (strlen(head) != 40 || strcmp(head, live) == 0) {
+		return 0;
+	}
+	if (bg_fleet_read(&p->r->fleet, &p->r->opt.fleet, head, &ro, &exists, err) < 0) {
+		return -1;
+	}
+	*halted_head = exists && strcmp(ro.state, "halted") == 0;
+	return 0;
+}
+
+static int settle(bg_pipeline *p, char sha[41], bg_error *err);
+
+int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err)
+{
+	static const char *const states[] = { "idle", "rolling back", "converging" };
+	int what = settle(p, sha, err);
+
+	if (!err->msg[0]) {
+		heartbeat(p, p->live.commit, states[what]);   /* not when the store just failed: one timeout a tick */
+	}
+	return what;
+}
+
+static int settle(bg_pipeline *p, char sha[41], bg_error *err)
+{
+	bg_releaser *r = p->r;
+	const bg_fleet_options *o = &r->opt.fleet;
+	const char *live = p->live.commit;
+	char why[BG_ERROR_MSG_MAX];
+	bg_rollout ro;
+	int exists, halted_head;
+
+	sha[0] = '\0';
+	bg_error_clear(err);
+	if (strlen(live) != 40) {
+		return BG_FLEET_SETTLED;
+	}
+	if (bg_fleet_read(&r->fleet, o, live, &ro, &exists, err) < 0) {
+		store_down(p, live, err);
+		return BG_FLEET_SETTLED;
+	}
+	if (exists && on_halted(o, &ro)) {
+		snprintf(why, sizeof(why), "the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'rollback'",
+			BG_SHORT_SHA_LEN, live, ro.halted_by[0] ? ro.halted_by : "a member");
+		bg_log(&r->log, BG_LOG_WARNING, "fleet: %s: this member rolls back to its previous release", why);
+		bg_state_fail(&p->st, live, "fleet", why);
+		return BG_FLEET_ROLL_BACK;
+	}
+	if ((exists && strcmp(ro.state, "halted") == 0) || head_halted(p, live, &halted_head, err) < 0
+		|| !halted_head || bg_fleet_last_done(&r->fleet, o, sha, err) < 0) {
+		if (err->msg[0] && !err->logged) {
+			store_down(p, live, err);
+		}
+		sha[0] = '\0';
+		return BG_FLEET_SETTLED;
+	}
+	if (!sha[0] || strcmp(sha, live) == 0 || bg_state_failed(&p->st, sha)) {
+		return BG_FLEET_SETTLED;
+	}
+	/* A rollout done by the hosts it listed can still halt on a late one. */
+	if (bg_fleet_read(&r->fleet, o, sha, &ro, &exists, err) < 0 || !exists || strcmp(ro.state, "done") != 0) {
+		if (err->msg[0]) {
+			store_down(p, live, err);
+		}
+		return BG_FLEET_SETTLED;
+	}
+	bg_log(&r->log, BG_LOG_INFO, "fleet: the branch head's rollout halted; this member (on %.*s) converges to "
+		"the fleet's last done commit %.*s", BG_SHORT_SHA_LEN, live, BG_SHORT_SHA_LEN, sha);
+	return BG_FLEET_CONVERGE;
+}
+
+int bg_pipeline_fleet_roll_back(bg_pipeline *p, bg_error *err)
+{
+	bg_releaser *r = p->r;
+	char commit[41];
+	bg_rollout ro;
+	bg_error e;
+
+	memcpy(commit, p->live.commit, sizeof(commit));
+	if (bg_pipeline_to_previous(p, "rollback", err) < 0) {
+		return -1;
+	}
+	heartbeat(p, p->next.commit, "rolled back");
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "rolled_back", NULL, &ro, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: rolled back from %.*s, but that is not recorded in its rollout: %s",
+			BG_SHORT_SHA_LEN, commit, e.msg);
+	}
+	return 0;
 }
 
 void bg_pipeline_fleet_renew(bg_pipeline *p)
@@ -218,4 +342,32 @@ void bg_pipeline_fleet_status(bg_releaser *r, bg_status *out)
 		return;
 	}
 	out->fleet_read = 1;
+}
+
+int bg_releaser_fleet_control(bg_releaser *r, const char *command, char *done, size_t size, bg_error *err)
+{
+	const bg_fleet_options *o = &r->opt.fleet;
+	char commit[41];
+	int rc;
+
+	if (!o->store) {
+		return bg_error_set(err, BG_ERR_CONFIG, "fleet %s: this releaser has no fleet option", command);
+	}
+	if (strcmp(command, "pause") == 0 || strcmp(command, "resume") == 0) {
+		rc = bg_fleet_set_paused(&r->fleet, o, command[0] == 'p', err);
+		snprintf(done, size, "the fleet %s is %s", o->name, command[0] == 'p' ? "paused: no member takes a new slot"
+			: "resumed");
+	} else if (strcmp(command, "abort") == 0) {
+		rc = bg_fleet_abort(&r->fleet, o, commit, err);
+		snprintf(done, size, "the fleet %s's rollout of %.*s is halted by the operator", o->name, BG_SHORT_SHA_LEN,
+			commit);
+	} else {
+		return bg_error_set(err, BG_ERR_CONFIG, "fleet: unknown command \"%s\": pause, resume or abort", command);
+	}
+	if (rc < 0) {
+		bg_url_mask_error(err);
+		return -1;
+	}
+	bg_log(&r->log, BG_LOG_WARNING, "fleet: %s (by an operator)", done);
+	return 0;
 }

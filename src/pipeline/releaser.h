@@ -115,6 +115,11 @@ typedef struct {
 #define BG_STATUS_HISTORY 5
 
 int bg_releaser_status(bg_releaser *r, bg_status *out, bg_error *err);
+
+/* fleetControl(): an operator's command to the fleet, one atomic store
+ * operation: "pause" (no member takes a new slot), "resume", "abort" (the
+ * newest rollout halted by the operator). What was done, in `done`. */
+int bg_releaser_fleet_control(bg_releaser *r, const char *command, char *done, size_t size, bg_error *err);
 void bg_status_free(bg_status *st);
 
 /* history(): the last `limit` lines of the deploy history, oldest first,
