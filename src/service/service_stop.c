@@ -19,7 +19,10 @@ void bg_service_drain(const bg_options *opt, const bg_logger *log, int port)
 /* The requests in flight are answered before the service goes. */
 void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int port, double deadline)
 {
-	double t0 = bg_now_ms(), pause = 10;
+	/* Polled closely at first (a request in flight is usually answered
+	 * within milliseconds; a sock_diag query costs next to nothing), then
+	 * every 50 ms for the long ones. */
+	double t0 = bg_now_ms(), pause = 2;
 	bg_log_ctx ctx = { "drain", -1, NULL, port };
 	char took[32];
 	bg_error err;
@@ -29,7 +32,7 @@ void bg_service_drain_until(const bg_options *opt, const bg_logger *log, int por
 	 * deploy finishes (the old service stopped) rather than waits. */
 	while (bg_port_connections(opt, port, &count, &err) == 0 && count > 0 && bg_now_ms() < deadline
 		&& !(sig = bg_sleep_unless_stopped(pause < deadline - bg_now_ms() ? pause : deadline - bg_now_ms()))) {
-		pause = pause < 200 ? pause * 2 : 200;
+		pause = pause < 50 ? pause * 1.5 : 50;
 	}
 	if (sig && count > 0) {
 		bg_log_with(log, BG_LOG_WARNING, &ctx, "drain: %s received; %d connection(s) still open on port %d, "

@@ -965,14 +965,14 @@ static int count_alive(const bg_pid_list *pids)
 
 int bg_proc_wait_gone(const bg_pid_list *pids, double ms)
 {
-	double deadline = bg_now_ms() + ms, pause = 5;
+	double deadline = bg_now_ms() + ms, pause = 2;
 	int alive;
 
+	/* Close at first (the service's processes exit right after its port
+	 * closes), at most 50 ms apart. */
 	while ((alive = count_alive(pids)) > 0 && bg_now_ms() < deadline) {
 		bg_sleep_ms(pause);
-		if (pause < 100) {
-			pause *= 2;
-		}
+		pause = pause < 50 ? pause * 1.5 : 50;
 	}
 	return alive;
 }
