@@ -39,8 +39,12 @@ static void to_entry(const struct inet_diag_msg *m, bg_tcp_entry *e)
 	e->inode = m->idiag_inode;
 }
 
-/* Reads the dump's answers until NLMSG_DONE; 1 when the kernel refuses it. */
-static int read_dump(int fd, bg_tcp_fn fn, void *data)
+/* Reads a sock_diag dump's answers until NLMSG_DONE, each message handed to
+ * `msg` (a negative return stops the dump with it); 1 when the kernel refuses
+ * the dump. One loop for the TCP and the unix dumps. */
+typedef int (*dump_msg_fn)(const struct nlmsghdr *h, void *ctx);
+
+static int read_dump(int fd, dump_msg_fn msg, void *ctx)
 {
 	long buf[8192 / sizeof(long)];
 
@@ -55,7 +59,6 @@ static int read_dump(int fd, bg_tcp_fn fn, void *data)
 			return 1;
 		}
 		for (h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) n); h = NLMSG_NEXT(h, n)) {
-			bg_tcp_entry e;
 			int rc;
 
 			if (h->nlmsg_type == NLMSG_DONE) {
@@ -64,17 +67,31 @@ static int read_dump(int fd, bg_tcp_fn fn, void *data)
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				return 1;
 			}
-			to_entry(NLMSG_DATA(h), &e);
-			if ((rc = fn(&e, data)) < 0) {
+			if ((rc = msg(h, ctx)) < 0) {
 				return rc;
 			}
 		}
 	}
 }
 
+typedef struct {
+	bg_tcp_fn fn;
+	void *data;
+} tcp_dump;
+
+static int tcp_msg(const struct nlmsghdr *h, void *ctx)
+{
+	const tcp_dump *d = ctx;
+	bg_tcp_entry e;
+
+	to_entry(NLMSG_DATA(h), &e);
+	return d->fn(&e, d->data);
+}
+
 int bg_sockdiag_each(unsigned states, bg_tcp_fn fn, void *data)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
+	tcp_dump d = { fn, data };
 	size_t i;
 	int rc = 0;
 
@@ -84,7 +101,7 @@ int bg_sockdiag_each(unsigned states, bg_tcp_fn fn, void *data)
 		if (fd < 0) {
 			return 1;
 		}
-		rc = send_request(fd, families[i], states) < 0 ? 1 : read_dump(fd, fn, data);
+		rc = send_request(fd, families[i], states) < 0 ? 1 : read_dump(fd, tcp_msg, &d);
 		close(fd);
 		if (rc == 1 && families[i] == AF_INET6) {
 			rc = 0;  /* a kernel without IPv6 has no such sockets */
@@ -131,47 +148,30 @@ static void to_unix_entry(const struct nlmsghdr *h, bg_unix_entry *e)
 	}
 }
 
-static int read_unix_dump(int fd, bg_unix_fn fn, void *data)
+typedef struct {
+	bg_unix_fn fn;
+	void *data;
+} unix_dump;
+
+static int unix_msg(const struct nlmsghdr *h, void *ctx)
 {
-	long buf[8192 / sizeof(long)];
+	const unix_dump *d = ctx;
+	bg_unix_entry e;
 
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return 1;
-		}
-		for (h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) n); h = NLMSG_NEXT(h, n)) {
-			bg_unix_entry e;
-			int rc;
-
-			if (h->nlmsg_type == NLMSG_DONE) {
-				return 0;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				return 1;
-			}
-			to_unix_entry(h, &e);
-			if ((rc = fn(&e, data)) < 0) {
-				return rc;
-			}
-		}
-	}
+	to_unix_entry(h, &e);
+	return d->fn(&e, d->data);
 }
 
 int bg_sockdiag_unix_each(unsigned states, bg_unix_fn fn, void *data)
 {
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	unix_dump d = { fn, data };
 	int rc;
 
 	if (fd < 0) {
 		return 1;
 	}
-	rc = send_unix_request(fd, states) < 0 ? 1 : read_unix_dump(fd, fn, data);
+	rc = send_unix_request(fd, states) < 0 ? 1 : read_dump(fd, unix_msg, &d);
 	close(fd);
 	return rc;
 }
