@@ -16,20 +16,5 @@
 #   BLUEGREEN_DEMO_SWITCH=socket examples/demo.sh       the same story with the socket switch
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-
-bash tests/install-packages.sh examples/demo.sh \
-	php-dev php-cli libgit2-dev libhiredis-dev libcurl4-openssl-dev pkg-config make gcc git nginx-light
-
-# Build the extension (incrementally when it was built before).
-if [ ! -f Makefile ] || [ config.m4 -nt Makefile ]; then
-	echo "examples/demo.sh: building the extension"
-	phpize >/tmp/bluegreen-demo-phpize.log 2>&1 || { cat /tmp/bluegreen-demo-phpize.log >&2; exit 1; }
-	./configure --with-bluegreen >/tmp/bluegreen-demo-configure.log 2>&1 \
-		|| { tail -n 20 /tmp/bluegreen-demo-configure.log >&2; exit 1; }
-fi
-make -s -j"$(nproc)" >/dev/null
-
-ext="$top/modules/bluegreen.so"
+. "$(dirname "$0")/demo/build.sh" examples/demo.sh
 exec php -d "extension=$ext" examples/demo/demo.php "$ext"

@@ -140,6 +140,7 @@ bg_rmrf(bg_sandbox_path('examples'));
 --EXPECT--
 -- php -l, every PHP file under examples/
 EX/demo/demo.php: ok
+EX/demo/fleet.php: ok
 EX/demo/load.php: ok
 EX/demo/releaser.php: ok
 EX/easyswoole/App/HttpController/Health.php: ok
