@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages named that are missing: with apt-get when run
 # as root, otherwise it says what to install and exits 2. Used by the test
-# scripts (tests/run.sh, tests/fuzz.sh) and examples/demo.sh, so that a fresh
-# machine sets itself up.
+# scripts (tests/run.sh, tests/fuzz.sh) and the demos (examples/demo/build.sh),
+# so that a fresh machine sets itself up.
 #
 #   tests/install-packages.sh <who is asking> package...
 set -euo pipefail
