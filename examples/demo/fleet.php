@@ -324,6 +324,11 @@ foreach ([SIGINT, SIGTERM] as $sig) {
     });
 }
 $ok = false;
+$stopped = false;
+// Also on a fatal error: whatever was started is stopped.
+register_shutdown_function(function () use ($fleet, &$stopped) {
+    $stopped || teardown($fleet);
+});
 try {
     setup($fleet);
     story($fleet);
@@ -332,11 +337,17 @@ try {
     $ok = summary($fleet);
 } catch (Throwable $e) {
     say('!! ' . $e->getMessage());
-    if (isset($fleet->box)) {
-        say("!! see $fleet->box/h*/releaser.jsonl" . (getenv('BLUEGREEN_DEMO_KEEP') === '1' ? '' : ' (BLUEGREEN_DEMO_KEEP=1 keeps it)'));
+    foreach (isset($fleet->box) ? glob("$fleet->box/h*/releaser.jsonl") : [] as $log) {
+        $errors = array_filter(file($log), fn ($l) => str_contains($l, '"level":"error"'));
+        foreach (array_slice($errors, -3) as $l) {
+            say('!! ' . basename(dirname($log)) . ': ' . json_decode($l, true)['message']);
+        }
     }
+    say(getenv('BLUEGREEN_DEMO_KEEP') === '1' ? "!! the hosts' logs: $fleet->box/h*/releaser.jsonl"
+        : "!! BLUEGREEN_DEMO_KEEP=1 keeps the sandbox and the hosts' logs (h*/releaser.jsonl)");
 }
 say('== stopping everything the demo started');
 $clean = teardown($fleet);
+$stopped = true;
 say($clean ? '== nothing left running' : '!! something was left running');
 exit($interrupted ? 130 : ($ok && $clean ? 0 : 1));
