@@ -33,7 +33,9 @@ $temp = trim(shell_exec('pear -c ' . escapeshellarg($conf) . ' config-get temp_d
 @mkdir("$box/root$temp", 0755, true);
 @mkdir(dirname($temp), 0755, true);
 symlink("$box/root$temp", $temp);
-$env = getenv() + ['MAKE' => 'make -j' . max(1, (int) trim((string) shell_exec('nproc')))];
+// The build only has to prove the tarball builds and loads: -O0 compiles in a
+// quarter of -O2's CPU time (pecl's configure takes CFLAGS from the environment).
+$env = ['MAKE' => 'make -j' . max(1, (int) trim((string) shell_exec('nproc'))), 'CFLAGS' => '-O0 -g0'] + getenv();
 
 $t0 = microtime(true);
 $res = bg_run(['pecl', '-c', $conf, 'package', "$top/package.xml"], $box, 30, $env);
