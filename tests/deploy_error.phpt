@@ -4,6 +4,8 @@ Releaser::deploy() failures under load: a start that fails, health 500, a failin
 bluegreen
 --SKIPIF--
 <?php if (getenv('USE_ZEND_ALLOC') === '0') die('skip timing-bound load test, not under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/deploy.inc';

@@ -4,6 +4,8 @@ Releaser::deploy(): five consecutive deploys under continuous concurrent load th
 bluegreen
 --SKIPIF--
 <?php if (getenv('USE_ZEND_ALLOC') === '0') die('skip timing-bound load test, not under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/deploy.inc';

@@ -6,6 +6,8 @@ pcntl
 posix
 --SKIPIF--
 <?php if (getenv('USE_ZEND_ALLOC') === '0') die('skip timing-bound, not under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/recover.inc';

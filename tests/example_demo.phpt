@@ -4,6 +4,8 @@ examples/demo.sh's story (examples/demo/demo.php) runs to the end: v2 goes live,
 bluegreen
 --SKIPIF--
 <?php if (getenv('USE_ZEND_ALLOC') === '0') die('skip timing-bound load test, not under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/app.inc';

@@ -8,6 +8,8 @@ posix
 // Under valgrind (tests/run.sh -m) every PHP process the test starts is traced too: far too slow for these timings.
 if (getenv('USE_ZEND_ALLOC') === '0') die('skip not under valgrind');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/app.inc';

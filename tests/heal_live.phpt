@@ -9,6 +9,8 @@ posix
 // a heal must show within one tick and health.timeout. ASan (tests/asan.sh) still runs it.
 if (getenv('VALGRIND_OPTS') !== false) die('skip not under valgrind');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/cli.inc';

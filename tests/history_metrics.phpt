@@ -4,6 +4,8 @@ Deploy history and metrics: every deploy, rollback and refusal is one JSON line 
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false || getenv('USE_ZEND_ALLOC') === '0') die('skip timing-bound under valgrind (health.timeout 2 s); tests/asan.sh runs it'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/cli.inc';

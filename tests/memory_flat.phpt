@@ -6,6 +6,8 @@ bluegreen
 <?php
 if (getenv('USE_ZEND_ALLOC') === '0') die('skip RSS under valgrind is valgrind\'s');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/git.inc';

@@ -3,7 +3,7 @@ package.xml: `pecl package` makes a tarball that `pecl install --offline` builds
 --SKIPIF--
 <?php
 if (!is_file(__DIR__ . '/../package.xml')) die('skip needs a checkout (package.xml beside tests/)');
-if (getenv('USE_ZEND_ALLOC') === '0') die('skip not under valgrind: it builds the extension, nothing to trace');
+if (getenv('USE_ZEND_ALLOC') === '0') die('skip not under valgrind: it builds the extension, nothing to trace (not timing-bound)');
 foreach (['pecl', 'pear', 'phpize', 'php-config', 'make'] as $tool) {
     if (trim((string) shell_exec('command -v ' . $tool)) === '') die("skip $tool not installed (apt-get install php-pear php-dev)");
 }
@@ -66,7 +66,7 @@ $res = bg_run([PHP_BINARY, '-n', '-d', "extension_dir=$box/root$ext_dir", '-d', 
      echo realpath(ini_get("extension_dir")), "\n";'], $box);
 echo str_replace([$box, $version], ['BOX', 'VERSION'], $res['output']);
 $seconds = microtime(true) - $t0;
-echo 'package, install and load within 60 s: ', var_export($seconds < 60, true), "\n";
+echo 'package, install and load within 180 s: ', var_export($seconds < 180, true), "\n";
 ?>
 --CLEAN--
 <?php
@@ -85,4 +85,4 @@ bool(true)
 string(%d) "VERSION"
 string(9) "bluegreen"
 BOX/root/%s
-package, install and load within 60 s: true
+package, install and load within 180 s: true

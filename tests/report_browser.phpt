@@ -7,6 +7,8 @@ bluegreen
 if (!is_executable('/usr/bin/chromium')) die('skip chromium is not installed (apt-get install chromium)');
 if (getenv('VALGRIND_OPTS') !== false || getenv('USE_ZEND_ALLOC') === '0') die('skip a browser under valgrind');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/app.inc';

@@ -4,6 +4,8 @@
 #
 #   tests/run.sh                 build and run every test
 #   tests/run.sh -m              the same under valgrind (run-tests.php -m)
+#   tests/run.sh -j1             one test at a time (the default: one per core, the
+#                                timing-bound tests alone at the end)
 #   tests/run.sh tests/foo.phpt  only the tests named (any run-tests.php option works)
 #
 # It fails on any FAIL, BORK, LEAK or WARN and ends with the line
@@ -152,6 +154,18 @@ for script in $(git ls-files 'tests/*.sh' 2>/dev/null || echo tests/run.sh tests
 	fi
 done
 
+# A test that its timings keep from valgrind also runs alone in the parallel
+# suite (below): its SKIPIF skips it under valgrind, and its --CONFLICTS--
+# section says "all". A test skipped there for another reason says so
+# with "not timing-bound".
+for t in tests/*.phpt; do
+	if grep -qE "(USE_ZEND_ALLOC'\) === '0'|VALGRIND_OPTS'\) !== false)\) die" "$t" &&
+		! grep -q 'not timing-bound' "$t" && ! grep -qzE $'\n--CONFLICTS--\nall\n' "$t"; then
+		echo "tests/run.sh: $t skips under valgrind for its timings: give it a --CONFLICTS-- section saying all (it runs alone)" >&2
+		exit 1
+	fi
+done
+
 # The committed arginfo must match the stub, and package.xml the tracked files.
 tools/gen-arginfo.sh --check
 tools/package-xml.php --check
@@ -191,6 +205,17 @@ done
 # --- run the suite -----------------------------------------------------------
 source tests/phpt-lib.sh
 phpt_split "$@"
+
+# Two tests at a time (one a core) unless told otherwise: the tests that
+# survive valgrind's tenfold slowdown do not mind a neighbour; the
+# timing-bound ones (--CONFLICTS-- all) run after them, one at a time, alone.
+parallel=
+for arg in "${phpt_args[@]}"; do
+	[[ "$arg" == -j* ]] && parallel=given
+done
+if [ -z "$parallel" ] && [ "$(nproc)" -gt 1 ]; then
+	phpt_args+=(-j"$(nproc)")
+fi
 
 # Under valgrind (-m), run-tests.php traces every child. What the extension
 # runs lives in the test's PHP process; its children (the git CLI making

@@ -4,6 +4,8 @@ Releaser::run() with a 30 s poll: wake() (what a push webhook calls, from anothe
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/deploy.inc';

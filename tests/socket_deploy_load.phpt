@@ -4,6 +4,8 @@ Socket switch: three deploys and a rollback under keep-alive load through a real
 bluegreen
 --SKIPIF--
 <?php if (getenv('USE_ZEND_ALLOC') === '0' || getenv('VALGRIND_OPTS') !== false) die('skip timing-bound load test, not under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/socket.inc';

@@ -6,6 +6,8 @@ pcntl
 posix
 --SKIPIF--
 <?php if (getenv('USE_ZEND_ALLOC') === '0' || getenv('VALGRIND_OPTS') !== false) die('skip timing-bound (kills at a stage, under load), not under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/socket.inc';

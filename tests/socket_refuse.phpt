@@ -4,6 +4,8 @@ Socket switch: a release that fails its health check over its socket never takes
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/socket.inc';

@@ -4,6 +4,8 @@ Socket switch with the watch: nginx logs the live socket's symlink as $upstream_
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/socket.inc';

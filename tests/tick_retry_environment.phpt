@@ -8,6 +8,8 @@ bluegreen
 // its backoffs are 1 and 2 s, shorter than a deploy under valgrind. ASan (tests/asan.sh) still runs it.
 if (getenv('VALGRIND_OPTS') !== false) die('skip not under valgrind');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/cli.inc';

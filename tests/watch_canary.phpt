@@ -4,6 +4,8 @@ canary: after the new release is healthy, nginx's upstream holds both (new 10 %,
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/watch.inc';

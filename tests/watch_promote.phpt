@@ -4,6 +4,8 @@ watch: a good release is watched for watch.seconds, the old one kept running mea
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/watch.inc';

@@ -4,6 +4,8 @@ watch: a releaser killed (SIGKILL) during the watch is followed by one that fini
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/watch.inc';

@@ -4,6 +4,8 @@ watch: a release that turns bad after the switch (30 % of its answers 500) is ro
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/watch.inc';
