@@ -163,13 +163,14 @@ int bg_store_cas(bg_store *s, const char *key, long long version, const char *va
 	return s->ops->cas(s, key, version, value, NULL, NULL, done, fenced, err);
 }
 
-int bg_store_slot_acquire(bg_store *s, const char *prefix, int n, const char *holder, double ttl_s,
-	bg_store_slot *slot, int *got, bg_error *err)
+int bg_store_slot_acquire(bg_store *s, const char *prefix, int n, const char *gate, const char *holder,
+	double ttl_s, bg_store_slot *slot, int *got, int *shut, bg_error *err)
 {
 	memset(slot, 0, sizeof(*slot));
 	slot->index = -1;
 	*got = 0;
-	return s->ops->acquire(s, prefix, n, holder, ttl_s, slot, got, err);
+	*shut = 0;
+	return s->ops->acquire(s, prefix, n, gate, holder, ttl_s, slot, got, shut, err);
 }
 
 int bg_store_slot_renew(bg_store *s, const char *prefix, const bg_store_slot *slot, double ttl_s, int *held,
