@@ -140,6 +140,10 @@ static int post(bg_store *s, const char *path, const char *body, bg_json **out, 
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, msg);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* A name still resolving when the timeout hits: libcurl's threaded
+	 * resolver would join its thread (as long as the lookup takes); quick
+	 * exit leaves it to end by itself. */
+	curl_easy_setopt(c, CURLOPT_QUICK_EXIT, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");

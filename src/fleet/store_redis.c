@@ -83,13 +83,17 @@ static int connect_once(bg_store *s, bg_error *err)
 {
 	redisContext *c;
 	redisReply *rep;
-	char db[16];
+	char db[16], addr[64];
 	const char *auth[2] = { "AUTH", s->password }, *sel[2] = { "SELECT", db };
 
 	if (s->conn) {
 		return 0;
 	}
-	c = redisConnectWithTimeout(s->host, s->port, timeout_tv(s));
+	/* hiredis resolves a name with a plain getaddrinfo: not bounded. */
+	if (bg_store_resolve(s, addr, sizeof(addr), err) < 0) {
+		return -1;
+	}
+	c = redisConnectWithTimeout(addr, s->port, timeout_tv(s));
 	if (!c) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
 	}
