@@ -1,5 +1,5 @@
 --TEST--
-fleet: 2 hosts against a real redis-server, then a real etcd — fleet.on_halt 'stay' keeps a host on the commit of a halted rollout (its result `stayed`, its state `staying` in status() and fleet status); a pause issued while a host's slot grant is on its way to the store (held back by a proxy) refuses that grant (no slot granted after the pause returns); with a canary and a watch, the canary's watch failing halts the rollout and the other host never switches
+fleet: 2 hosts against a real redis-server, then a real etcd — fleet.on_halt 'stay' keeps a host on the commit of a halted rollout (its result `stayed`, its state `staying` in status() and fleet status); a pause issued while a host's slot grant is on its way to the store (held back by a proxy) refuses that grant (no slot granted after the pause returns); with a canary and a watch, the canary's watch failing halts the rollout and the other host never switches, also when the canary's releaser was killed in its watch and the next one finished it
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -9,6 +9,38 @@ if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind');
 --FILE--
 <?php
 require __DIR__ . '/inc/fleet.inc';
+
+/**
+ * The canary h1's releaser killed (SIGKILL) in its watch; the next one
+ * finishes the watch, which fails (the health check answers 500 after 30
+ * answers), and at its next tick records the failure: the rollout halts,
+ * and h2, waiting for the canary all along, never switches.
+ */
+function bg_fleet_watch_killed(array $fleet, string $url, Closure $fs, array &$pids): void
+{
+    [$h1, $h2] = [$fleet['hosts'][1], $fleet['hosts'][2]];
+    $commit = bg_app_commit($fleet['world'], 'killed-in-watch', ['HEALTHY_TIMES' => "30\n"]);
+    $opts = fn (array $h) => bg_fleet_options($h, $url, ['canary' => ['hosts' => 1, 'soak' => 0.2]],
+        ['watch' => ['seconds' => 4, 'access_log' => null]]);
+    $before = bg_fleet_version($h2);
+    $k = bg_fleet_spawn($opts($h1), $commit, 15);
+    $pids[] = $k['pid'];
+    $state = "{$h1['box']}/releases/.bluegreen/state.json";
+    $watching = bg_wait_for(fn () => (json_decode((string) @file_get_contents($state), true)['deploy']['step'] ?? null) === 'watch', 15);
+    posix_kill($k['pid'], SIGKILL);
+    bg_fleet_wait($k, 5);
+    $other = bg_fleet_spawn($opts($h2), $commit, 15);
+    $pids[] = $other['pid'];
+    echo "h1 killed in its watch: ", var_export($watching, true), "; the next releaser: ",
+        bg_fleet_wait(bg_fleet_spawn($opts($h1), $commit, 10)), ", its next tick: ",
+        bg_fleet_wait(bg_fleet_spawn($opts($h1), $commit, 3)), "\n";
+    $ro = $fs()['rollout'];
+    echo "rollout: {$ro['state']}, halted by {$ro['halted_by']}, h1 {$ro['hosts']['h1']['state']}: ",
+        preg_replace('/ after .*/', '', (string) $ro['hosts']['h1']['error']), "\n";
+    echo "h2: ", bg_fleet_wait($other), ", nginx answers ", bg_fleet_version($h2) === $before ? 'the same' : 'ANOTHER',
+        ", switched: ", var_export((bool) ($ro['hosts']['h2']['switch_start'] ?? false), true), "\n";
+}
+
 $box = bg_sandbox('fleet-hpw');
 $pids = [];
 bg_cleanup_at_exit($box, $pids);
@@ -88,6 +120,9 @@ foreach (['redis', 'etcd'] as $kind) {
         "; rollout: {$ro['state']}, halted by the canary: ", var_export($ro['halted_by'] === "h$c", true),
         ", the other's result: {$ro['hosts']["h$other"]['state']}, switched: ",
         var_export((bool) $ro['hosts']["h$other"]['switch_start'], true), "\n";
+    if ($kind === 'redis') {
+        bg_fleet_watch_killed($fleet, $url, $fs, $pids);
+    }
     unset($ctl);
     bg_stop_server($store['proc'], $store['pidfile']);
 }
@@ -112,6 +147,9 @@ host        h2 on SHA, staying, heartbeat T
             h2: stayed, switch from T to T
 grant held back: true; h2: deadline, nginx answers redis-stay, logged paused: true, slots: [null]
 one canary: true; the canary: failed at watch, the other: failed at fleet, nginx answers the same; rollout: halted, halted by the canary: true, the other's result: waiting, switched: false
+h1 killed in its watch: true; the next releaser: failed at watch, its next tick: failed at watch
+rollout: halted, halted by h1, h1 failed: failed at watch: health check failed 1 times in a row
+h2: failed at fleet, nginx answers the same, switched: false
 == etcd
 h2: live, nginx answers etcd-stay
 h1: failed at start

@@ -315,7 +315,7 @@ static int lookup_wait(lookup *l, double timeout_s)
 	return 0;
 }
 
-int bg_store_resolve(const bg_store *s, char *addr, size_t size, bg_error *err)
+int bg_store_resolve(const bg_store *s, bg_store_addrs *out, bg_error *err)
 {
 	unsigned char raw[sizeof(struct in6_addr)];
 	struct gaicb *list[1];
@@ -323,8 +323,9 @@ int bg_store_resolve(const bg_store *s, char *addr, size_t size, bg_error *err)
 	lookup *l;
 	int rc;
 
+	out->n = 0;
 	if (inet_pton(AF_INET, s->host, raw) == 1 || inet_pton(AF_INET6, s->host, raw) == 1) {
-		snprintf(addr, size, "%s", s->host);
+		snprintf(out->addr[out->n++], sizeof(out->addr[0]), "%.47s", s->host);   /* a literal fits */
 		return 0;
 	}
 	reap_abandoned();
@@ -347,16 +348,16 @@ int bg_store_resolve(const bg_store *s, char *addr, size_t size, bg_error *err)
 			s->kind, s->where, s->host, s->timeout_s);
 	}
 	rc = gai_error(&l->cb);
-	for (ai = rc == 0 ? l->cb.ar_result : NULL; ai; ai = ai->ai_next) {
+	for (ai = rc == 0 ? l->cb.ar_result : NULL; ai && out->n < BG_STORE_ADDRS; ai = ai->ai_next) {
 		const void *in = ai->ai_family == AF_INET ? (const void *) &((struct sockaddr_in *) ai->ai_addr)->sin_addr
 			: ai->ai_family == AF_INET6 ? (const void *) &((struct sockaddr_in6 *) ai->ai_addr)->sin6_addr : NULL;
 
-		if (in && inet_ntop(ai->ai_family, in, addr, (socklen_t) size)) {
-			break;
+		if (in && inet_ntop(ai->ai_family, in, out->addr[out->n], sizeof(out->addr[0]))) {
+			out->n++;
 		}
 	}
 	lookup_free(l);
-	if (!ai) {
+	if (out->n == 0) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store (%s at %s): cannot resolve %s: %s", s->kind,
 			s->where, s->host, rc ? gai_strerror(rc) : "no address");
 	}

@@ -116,11 +116,17 @@ struct bg_store {
 	void *conn;             /* the backend's connection, or NULL */
 };
 
-/* The store's host as an address (an IP literal as it is), its name
- * looked up within the store's timeout (getaddrinfo_a: a resolver that does
- * not answer does not block the caller longer). For Redis: hiredis's own
- * lookup is not bounded. */
-int bg_store_resolve(const bg_store *s, char *addr, size_t size, bg_error *err);
+/* The store's host as addresses, in the resolver's order (an IP literal as
+ * it is), its name looked up within the store's timeout (getaddrinfo_a: a
+ * resolver that does not answer does not block the caller longer). For
+ * Redis: hiredis's own lookup is not bounded. */
+#define BG_STORE_ADDRS 4
+typedef struct {
+	int n;
+	char addr[BG_STORE_ADDRS][48];   /* INET6_ADDRSTRLEN (46) fits */
+} bg_store_addrs;
+
+int bg_store_resolve(const bg_store *s, bg_store_addrs *out, bg_error *err);
 
 /* "<prefix>/<i>" into buf. */
 void bg_store_slot_key(char *buf, size_t size, const char *prefix, int i);

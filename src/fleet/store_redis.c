@@ -83,19 +83,26 @@ static int connect_once(bg_store *s, bg_error *err)
 {
 	redisContext *c;
 	redisReply *rep;
-	char db[16], addr[64];
+	char db[16];
+	bg_store_addrs addrs;
+	int i;
 	const char *auth[2] = { "AUTH", s->password }, *sel[2] = { "SELECT", db };
 
 	if (s->conn) {
 		return 0;
 	}
-	/* hiredis resolves a name with a plain getaddrinfo: not bounded. */
-	if (bg_store_resolve(s, addr, sizeof(addr), err) < 0) {
+	/* hiredis resolves a name with a plain getaddrinfo: not bounded. Each
+	 * address is tried in turn, as hiredis would. */
+	if (bg_store_resolve(s, &addrs, err) < 0) {
 		return -1;
 	}
-	c = redisConnectWithTimeout(addr, s->port, timeout_tv(s));
-	if (!c) {
-		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	for (i = 0, c = NULL; i < addrs.n && (!c || c->err); i++) {
+		if (c) {
+			redisFree(c);
+		}
+		if (!(c = redisConnectWithTimeout(addrs.addr[i], s->port, timeout_tv(s)))) {
+			return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+		}
 	}
 	if (c->err) {
 		bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store (redis at %s): cannot connect: %s", s->where, c->errstr);

@@ -272,6 +272,42 @@ static void record_again(bg_pipeline *p, const char *live)
 	give_up_slot(p);
 }
 
+/* The branch head's rollout under way still lists this member `switching`,
+ * while the head is marked failed here (not by the fleet): its deploy
+ * failed where no fleet step saw it — its releaser was killed in the
+ * watch, and the next one finished the watch and switched back. The
+ * failure is written now, which halts the rollout (a canary's watch
+ * verdict is then the others' too). */
+static int report_late_failure(bg_pipeline *p, const char *live, bg_error *err)
+{
+	bg_releaser *r = p->r;
+	const char *head = p->st.checked_head;
+	const bg_state_failure *failed;
+	const bg_fleet_host *h;
+	char why[BG_ERROR_MSG_MAX];
+	bg_rollout ro;
+	int exists;
+
+	if (strlen(head) != 40 || strcmp(head, live) == 0 || !(failed = bg_state_failed(&p->st, head))
+		|| strcmp(failed->step, "fleet") == 0) {
+		return 0;
+	}
+	if (bg_fleet_read(&r->fleet, &r->opt.fleet, head, &ro, &exists, err) < 0) {
+		return -1;
+	}
+	h = exists ? bg_fleet_host_of(&ro, r->opt.fleet.host) : NULL;
+	if (!h || strcmp(h->state, "switching") != 0 || strcmp(ro.state, "halted") == 0) {
+		return 0;
+	}
+	snprintf(why, sizeof(why), "failed at %s: %s", failed->step, failed->error ? failed->error : "");
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, head, "failed", why, &ro, err) < 0) {
+		return -1;
+	}
+	bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s failed here (%s): the fleet's rollout of it is halted",
+		BG_SHORT_SHA_LEN, head, failed->step);
+	return 0;
+}
+
 /* Whether the branch head's rollout halted: only then does a member
  * converge to the last done commit (else it follows the head). */
 static int head_halted(bg_pipeline *p, const char *live, int *halted_head, bg_error *err)
@@ -340,7 +376,8 @@ static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *er
 		bg_state_fail(&p->st, live, "fleet", why);
 		return BG_FLEET_ROLL_BACK;
 	}
-	if ((exists && strcmp(ro.state, "halted") == 0) || head_halted(p, live, &halted_head, err) < 0
+	if ((exists && strcmp(ro.state, "halted") == 0) || report_late_failure(p, live, err) < 0
+		|| head_halted(p, live, &halted_head, err) < 0
 		|| !halted_head || bg_fleet_last_done(&r->fleet, o, sha, err) < 0) {
 		if (err->msg[0] && !err->logged) {
 			store_down(p, live, err);
