@@ -231,9 +231,7 @@ static void stay(bg_pipeline *p, const char *live, const bg_rollout *ro)
 
 /* This member is live on the commit of a rollout under way that still has
  * it `switching`: its `done` was not written (fenced out: it lost its slot
- * while switching; or the store did not answer then). It takes a slot
- * again, as for a switch, and writes `done` under the new grant, so that
- * the rollout can end. */
+ * while switching; or the store did not answer then). */
 static int unrecorded(const bg_fleet_options *o, const bg_rollout *ro)
 {
 	const bg_fleet_host *h = bg_fleet_host_of(ro, o->host);
@@ -242,6 +240,9 @@ static int unrecorded(const bg_fleet_options *o, const bg_rollout *ro)
 		&& (strcmp(ro->state, "rolling") == 0 || strcmp(ro->state, "canary") == 0);
 }
 
+/* It takes a slot again, in turn as for a switch (and not while the fleet
+ * is paused), and writes `done` under that new grant, so that the rollout
+ * can end. */
 static void record_again(bg_pipeline *p, const char *live)
 {
 	bg_releaser *r = p->r;
