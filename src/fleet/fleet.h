@@ -99,9 +99,10 @@ int bg_fleet_slot_lost(const bg_fleet *f);
 int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);
 
 /* Writes this member's result for commit — "switching", "done" or "failed"
- * (with `error`) — fenced by the slot held: "failed" halts the rollout, and
- * the last "done" of the listed members ends it. Fails with a message
- * saying so when the slot was lost (fenced out). */
+ * (with `error`), fenced by the slot held; "rolled_back" or "stayed" (after
+ * a halt, no slot held): "failed" halts the rollout, and the last "done"
+ * of the listed members ends it. Fails with a message saying so when the
+ * slot was lost (fenced out). */
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err);
 
