@@ -1,5 +1,5 @@
 --TEST--
-fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 while h3 is down (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others (the host already on it rolled back by fleet.on_halt, h3 back up converging to the last done commit, not the halted one), a member paused holding its slot losing it by its lease, its late result refused (fenced); with Redis, a canary host switching alone first, and bin/bluegreen fleet pause (no host switches), resume, abort (halted by the operator, the host on it rolling back); each host's live commit, state and heartbeat in status() and fleet status; redis-server killed while a host switches holding the slot and started again: nothing fails, nothing switches while it is down, the rollout resumes
+fleet: 3 hosts against a real redis-server, then a real etcd — a rollout with parallel 1 while h3 is down (no two switches overlap, by the store's record; all reach the commit), a commit failing on one host halting the others (the host already on it rolled back by fleet.on_halt, h3 back up converging to the last done commit, not the halted one), a member paused holding its slot losing it by its lease, its late result refused (fenced), then recorded at its next tick under a new slot grant (the rollout ends done); with Redis, a canary host switching alone first, and bin/bluegreen fleet pause (no host switches), resume, abort (halted by the operator, the host on it rolling back); each host's live commit, state and heartbeat in status() and fleet status; redis-server killed while a host switches holding the slot and started again: nothing fails, nothing switches while it is down, the rollout resumes
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -49,6 +49,8 @@ the next holder took the slot once h1's lease ran out: true
 h1 resumed: live, nginx answers redis-3
 h1 logged its slot lost: true, its result refused: true
 rollout: h1 switching, h2 done, h3 done; overlapping: none
+h1 ticks again: live, logged: true
+rollout: done, h1 done under a newer grant than h2's and h3's: true
 h1: live, nginx answers canary
 h2: live, nginx answers canary
 h3: live, nginx answers canary
@@ -100,12 +102,14 @@ the next holder took the slot once h1's lease ran out: true
 h1 resumed: live, nginx answers etcd-3
 h1 logged its slot lost: true, its result refused: true
 rollout: h1 switching, h2 done, h3 done; overlapping: none
+h1 ticks again: live, logged: true
+rollout: done, h1 done under a newer grant than h2's and h3's: true
 bin/bluegreen fleet status: exit 0
-host        h1 on SHA, switched, heartbeat T
+host        h1 on SHA, idle, heartbeat T
 host        h2 on SHA, switched, heartbeat T
 host        h3 on SHA, switched, heartbeat T
-rollout     SHA rolling, parallel 1, 2 done, 0 failed
-            h1: switching, switch from T
+rollout     SHA done, parallel 1, 3 done, 0 failed
+            h1: done, switch from T to T
             h2: done, switch from T to T
             h3: done, switch from T to T
 slot 0      free

@@ -393,11 +393,12 @@ int bg_fleet_join(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg
 	return too_busy(f, commit, err);
 }
 
-int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, bg_error *err)
+int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, int *paused, bg_error *err)
 {
-	char prefix[160];
+	char prefix[160], gate[160];
 
 	*got = 0;
+	*paused = 0;
 	if (connect_store(f, o, err) < 0) {
 		return -1;
 	}
@@ -406,7 +407,9 @@ int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, bg_erro
 		return 0;
 	}
 	key_of(f, prefix, sizeof(prefix), "slot", NULL);
-	if (bg_store_slot_acquire(f->store, prefix, (int) o->parallel, o->host, o->slot_ttl, &f->slot, got, err) < 0) {
+	key_of(f, gate, sizeof(gate), "paused", NULL);
+	if (bg_store_slot_acquire(f->store, prefix, (int) o->parallel, gate, o->host, o->slot_ttl, &f->slot, got, paused,
+		err) < 0) {
 		return -1;
 	}
 	if (*got) {
@@ -480,7 +483,7 @@ static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, co
 		h->switch_start = epoch_ms();
 		h->switch_end = 0;
 		h->error[0] = '\0';
-	} else {
+	} else if (strcmp(result, "stayed") != 0) {   /* staying keeps its switch's times */
 		h->switch_end = epoch_ms();
 	}
 	if (strcmp(result, "failed") == 0) {
@@ -524,7 +527,7 @@ int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *comm
 		return -1;
 	}
 	if (paused) {
-		snprintf(why, size, "the fleet is paused (bin/bluegreen fleet resume): no member takes a slot");
+		snprintf(why, size, BG_FLEET_PAUSED);
 		return 0;
 	}
 	for (i = 0; i < CAS_TRIES; i++) {

@@ -20,7 +20,7 @@
 /* A member's part in a rollout. */
 typedef struct {
 	char name[64];
-	char state[16];          /* waiting, switching, done, failed, rolled_back */
+	char state[16];          /* waiting, switching, done, failed, rolled_back, stayed */
 	long long token;         /* the slot grant it switched under; 0 none */
 	long long switch_start;  /* epoch ms: slot taken, switch begun */
 	long long switch_end;    /* epoch ms: result written */
@@ -55,6 +55,9 @@ typedef struct {
 	int member;              /* listed in "<prefix>/members" */
 } bg_fleet;
 
+/* Why a member does not switch while an operator paused the fleet. */
+#define BG_FLEET_PAUSED "the fleet is paused (bin/bluegreen fleet resume): no member takes a slot"
+
 /* halted_by of a rollout that `bin/bluegreen fleet abort` halted. */
 #define BG_FLEET_OPERATOR "operator"
 
@@ -81,8 +84,9 @@ int bg_fleet_join(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg
 int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *commit, int *may, char *why,
 	size_t size, bg_error *err);
 
-/* One try at a slot: *got 1 when held. */
-int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, bg_error *err);
+/* One try at a slot: *got 1 when held; *paused 1 when refused because the
+ * fleet is paused (read in the same atomic step as the grant). */
+int bg_fleet_take_slot(bg_fleet *f, const bg_fleet_options *o, int *got, int *paused, bg_error *err);
 
 /* Renews the slot's lease; *held 0 when it was lost. */
 int bg_fleet_renew(bg_fleet *f, const bg_fleet_options *o, int *held, bg_error *err);
@@ -95,9 +99,10 @@ int bg_fleet_slot_lost(const bg_fleet *f);
 int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);
 
 /* Writes this member's result for commit — "switching", "done" or "failed"
- * (with `error`) — fenced by the slot held: "failed" halts the rollout, and
- * the last "done" of the listed members ends it. Fails with a message
- * saying so when the slot was lost (fenced out). */
+ * (with `error`), fenced by the slot held; "rolled_back" or "stayed" (after
+ * a halt, no slot held): "failed" halts the rollout, and the last "done"
+ * of the listed members ends it. Fails with a message saying so when the
+ * slot was lost (fenced out). */
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err);
 

@@ -3,9 +3,14 @@
 #include "fleet/store.h"
 #include "base/strv.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define REDIS_SCHEME "redis://"
 #define ETCD_SCHEME "etcd://"
@@ -163,13 +168,14 @@ int bg_store_cas(bg_store *s, const char *key, long long version, const char *va
 	return s->ops->cas(s, key, version, value, NULL, NULL, done, fenced, err);
 }
 
-int bg_store_slot_acquire(bg_store *s, const char *prefix, int n, const char *holder, double ttl_s,
-	bg_store_slot *slot, int *got, bg_error *err)
+int bg_store_slot_acquire(bg_store *s, const char *prefix, int n, const char *gate, const char *holder,
+	double ttl_s, bg_store_slot *slot, int *got, int *shut, bg_error *err)
 {
 	memset(slot, 0, sizeof(*slot));
 	slot->index = -1;
 	*got = 0;
-	return s->ops->acquire(s, prefix, n, holder, ttl_s, slot, got, err);
+	*shut = 0;
+	return s->ops->acquire(s, prefix, n, gate, holder, ttl_s, slot, got, shut, err);
 }
 
 int bg_store_slot_renew(bg_store *s, const char *prefix, const bg_store_slot *slot, double ttl_s, int *held,
@@ -221,4 +227,139 @@ void bg_store_holders_free(char **holders, int n)
 		free(holders[i]);
 	}
 	free(holders);
+}
+
+/* One name lookup of getaddrinfo_a. */
+typedef struct lookup {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char host[256];
+	struct lookup *next;
+} lookup;
+
+/* Lookups given up on while glibc's thread still ran them: their memory is
+ * glibc's until they end, then freed by a later lookup (no callback into
+ * this library, which PHP may unload before a late one would run). */
+static pthread_mutex_t abandoned_mu = PTHREAD_MUTEX_INITIALIZER;
+static lookup *abandoned;
+
+static void lookup_free(lookup *l)
+{
+	if (l->cb.ar_result) {
+		freeaddrinfo(l->cb.ar_result);
+	}
+	free(l);
+}
+
+/* gai_suspend returns 0 once the lookup left glibc's queue, which glibc
+ * does under its lock after writing the result: then it is ours again
+ * (gai_error alone can say done before ar_result is written). */
+static int lookup_ended(lookup *l, double wait_s)
+{
+	const struct gaicb *list[1] = { &l->cb };
+	struct timespec ts;
+
+	ts.tv_sec = (time_t) wait_s;
+	ts.tv_nsec = (long) ((wait_s - (double) ts.tv_sec) * 1e9);
+	return gai_suspend(list, 1, &ts) == 0;
+}
+
+static void reap_abandoned(void)
+{
+	lookup **p, *l;
+
+	pthread_mutex_lock(&abandoned_mu);
+	for (p = &abandoned; (l = *p);) {
+		if (lookup_ended(l, 0)) {
+			*p = l->next;
+			lookup_free(l);
+		} else {
+			p = &l->next;
+		}
+	}
+	pthread_mutex_unlock(&abandoned_mu);
+}
+
+static void abandon(lookup *l)
+{
+	int rc = gai_cancel(&l->cb);
+
+	if (rc == EAI_CANCELED || rc == EAI_ALLDONE) {
+		lookup_free(l);       /* off glibc's queue: ours */
+		return;
+	}
+	pthread_mutex_lock(&abandoned_mu);
+	l->next = abandoned;
+	abandoned = l;
+	pthread_mutex_unlock(&abandoned_mu);
+}
+
+static double monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* Waits for l until timeout_s has passed: 0 ended, -1 not yet. */
+static int lookup_wait(lookup *l, double timeout_s)
+{
+	double deadline = monotonic_s() + timeout_s, left;
+
+	while (!lookup_ended(l, (left = deadline - monotonic_s()) > 0 ? left : 0)) {
+		if (left <= 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int bg_store_resolve(const bg_store *s, bg_store_addrs *out, bg_error *err)
+{
+	unsigned char raw[sizeof(struct in6_addr)];
+	struct gaicb *list[1];
+	const struct addrinfo *ai;
+	lookup *l;
+	int rc;
+
+	out->n = 0;
+	if (inet_pton(AF_INET, s->host, raw) == 1 || inet_pton(AF_INET6, s->host, raw) == 1) {
+		snprintf(out->addr[out->n++], sizeof(out->addr[0]), "%.47s", s->host);   /* a literal fits */
+		return 0;
+	}
+	reap_abandoned();
+	if (!(l = calloc(1, sizeof(*l)))) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	snprintf(l->host, sizeof(l->host), "%s", s->host);
+	l->hints.ai_socktype = SOCK_STREAM;
+	l->cb.ar_name = l->host;
+	l->cb.ar_request = &l->hints;
+	list[0] = &l->cb;
+	if ((rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
+		free(l);
+		return bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store (%s at %s): cannot resolve %s: %s", s->kind,
+			s->where, s->host, gai_strerror(rc));
+	}
+	if (lookup_wait(l, s->timeout_s) < 0) {
+		abandon(l);
+		return bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store (%s at %s): cannot resolve %s: " BG_STORE_NO_ANSWER,
+			s->kind, s->where, s->host, s->timeout_s);
+	}
+	rc = gai_error(&l->cb);
+	for (ai = rc == 0 ? l->cb.ar_result : NULL; ai && out->n < BG_STORE_ADDRS; ai = ai->ai_next) {
+		const void *in = ai->ai_family == AF_INET ? (const void *) &((struct sockaddr_in *) ai->ai_addr)->sin_addr
+			: ai->ai_family == AF_INET6 ? (const void *) &((struct sockaddr_in6 *) ai->ai_addr)->sin6_addr : NULL;
+
+		if (in && inet_ntop(ai->ai_family, in, out->addr[out->n], sizeof(out->addr[0]))) {
+			out->n++;
+		}
+	}
+	lookup_free(l);
+	if (out->n == 0) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store (%s at %s): cannot resolve %s: %s", s->kind,
+			s->where, s->host, rc ? gai_strerror(rc) : "no address");
+	}
+	return 0;
 }

@@ -69,10 +69,12 @@ int bg_store_cas(bg_store *s, const char *key, long long version, const char *va
 	const char *slot_prefix, const bg_store_slot *slot, int *done, int *fenced, bg_error *err);
 
 /* Takes one of `n` slots under prefix ("<prefix>/<i>") for `holder`, bound
- * to a lease of ttl_s seconds: *got 1 and slot filled, or 0 when all are
- * held. */
-int bg_store_slot_acquire(bg_store *s, const char *prefix, int n, const char *holder, double ttl_s,
-	bg_store_slot *slot, int *got, bg_error *err);
+ * to a lease of ttl_s seconds, unless the key `gate` holds "1" (the fleet
+ * paused): the gate is checked in the same atomic step as the grant, so
+ * that once a write of "1" to it has returned, no slot is granted. *got 1
+ * and slot filled; 0 when all are held, or the gate is shut (*shut 1). */
+int bg_store_slot_acquire(bg_store *s, const char *prefix, int n, const char *gate, const char *holder,
+	double ttl_s, bg_store_slot *slot, int *got, int *shut, bg_error *err);
 
 /* Extends the lease by ttl_s from now: *held 0 when the grant lost it. */
 int bg_store_slot_renew(bg_store *s, const char *prefix, const bg_store_slot *slot, double ttl_s, int *held,
@@ -93,8 +95,8 @@ typedef struct {
 	int (*create)(bg_store *s, const char *key, const char *value, int *done, bg_error *err);
 	int (*cas)(bg_store *s, const char *key, long long version, const char *value, const char *slot_key,
 		const bg_store_slot *slot, int *done, int *fenced, bg_error *err);
-	int (*acquire)(bg_store *s, const char *prefix, int n, const char *holder, double ttl_s,
-		bg_store_slot *slot, int *got, bg_error *err);
+	int (*acquire)(bg_store *s, const char *prefix, int n, const char *gate, const char *holder, double ttl_s,
+		bg_store_slot *slot, int *got, int *shut, bg_error *err);
 	int (*renew)(bg_store *s, const char *slot_key, const bg_store_slot *slot, double ttl_s, int *held,
 		bg_error *err);
 	int (*release)(bg_store *s, const char *slot_key, const bg_store_slot *slot, bg_error *err);
@@ -113,6 +115,18 @@ struct bg_store {
 	double timeout_s;
 	void *conn;             /* the backend's connection, or NULL */
 };
+
+/* The store's host as addresses, in the resolver's order (an IP literal as
+ * it is), its name looked up within the store's timeout (getaddrinfo_a: a
+ * resolver that does not answer does not block the caller longer). For
+ * Redis: hiredis's own lookup is not bounded. */
+#define BG_STORE_ADDRS 4
+typedef struct {
+	int n;
+	char addr[BG_STORE_ADDRS][48];   /* INET6_ADDRSTRLEN (46) fits */
+} bg_store_addrs;
+
+int bg_store_resolve(const bg_store *s, bg_store_addrs *out, bg_error *err);
 
 /* "<prefix>/<i>" into buf. */
 void bg_store_slot_key(char *buf, size_t size, const char *prefix, int i);

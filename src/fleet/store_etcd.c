@@ -140,6 +140,10 @@ static int post(bg_store *s, const char *path, const char *body, bg_json **out, 
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, msg);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* A name still resolving when the timeout hits: libcurl's threaded
+	 * resolver would join its thread (as long as the lookup takes); quick
+	 * exit leaves it to end by itself. */
+	curl_easy_setopt(c, CURLOPT_QUICK_EXIT, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
@@ -353,14 +357,59 @@ static int lease_call(bg_store *s, const char *path, long long id, bg_json **ans
 	return post(s, path, body, ans, err);
 }
 
-static int e_acquire(bg_store *s, const char *prefix, int n, const char *holder, double ttl_s,
-	bg_store_slot *slot, int *got, bg_error *err)
+/* The gate's state: *shut when it holds "1", else its mod_revision (0
+ * when absent), for the grant's txn to compare. */
+static int read_gate(bg_store *s, const char *gate, int *shut, long long *rev, bg_error *err)
 {
-	char body[64], key[300], *c;
+	const bg_json *kv;
 	bg_json *ans;
-	long long lease, rev = 0;
-	int i, ok = 0;
+	char *value;
 
+	if (range(s, gate, &ans, &kv, err) < 0) {
+		return -1;
+	}
+	*rev = kv ? get_i64(kv, "mod_revision") : 0;
+	value = kv ? b64_decode(bg_json_get_str(kv, "value") ? bg_json_get_str(kv, "value") : "") : NULL;
+	*shut = value && strcmp(value, "1") == 0;
+	free(value);
+	bg_json_free(ans);
+	return 0;
+}
+
+/* One txn: slot key created (bound to lease) only if absent and only if the
+ * gate was not written since revision gate_rev. */
+static int grant_txn(bg_store *s, const char *key, const char *gate, long long gate_rev, const char *holder,
+	long long lease, int *ok, long long *rev, bg_error *err)
+{
+	char *free_slot = compare(key, "CREATE", "create_revision", 0), *open = compare(gate, "MOD", "mod_revision", gate_rev);
+	char *both = free_slot && open ? bg_asprintf("%s,%s", free_slot, open) : NULL;
+	int rc;
+
+	free(free_slot);
+	free(open);
+	if (!both) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
+	rc = txn_put(s, both, key, holder, lease, ok, rev, err);
+	free(both);
+	return rc;
+}
+
+/* Grants fail when the gate moved, or the slot is held: a few moves of a
+ * gate that stays open (pause then resume) are followed, not more. */
+#define GATE_TRIES 4
+
+static int e_acquire(bg_store *s, const char *prefix, int n, const char *gate, const char *holder, double ttl_s,
+	bg_store_slot *slot, int *got, int *shut, bg_error *err)
+{
+	char body[64], key[300];
+	bg_json *ans;
+	long long lease, rev = 0, gate_rev, seen;
+	int i, ok = 0, tries = 0;
+
+	if (read_gate(s, gate, shut, &gate_rev, err) < 0 || *shut) {
+		return *shut ? 0 : -1;
+	}
 	/* etcd raises a TTL below its minimum (about 2 s) to it. */
 	snprintf(body, sizeof(body), "{\"TTL\":\"%lld\"}", (long long) ceil(ttl_s));
 	if (post(s, "/v3/lease/grant", body, &ans, err) < 0) {
@@ -368,16 +417,22 @@ static int e_acquire(bg_store *s, const char *prefix, int n, const char *holder,
 	}
 	lease = get_i64(ans, "ID");
 	bg_json_free(ans);
-	for (i = 0; i < n && !ok; i++) {
+	for (i = 0; i < n && !ok && !*shut; i++) {
 		bg_store_slot_key(key, sizeof(key), prefix, i);
-		if (!(c = compare(key, "CREATE", "create_revision", 0))) {
-			return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
-		}
-		if (txn_put(s, c, key, holder, lease, &ok, &rev, err) < 0) {
-			free(c);
+		if (grant_txn(s, key, gate, gate_rev, holder, lease, &ok, &rev, err) < 0) {
 			return -1;   /* the lease runs out by itself */
 		}
-		free(c);
+		if (ok) {
+			break;
+		}
+		/* Refused: the slot is held, or the gate was written since read. */
+		if (read_gate(s, gate, shut, &seen, err) < 0) {
+			return -1;
+		}
+		if (!*shut && seen != gate_rev && ++tries < GATE_TRIES) {
+			gate_rev = seen;
+			i--;     /* the same slot again, under the gate as it is now */
+		}
 	}
 	if (!ok) {
 		if (lease_call(s, "/v3/lease/revoke", lease, &ans, err) == 0) {
@@ -387,7 +442,7 @@ static int e_acquire(bg_store *s, const char *prefix, int n, const char *holder,
 	}
 	/* The put is the txn's one write: the revision it made is the key's
 	 * create_revision. */
-	slot->index = i - 1;
+	slot->index = i;
 	slot->token = rev;
 	slot->lease = lease;
 	snprintf(slot->value, sizeof(slot->value), "%lld %s", rev, holder);

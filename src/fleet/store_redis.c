@@ -30,14 +30,17 @@ static const char CAS_LUA[] =
 	"if v ~= tonumber(ARGV[1]) then return 0 end "
 	"redis.call('HSET', KEYS[1], 'v', v + 1, 'data', ARGV[2]) return 1";
 
-/* KEYS[1] the token counter, KEYS[2..] the slots; ARGV[1] the holder,
- * ARGV[2] the lease in ms. {index, token}, index -1 when all are held. */
+/* KEYS[1] the token counter, KEYS[2] the gate (a value: "1" shut),
+ * KEYS[3..] the slots; ARGV[1] the holder, ARGV[2] the lease in ms.
+ * {index, token}, index -1 when all are held, -2 when the gate is shut:
+ * one script, so that no grant follows a write that shut it. */
 static const char ACQUIRE_LUA[] =
-	"for i = 2, #KEYS do "
+	"if redis.call('HGET', KEYS[2], 'data') == '1' then return {-2, 0} end "
+	"for i = 3, #KEYS do "
 	"  if redis.call('EXISTS', KEYS[i]) == 0 then "
 	"    local t = redis.call('INCR', KEYS[1]) "
 	"    redis.call('SET', KEYS[i], t .. ' ' .. ARGV[1], 'PX', ARGV[2]) "
-	"    return {i - 2, t} "
+	"    return {i - 3, t} "
 	"  end "
 	"end return {-1, 0}";
 
@@ -81,14 +84,25 @@ static int connect_once(bg_store *s, bg_error *err)
 	redisContext *c;
 	redisReply *rep;
 	char db[16];
+	bg_store_addrs addrs;
+	int i;
 	const char *auth[2] = { "AUTH", s->password }, *sel[2] = { "SELECT", db };
 
 	if (s->conn) {
 		return 0;
 	}
-	c = redisConnectWithTimeout(s->host, s->port, timeout_tv(s));
-	if (!c) {
-		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	/* hiredis resolves a name with a plain getaddrinfo: not bounded. Each
+	 * address is tried in turn, as hiredis would. */
+	if (bg_store_resolve(s, &addrs, err) < 0) {
+		return -1;
+	}
+	for (i = 0, c = NULL; i < addrs.n && (!c || c->err); i++) {
+		if (c) {
+			redisFree(c);
+		}
+		if (!(c = redisConnectWithTimeout(addrs.addr[i], s->port, timeout_tv(s)))) {
+			return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+		}
 	}
 	if (c->err) {
 		bg_error_set(err, BG_ERR_SYSTEM, "the fleet's store (redis at %s): cannot connect: %s", s->where, c->errstr);
@@ -243,8 +257,8 @@ static int r_cas(bg_store *s, const char *key, long long version, const char *va
 	return 0;
 }
 
-static int r_acquire(bg_store *s, const char *prefix, int n, const char *holder, double ttl_s,
-	bg_store_slot *slot, int *got, bg_error *err)
+static int r_acquire(bg_store *s, const char *prefix, int n, const char *gate, const char *holder, double ttl_s,
+	bg_store_slot *slot, int *got, int *shut, bg_error *err)
 {
 	const char *keys[MAX_ARGS];
 	char names[MAX_ARGS][300], ms[24];
@@ -257,12 +271,13 @@ static int r_acquire(bg_store *s, const char *prefix, int n, const char *holder,
 	}
 	snprintf(names[0], sizeof(names[0]), "%s/token", prefix);
 	keys[0] = names[0];
+	keys[1] = gate;
 	for (i = 0; i < n; i++) {
-		bg_store_slot_key(names[i + 1], sizeof(names[i + 1]), prefix, i);
-		keys[i + 1] = names[i + 1];
+		bg_store_slot_key(names[i + 2], sizeof(names[i + 2]), prefix, i);
+		keys[i + 2] = names[i + 2];
 	}
 	snprintf(ms, sizeof(ms), "%lld", (long long) (ttl_s * 1000));
-	rep = eval(s, ACQUIRE_LUA, n + 1, keys, 2, args, "EVAL (slot)", err);
+	rep = eval(s, ACQUIRE_LUA, n + 2, keys, 2, args, "EVAL (slot)", err);
 	if (!rep) {
 		return -1;
 	}
@@ -277,6 +292,7 @@ static int r_acquire(bg_store *s, const char *prefix, int n, const char *holder,
 		snprintf(slot->value, sizeof(slot->value), "%lld %s", slot->token, holder);
 		*got = 1;
 	}
+	*shut = rep->element[0]->integer == -2;
 	freeReplyObject(rep);
 	return 0;
 }

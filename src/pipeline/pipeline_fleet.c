@@ -157,7 +157,7 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 	const bg_fleet_options *o = &r->opt.fleet;
 	bg_rollout ro;
 	char why[160];
-	int got, may;
+	int got, may, paused;
 
 	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0) {
 		return store_down(p, commit, err);
@@ -179,9 +179,14 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 		bg_pipeline_forget_deploy(p);
 		return 0;
 	}
-	if (bg_fleet_take_slot(&r->fleet, o, &got, err) < 0) {
+	if (bg_fleet_take_slot(&r->fleet, o, &got, &paused, err) < 0) {
 		bg_pipeline_forget_deploy(p);
 		return store_down(p, commit, err);
+	}
+	if (paused) {
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is prepared here; " BG_FLEET_PAUSED, BG_SHORT_SHA_LEN, commit);
+		bg_pipeline_forget_deploy(p);
+		return 0;
 	}
 	if (!got) {
 		/* Prepared and kept: the next tick tries again. */
@@ -193,14 +198,115 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 	return switch_holding_slot(p, commit, err);
 }
 
-/* This member is on commit (its result `done`, or still `switching`) of a
- * rollout that halted: with on_halt 'rollback' it goes back. */
-static int on_halted(const bg_fleet_options *o, const bg_rollout *ro)
+/* This member is on the rollout's commit: its result `done`, still
+ * `switching` (it switched, its result not written), or `stayed`. */
+static int on_it(const bg_fleet_options *o, const bg_rollout *ro)
 {
 	const bg_fleet_host *h = bg_fleet_host_of(ro, o->host);
 
-	return !o->stay_on_halt && strcmp(ro->state, "halted") == 0 && h
-		&& (strcmp(h->state, "done") == 0 || strcmp(h->state, "switching") == 0);
+	return h && (strcmp(h->state, "done") == 0 || strcmp(h->state, "switching") == 0
+		|| strcmp(h->state, "stayed") == 0);
+}
+
+/* fleet.on_halt 'stay': the member keeps the halted commit; its result
+ * becomes `stayed` (once), so that the rollout says who runs it. */
+static void stay(bg_pipeline *p, const char *live, const bg_rollout *ro)
+{
+	bg_releaser *r = p->r;
+	const bg_fleet_host *h = bg_fleet_host_of(ro, r->opt.fleet.host);
+	bg_rollout now;
+	bg_error e;
+
+	if (strcmp(h->state, "stayed") == 0) {
+		return;
+	}
+	bg_log(&r->log, BG_LOG_WARNING, "fleet: the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'stay': "
+		"this member stays on it", BG_SHORT_SHA_LEN, live, ro->halted_by[0] ? ro->halted_by : "a member");
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, live, "stayed", NULL, &now, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: stays on %.*s, but that is not recorded in its rollout: %s",
+			BG_SHORT_SHA_LEN, live, e.msg);
+	}
+}
+
+/* This member is live on the commit of a rollout under way that still has
+ * it `switching`: its `done` was not written (fenced out: it lost its slot
+ * while switching; or the store did not answer then). */
+static int unrecorded(const bg_fleet_options *o, const bg_rollout *ro)
+{
+	const bg_fleet_host *h = bg_fleet_host_of(ro, o->host);
+
+	return h && strcmp(h->state, "switching") == 0
+		&& (strcmp(ro->state, "rolling") == 0 || strcmp(ro->state, "canary") == 0);
+}
+
+/* It takes a slot again, in turn as for a switch (and not while the fleet
+ * is paused), and writes `done` under that new grant, so that the rollout
+ * can end. */
+static void record_again(bg_pipeline *p, const char *live)
+{
+	bg_releaser *r = p->r;
+	const bg_fleet_options *o = &r->opt.fleet;
+	bg_rollout ro;
+	bg_error e;
+	int got, paused;
+
+	if (bg_fleet_take_slot(&r->fleet, o, &got, &paused, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, its result still not recorded: %s",
+			BG_SHORT_SHA_LEN, live, e.msg);
+		return;
+	}
+	if (!got) {
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is live here, its result not recorded; %s", BG_SHORT_SHA_LEN,
+			live, paused ? BG_FLEET_PAUSED : "it waits for a slot to record it");
+		return;
+	}
+	if (bg_fleet_report(&r->fleet, o, live, "done", NULL, &ro, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, its result still not recorded: %s",
+			BG_SHORT_SHA_LEN, live, e.msg);
+	} else {
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is live here, its result recorded again under slot token %lld; "
+			"the rollout is %s", BG_SHORT_SHA_LEN, live, r->fleet.slot.token, ro.state);
+	}
+	give_up_slot(p);
+}
+
+/* The branch head's rollout under way still lists this member `switching`,
+ * while the head is marked failed here (not by the fleet): its deploy
+ * failed where no fleet step saw it — its releaser was killed in the
+ * watch, and the next one finished the watch and switched back. The
+ * failure is written now, which halts the rollout (a canary's watch
+ * verdict is then the others' too). */
+static int report_late_failure(bg_pipeline *p, const char *live, bg_error *err)
+{
+	bg_releaser *r = p->r;
+	const char *head = p->st.checked_head;
+	const bg_state_failure *failed;
+	const bg_fleet_host *h;
+	char why[BG_ERROR_MSG_MAX];
+	bg_rollout ro;
+	int exists;
+
+	if (strlen(head) != 40 || strcmp(head, live) == 0 || !(failed = bg_state_failed(&p->st, head))
+		|| strcmp(failed->step, "fleet") == 0) {
+		return 0;
+	}
+	if (bg_fleet_read(&r->fleet, &r->opt.fleet, head, &ro, &exists, err) < 0) {
+		return -1;
+	}
+	h = exists ? bg_fleet_host_of(&ro, r->opt.fleet.host) : NULL;
+	if (!h || strcmp(h->state, "switching") != 0 || strcmp(ro.state, "halted") == 0) {
+		return 0;
+	}
+	snprintf(why, sizeof(why), "failed at %s: %s", failed->step, failed->error ? failed->error : "");
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, head, "failed", why, &ro, err) < 0) {
+		return -1;
+	}
+	bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s failed here (%s): the fleet's rollout of it is halted",
+		BG_SHORT_SHA_LEN, head, failed->step);
+	return 0;
 }
 
 /* Whether the branch head's rollout halted: only then does a member
@@ -222,20 +328,22 @@ static int head_halted(bg_pipeline *p, const char *live, int *halted_head, bg_er
 	return 0;
 }
 
-static int settle(bg_pipeline *p, char sha[41], bg_error *err);
+static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *err);
 
 int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err)
 {
 	static const char *const states[] = { "idle", "rolling back", "converging" };
-	int what = settle(p, sha, err);
+	const char *state = NULL;
+	int what = settle(p, sha, &state, err);
 
 	if (!err->msg[0]) {
-		heartbeat(p, p->live.commit, states[what]);   /* not when the store just failed: one timeout a tick */
+		/* not when the store just failed: one timeout a tick */
+		heartbeat(p, p->live.commit, state ? state : states[what]);
 	}
 	return what;
 }
 
-static int settle(bg_pipeline *p, char sha[41], bg_error *err)
+static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *err)
 {
 	bg_releaser *r = p->r;
 	const bg_fleet_options *o = &r->opt.fleet;
@@ -253,14 +361,24 @@ static int settle(bg_pipeline *p, char sha[41], bg_error *err)
 		store_down(p, live, err);
 		return BG_FLEET_SETTLED;
 	}
-	if (exists && on_halted(o, &ro)) {
+	if (exists && strcmp(ro.state, "halted") == 0 && on_it(o, &ro) && o->stay_on_halt) {
+		*state = "staying";
+		stay(p, live, &ro);
+		return BG_FLEET_SETTLED;
+	}
+	if (exists && unrecorded(o, &ro)) {
+		record_again(p, live);
+		return BG_FLEET_SETTLED;
+	}
+	if (exists && strcmp(ro.state, "halted") == 0 && on_it(o, &ro)) {
 		snprintf(why, sizeof(why), "the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'rollback'",
 			BG_SHORT_SHA_LEN, live, ro.halted_by[0] ? ro.halted_by : "a member");
 		bg_log(&r->log, BG_LOG_WARNING, "fleet: %s: this member rolls back to its previous release", why);
 		bg_state_fail(&p->st, live, "fleet", why);
 		return BG_FLEET_ROLL_BACK;
 	}
-	if ((exists && strcmp(ro.state, "halted") == 0) || head_halted(p, live, &halted_head, err) < 0
+	if ((exists && strcmp(ro.state, "halted") == 0) || report_late_failure(p, live, err) < 0
+		|| head_halted(p, live, &halted_head, err) < 0
 		|| !halted_head || bg_fleet_last_done(&r->fleet, o, sha, err) < 0) {
 		if (err->msg[0] && !err->logged) {
 			store_down(p, live, err);
