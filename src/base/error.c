@@ -1,4 +1,5 @@
 #include "base/error.h"
+#include "base/strv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +22,11 @@ int bg_error_vset(bg_error *err, bg_code code, const char *fmt, va_list ap)
 	err->git_klass = 0;
 	err->logged = 0;
 	err->stopped = 0;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	if (vsnprintf(err->msg, sizeof(err->msg), fmt, ap) >= (int) sizeof(err->msg)) {
+		/* Masked only later (bg_url_mask_error), a URL cut here would show
+		 * the start of its password: the cut word goes. */
+		bg_cut_last_word(err->msg, sizeof(err->msg));
+	}
 	return -1;
 }
 
@@ -53,20 +58,27 @@ int bg_error_prefix(bg_error *err, const char *fmt, ...)
 {
 	char head[512];
 	size_t hlen, mlen;
+	int cut;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head) - 2, fmt, ap);
+	if (vsnprintf(head, sizeof(head) - 2, fmt, ap) >= (int) sizeof(head) - 2) {
+		bg_cut_last_word(head, sizeof(head) - 2);
+	}
 	va_end(ap);
 	strcat(head, ": ");
 	hlen = strlen(head);
 	mlen = strlen(err->msg);
-	if (hlen + mlen + 1 > sizeof(err->msg)) {
+	cut = hlen + mlen + 1 > sizeof(err->msg);
+	if (cut) {
 		mlen = sizeof(err->msg) - hlen - 1;
 	}
 	memmove(err->msg + hlen, err->msg, mlen);
 	memcpy(err->msg, head, hlen);
 	err->msg[hlen + mlen] = '\0';
+	if (cut) {
+		bg_cut_last_word(err->msg, sizeof(err->msg));
+	}
 	return -1;
 }
 
@@ -79,7 +91,9 @@ void bg_error_append(bg_error *err, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(err->msg + len, sizeof(err->msg) - len, fmt, ap);
+	if (vsnprintf(err->msg + len, sizeof(err->msg) - len, fmt, ap) >= (int) (sizeof(err->msg) - len)) {
+		bg_cut_last_word(err->msg, sizeof(err->msg));
+	}
 	va_end(ap);
 }
 

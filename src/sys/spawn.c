@@ -439,6 +439,11 @@ void bg_read_tail(int fd, long from, int max_lines, char *buf, unsigned long siz
 		}
 	}
 	memmove(buf, p, strlen(p) + 1);
+	if (p == buf && start > from) {
+		/* The window starts inside a line, maybe inside a URL's credentials
+		 * ("er:pass@host/x"), which no masking would know: that word goes. */
+		bg_cut_first_word(buf);
+	}
 }
 
 /* Where bg_run writes: output_path appended to, or an anonymous file. */
