@@ -37,13 +37,7 @@ $report = function (string $message) use ($box, $log, $pw) {
         'history.jsonl' => file_get_contents("$box/releases/.bluegreen/history.jsonl"),
     ];
     foreach ($places as $where => $text) {
-        $shown = [];
-        for ($i = 0; $i + 4 <= strlen($pw); $i++) {
-            if (str_contains($text, substr($pw, $i, 4))) {
-                $shown[] = substr($pw, $i, 4);
-            }
-        }
-        echo "  $where: ", $shown ? 'PASSWORD SHOWN (' . implode(' ', $shown) . ')' : 'no part of the password', "\n";
+        echo "  $where: ", bg_secret_shown($pw, $text), "\n";
     }
     @unlink($log);
 };

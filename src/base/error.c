@@ -1,5 +1,6 @@
 #include "base/error.h"
 #include "base/strv.h"
+#include "base/url.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,11 +23,9 @@ int bg_error_vset(bg_error *err, bg_code code, const char *fmt, va_list ap)
 	err->git_klass = 0;
 	err->logged = 0;
 	err->stopped = 0;
-	if (vsnprintf(err->msg, sizeof(err->msg), fmt, ap) >= (int) sizeof(err->msg)) {
-		/* Masked only later (bg_url_mask_error), a URL cut here would show
-		 * the start of its password: the cut word goes. */
-		bg_cut_last_word(err->msg, sizeof(err->msg));
-	}
+	/* Masked as it is made, before any cut: a URL cut inside its password
+	 * would no longer be known for one. */
+	bg_vformat_masked(err->msg, sizeof(err->msg), fmt, ap);
 	return -1;
 }
 
@@ -62,9 +61,7 @@ int bg_error_prefix(bg_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(head, sizeof(head) - 2, fmt, ap) >= (int) sizeof(head) - 2) {
-		bg_cut_last_word(head, sizeof(head) - 2);
-	}
+	bg_vformat_masked(head, sizeof(head) - 2, fmt, ap);
 	va_end(ap);
 	strcat(head, ": ");
 	hlen = strlen(head);
@@ -91,9 +88,7 @@ void bg_error_append(bg_error *err, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	if (vsnprintf(err->msg + len, sizeof(err->msg) - len, fmt, ap) >= (int) (sizeof(err->msg) - len)) {
-		bg_cut_last_word(err->msg, sizeof(err->msg));
-	}
+	bg_vformat_masked(err->msg + len, sizeof(err->msg) - len, fmt, ap);
 	va_end(ap);
 }
 

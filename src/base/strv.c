@@ -238,3 +238,13 @@ void bg_cut_first_word(char *s)
 	memmove(s + mark, s + skip, strlen(s + skip) + 1);
 	memcpy(s, BG_CUT_MARK, mark);
 }
+
+void bg_copy_words(char *dst, size_t size, const char *src)
+{
+	if (size == 0) {
+		return;
+	}
+	if ((size_t) snprintf(dst, size, "%s", src) >= size) {
+		bg_cut_last_word(dst, size);
+	}
+}

@@ -44,6 +44,10 @@ size_t bg_strip_terminal(char *s, size_t len);
 void bg_cut_last_word(char *s, size_t size);
 void bg_cut_first_word(char *s);
 
+/* Copies src into dst (size bytes, NUL-terminated), cut with
+ * bg_cut_last_word when it does not fit. */
+void bg_copy_words(char *dst, size_t size, const char *src);
+
 /* Small helpers that every module needs. */
 char *bg_strdup(const char *s);                   /* NULL in, NULL out */
 char *bg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

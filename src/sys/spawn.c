@@ -542,11 +542,12 @@ static void stop_left(pid_t pgrp, unsigned long long since, const char *marker, 
 		}
 		empty = 0;
 		for (i = 0; i < found.n; i++) {
-			char who[256];
+			char who[256], item[sizeof(who) + 2];
 
 			bg_proc_describe(found.pids[i], who, sizeof(who));
 			len = strlen(res->left);
-			snprintf(res->left + len, sizeof(res->left) - len, "%s%s", len ? ", " : "", who);
+			snprintf(item, sizeof(item), "%s%s", len ? ", " : "", who);
+			bg_copy_words(res->left + len, sizeof(res->left) - len, item);
 		}
 		res->n_left += (int) found.n;
 		bg_proc_terminate(&found, BG_LEFT_GRACE_MS);
