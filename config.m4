@@ -36,7 +36,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl from src/: #include "base/error.h".
   dnl base: errors, logging, time, strings, files, options, JSON, addresses
   bluegreen_core="src/base/error.c src/base/strv.c src/base/log.c src/base/clock.c src/base/options.c \
-    src/base/fs.c src/base/json.c src/base/netaddr.c"
+    src/base/fs.c src/base/json.c src/base/netaddr.c src/base/url.c"
   dnl sys: commands, processes, sockets (every /proc and sock_diag read), probes
   bluegreen_core="$bluegreen_core src/sys/spawn.c src/sys/proc.c src/sys/probe.c \
     src/sys/sockdiag.c"
@@ -44,7 +44,7 @@ if test "$PHP_BLUEGREEN" != "no"; then
   bluegreen_core="$bluegreen_core src/layout/layout.c src/layout/release.c src/layout/state.c src/layout/lock.c"
   dnl git: check() and prepare()
   bluegreen_core="$bluegreen_core src/git/git.c src/git/git_util.c src/git/git_callbacks.c \
-    src/git/known_hosts.c src/git/url.c src/git/git_remote.c src/git/git_lsrefs.c src/git/git_cache.c src/git/git_seed.c src/git/git_release.c \
+    src/git/known_hosts.c src/git/git_remote.c src/git/git_lsrefs.c src/git/git_cache.c src/git/git_seed.c src/git/git_release.c \
     src/git/git_checkout.c src/git/git_submodule.c src/git/git_child.c"
   dnl app: EasySwoole, the start command of a release, its TEMP_DIR; port files
   bluegreen_core="$bluegreen_core src/app/easyswoole.c src/app/easyswoole_temp.c src/app/composer.c \

@@ -150,7 +150,6 @@ EX/easyswoole/App/Release/PushWebhook.php: ok
 EX/easyswoole/App/Release/Release.php: ok
 EX/easyswoole/EasySwooleEvent.php: ok
 EX/easyswoole/bluegreen.php: ok
-EX/easyswoole/dev-socket.php: ok
 EX/easyswoole/dev.php: ok
 EX/hooks/slack.php: ok
 EX/standalone.php: ok

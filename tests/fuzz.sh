@@ -2,7 +2,7 @@
 # Fuzzes the parsers of src/ with libFuzzer: the nginx configuration parser
 # (src/nginx/nginx_conf.c), the JSON reader and writer (src/base/json.c), the
 # port files (src/app/portfile.c), known_hosts (src/git/known_hosts.c) and
-# URLs (src/git/url.c); tests/fuzz/targets.sh lists them.
+# URLs (src/base/url.c); tests/fuzz/targets.sh lists them.
 #
 #   tests/fuzz.sh          the exact checks, then 60 s of fuzzing in all
 #   tests/fuzz.sh 300      the same with 300 s of fuzzing, split between targets

@@ -13,18 +13,32 @@
  * task sockets live there: two releases sharing one TEMP_DIR would overwrite
  * each other's pid file and unlink each other's sockets while both run.
  * Never put Temp/ in bluegreen's `shared` option either.
+ *
+ * LISTEN_ADDRESS, SOCK_TYPE: for the socket switch (`'switch' => 'socket'` in
+ * bluegreen.php) the main server listens on the unix socket bluegreen names
+ * in BLUEGREEN_SOCKET; without it (the reload switch), on
+ * 127.0.0.1:BLUEGREEN_PORT: one file for both. EasySwoole 3.3.0 to 3.7.1 all
+ * hand MAIN_SERVER's LISTEN_ADDRESS, PORT, RUN_MODEL and SOCK_TYPE to
+ * `new Swoole\Http\Server(LISTEN_ADDRESS, PORT, RUN_MODEL, SOCK_TYPE)` as
+ * given (src/Core.php createServer, src/ServerManager.php
+ * createSwooleServer), so these lines work unchanged in each of them; only
+ * the start command differs (bluegreen picks it per release).
  */
 
 use EasySwoole\Log\LoggerInterface;
 
+$socket = getenv('BLUEGREEN_SOCKET') ?: null;
+
 return [
     'SERVER_NAME' => "EasySwoole",
     'MAIN_SERVER' => [
-        // nginx proxies to 127.0.0.1 (bluegreen's `host`): not reachable from outside.
-        'LISTEN_ADDRESS' => '127.0.0.1',
+        // The socket switch's unix socket, or 127.0.0.1 (bluegreen's `host`),
+        // where nginx proxies to: not reachable from outside.
+        'LISTEN_ADDRESS' => $socket ?? '127.0.0.1',
+        // Ignored by Swoole for a unix socket.
         'PORT' => (int)(getenv('BLUEGREEN_PORT') ?: 9501),
         'SERVER_TYPE' => EASYSWOOLE_WEB_SERVER,
-        'SOCK_TYPE' => SWOOLE_TCP,
+        'SOCK_TYPE' => $socket !== null ? SWOOLE_UNIX_STREAM : SWOOLE_TCP,
         'RUN_MODEL' => SWOOLE_PROCESS,
         'SETTING' => [
             'worker_num' => 8,

@@ -1,4 +1,6 @@
 #include "base/error.h"
+#include "base/strv.h"
+#include "base/url.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +23,9 @@ int bg_error_vset(bg_error *err, bg_code code, const char *fmt, va_list ap)
 	err->git_klass = 0;
 	err->logged = 0;
 	err->stopped = 0;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	/* Masked as it is made, before any cut: a URL cut inside its password
+	 * would no longer be known for one. */
+	bg_vformat_masked(err->msg, sizeof(err->msg), fmt, ap);
 	return -1;
 }
 
@@ -53,20 +57,25 @@ int bg_error_prefix(bg_error *err, const char *fmt, ...)
 {
 	char head[512];
 	size_t hlen, mlen;
+	int cut;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head) - 2, fmt, ap);
+	bg_vformat_masked(head, sizeof(head) - 2, fmt, ap);
 	va_end(ap);
 	strcat(head, ": ");
 	hlen = strlen(head);
 	mlen = strlen(err->msg);
-	if (hlen + mlen + 1 > sizeof(err->msg)) {
+	cut = hlen + mlen + 1 > sizeof(err->msg);
+	if (cut) {
 		mlen = sizeof(err->msg) - hlen - 1;
 	}
 	memmove(err->msg + hlen, err->msg, mlen);
 	memcpy(err->msg, head, hlen);
 	err->msg[hlen + mlen] = '\0';
+	if (cut) {
+		bg_cut_last_word(err->msg, sizeof(err->msg));
+	}
 	return -1;
 }
 
@@ -79,7 +88,7 @@ void bg_error_append(bg_error *err, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(err->msg + len, sizeof(err->msg) - len, fmt, ap);
+	bg_vformat_masked(err->msg + len, sizeof(err->msg) - len, fmt, ap);
 	va_end(ap);
 }
 

@@ -1,5 +1,6 @@
 #include "base/log.h"
 #include "base/json.h"
+#include "base/url.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,9 +23,10 @@ static void bg_vlog(const bg_logger *log, bg_log_level level, const bg_log_ctx *
 	if (!log || (!log->sink && !log->sink_fields)) {
 		return;
 	}
-	n = vsnprintf(message, BG_LOG_MAX, fmt, ap);
+	/* Credentials masked in the whole line, before any cut. */
+	bg_vformat_masked(message, BG_LOG_MAX, fmt, ap);
+	n = (int) strlen(message);
 	if (step && ctx) {
-		n = n < 0 ? 0 : n >= BG_LOG_MAX ? BG_LOG_MAX - 1 : n;
 		bg_format_duration(took, sizeof(took), ctx->duration_ms);
 		snprintf(message + n, sizeof(message) - (size_t) n, " (%s)", took);
 	}

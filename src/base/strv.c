@@ -197,3 +197,54 @@ size_t bg_strip_terminal(char *s, size_t len)
 	s[out] = '\0';
 	return out;
 }
+
+/* What ends a word for the cuts: white space, quotes, brackets; a URL's
+ * user information has none of them unescaped. */
+static int word_end(char c)
+{
+	return c && strchr(" \t\r\n'\"`<>()[]", c) != NULL;
+}
+
+void bg_cut_last_word(char *s, size_t size)
+{
+	size_t mark = sizeof(BG_CUT_MARK) - 1, len = strlen(s);
+
+	if (size <= mark) {
+		s[0] = '\0';
+		return;
+	}
+	if (len > size - 1 - mark) {
+		len = size - 1 - mark;
+	}
+	/* The character after the cut is lost: the last word may go on there. */
+	while (len > 0 && !word_end(s[len - 1])) {
+		len--;
+	}
+	memcpy(s + len, BG_CUT_MARK, mark + 1);
+}
+
+void bg_cut_first_word(char *s)
+{
+	size_t mark = sizeof(BG_CUT_MARK) - 1, skip = 0;
+
+	/* The cut word, and more whole words while the mark needs their room. */
+	while (s[skip] && (skip < mark || !word_end(s[skip]))) {
+		skip++;
+	}
+	if (skip < mark) {
+		s[0] = '\0';  /* the whole text was shorter than the mark */
+		return;
+	}
+	memmove(s + mark, s + skip, strlen(s + skip) + 1);
+	memcpy(s, BG_CUT_MARK, mark);
+}
+
+void bg_copy_words(char *dst, size_t size, const char *src)
+{
+	if (size == 0) {
+		return;
+	}
+	if ((size_t) snprintf(dst, size, "%s", src) >= size) {
+		bg_cut_last_word(dst, size);
+	}
+}

@@ -31,6 +31,23 @@ void bg_argvv_free(char ***vv);
  * and NUL-terminates it (s must have room for len + 1 bytes). */
 size_t bg_strip_terminal(char *s, size_t len);
 
+/* Text cut short (a message longer than its buffer, the last bytes of a
+ * file) may end or start inside a word, and so inside a URL's credentials:
+ * "https://user:pa" or "er:pass@host/x", which no masking recognises once
+ * cut. These drop the word the cut went through, whole, and mark the cut
+ * with BG_CUT_MARK.
+ *
+ * bg_cut_last_word: s (NUL-terminated, in a buffer of size bytes) is the
+ * start of a longer text. bg_cut_first_word: s is the end of a longer
+ * text, its first word cut. */
+#define BG_CUT_MARK "..."
+void bg_cut_last_word(char *s, size_t size);
+void bg_cut_first_word(char *s);
+
+/* Copies src into dst (size bytes, NUL-terminated), cut with
+ * bg_cut_last_word when it does not fit. */
+void bg_copy_words(char *dst, size_t size, const char *src);
+
 /* Small helpers that every module needs. */
 char *bg_strdup(const char *s);                   /* NULL in, NULL out */
 char *bg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

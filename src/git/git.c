@@ -4,7 +4,7 @@
 #include "git/git_remote.h"
 #include "git/git_util.h"
 #include "base/strv.h"
-#include "git/url.h"
+#include "base/url.h"
 
 #include <git2.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #include "git/git_child.h"
 #include "git/known_hosts.h"
 #include "base/log.h"
-#include "git/url.h"
+#include "base/url.h"
 
 #include <pwd.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * (git_lsrefs.h). */
 #include "git/git_lsrefs.h"
 #include "base/strv.h"
-#include "git/url.h"
+#include "base/url.h"
 
 #include <errno.h>
 #include <netdb.h>

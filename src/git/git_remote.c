@@ -4,7 +4,7 @@
 #include "git/git_lsrefs.h"
 #include "git/git_util.h"
 #include "base/strv.h"
-#include "git/url.h"
+#include "base/url.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #include "git/git_util.h"
 #include "git/git.h"
-#include "git/url.h"
+#include "base/url.h"
 
 #include <stdarg.h>
 #include <stdio.h>

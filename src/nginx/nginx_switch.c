@@ -369,17 +369,55 @@ static int restore(switch_ctx *c)
 	return 0;
 }
 
+static void ctx_init(switch_ctx *c, const bg_options *opt, const bg_logger *log, bg_switch *out)
+{
+	memset(c, 0, sizeof(*c));
+	if (out) {
+		memset(out, 0, sizeof(*out));
+	}
+	c->opt = opt;
+	c->log = log;
+}
+
+static void ctx_free(switch_ctx *c)
+{
+	bg_pid_list_free(&c->watch.before);
+	free(c->orig);
+	free(c->next);
+	free(c->error_log);
+}
+
+/* The upstream's file as it is, into c->orig. */
+static int read_conf(switch_ctx *c, bg_error *err)
+{
+	if (bg_read_file(c->opt->nginx.conf, &c->orig, &c->orig_len, BG_ERR_NGINX, err) < 0) {
+		return bg_error_prefix(err, "nginx.conf");
+	}
+	return 0;
+}
+
+/* nginx's master, and where it says why it refused a reload, if it has a
+ * file for it. */
+static int find_master(switch_ctx *c, bg_error *err)
+{
+	bg_error ignored;
+
+	if (bg_nginx_master(c->opt, &c->master, err) < 0) {
+		return -1;
+	}
+	c->error_log = bg_nginx_main_path(c->opt, "error_log", &ignored);
+	return 0;
+}
+
 /* Reads the config and the master: everything that can fail before a byte
  * is written. Sets *from; c->next stays NULL when the port is already live. */
 static int prepare_switch(switch_ctx *c, int port, int *from, bg_error *err)
 {
 	const bg_options *o = c->opt;
-	bg_error ignored;
-
 	int rc;
 
-	if (bg_read_file(o->nginx.conf, &c->orig, &c->orig_len, BG_ERR_NGINX, err) < 0) {
-		return bg_error_prefix(err, "nginx.conf");
+	if (read_conf(c, err) < 0) {
+		return -1;
 	}
 	/* Out of a canary (both ports, weighted): the config as before it, on port. */
 	rc = bg_nginx_conf_uncanary(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports,
@@ -400,12 +438,22 @@ static int prepare_switch(switch_ctx *c, int port, int *from, bg_error *err)
 			return -1;
 		}
 	}
-	if (bg_nginx_master(o, &c->master, err) < 0) {
+	return find_master(c, err);
+}
+
+/* The config with port beside the live one, weighted. */
+static int prepare_canary(switch_ctx *c, int port, int weight, int *from, bg_error *err)
+{
+	const bg_options *o = c->opt;
+
+	if (read_conf(c, err) < 0
+		|| bg_nginx_conf_active_port(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports,
+			from, err) < 0
+		|| bg_nginx_conf_canary(c->orig, c->orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports, port,
+			weight, &c->next, &c->next_len, err) < 0) {
 		return -1;
 	}
-	/* Where nginx says why it refused a reload, if it has a file for it. */
-	c->error_log = bg_nginx_main_path(o, "error_log", &ignored);
-	return 0;
+	return find_master(c, err);
 }
 
 static void log_switched(const switch_ctx *c, int from, int port, double t0, size_t old_workers)
@@ -451,10 +499,7 @@ int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_sw
 	double t0 = bg_now_ms();
 	int from = 0, rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	memset(out, 0, sizeof(*out));
-	c.opt = opt;
-	c.log = log;
+	ctx_init(&c, opt, log, out);
 	if (!bg_options_other_port(opt, port)) {
 		return bg_error_set(err, BG_ERR_VALUE, "port %d is not one of the pair %d/%d (option \"ports\")",
 			port, opt->ports[0], opt->ports[1]);
@@ -478,78 +523,46 @@ int bg_nginx_switch(const bg_options *opt, const bg_logger *log, int port, bg_sw
 	}
 
 cleanup:
-	bg_pid_list_free(&c.watch.before);
-	free(c.orig);
-	free(c.next);
-	free(c.error_log);
+	ctx_free(&c);
 	return rc;
 }
 
 int bg_nginx_canary(const bg_options *opt, const bg_logger *log, int port, int weight, bg_switch *out, bg_error *err)
 {
-	const bg_options *o = opt;
 	switch_ctx c;
-	bg_error ignored;
 	double t0 = bg_now_ms();
 	int from = 0, rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	memset(out, 0, sizeof(*out));
-	c.opt = opt;
-	c.log = log;
-	if (bg_read_file(o->nginx.conf, &c.orig, &c.orig_len, BG_ERR_NGINX, err) < 0) {
-		bg_error_prefix(err, "nginx.conf");
-		goto cleanup;
+	ctx_init(&c, opt, log, out);
+	if (prepare_canary(&c, port, weight, &from, err) == 0) {
+		out->from = from;
+		out->to = port;
+		rc = apply(&c, out, err);
 	}
-	if (bg_nginx_conf_active_port(c.orig, c.orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports,
-			&from, err) < 0
-		|| bg_nginx_conf_canary(c.orig, c.orig_len, o->nginx.conf, o->nginx.upstream, o->host, o->ports, port,
-			weight, &c.next, &c.next_len, err) < 0
-		|| bg_nginx_master(o, &c.master, err) < 0) {
-		goto cleanup;
-	}
-	c.error_log = bg_nginx_main_path(o, "error_log", &ignored);
-	out->from = from;
-	out->to = port;
-	rc = apply(&c, out, err);
 	if (rc == 0) {
 		bg_log_ctx ctx = { "canary", bg_now_ms() - t0, NULL, port };
 		char took[32];
 
 		bg_format_duration(took, sizeof(took), ctx.duration_ms);
 		bg_log_with(log, BG_LOG_INFO, &ctx, "canary: nginx upstream \"%s\" holds port %d (weight %d) beside "
-			"port %d (weight %d); reloaded (%s)", o->nginx.upstream, port, weight, from, 100 - weight, took);
+			"port %d (weight %d); reloaded (%s)", opt->nginx.upstream, port, weight, from, 100 - weight, took);
 	}
-
-cleanup:
-	bg_pid_list_free(&c.watch.before);
-	free(c.orig);
-	free(c.next);
-	free(c.error_log);
+	ctx_free(&c);
 	return rc;
 }
 
 int bg_nginx_reload(const bg_options *opt, const bg_logger *log, bg_error *err)
 {
 	switch_ctx c;
-	bg_error ignored;
-	int rc;
+	int rc = -1;
 
 	if (bg_options_socket_switch(opt)) {
 		return 0;   /* nginx's config never changes: nothing to reload */
 	}
-	memset(&c, 0, sizeof(c));
-	c.opt = opt;
-	c.log = log;
-	if (bg_nginx_master(opt, &c.master, err) < 0) {
-		return -1;
-	}
-	c.error_log = bg_nginx_main_path(opt, "error_log", &ignored);
-	rc = reload_verified(&c, &c.watch, err);
-	if (rc == 0) {
+	ctx_init(&c, opt, log, NULL);
+	if (find_master(&c, err) == 0 && (rc = reload_verified(&c, &c.watch, err)) == 0) {
 		bg_log(log, BG_LOG_INFO, "nginx reloaded with %s as it is", opt->nginx.main_conf);
 	}
-	bg_pid_list_free(&c.watch.before);
-	free(c.error_log);
+	ctx_free(&c);
 	return rc;
 }

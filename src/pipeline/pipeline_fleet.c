@@ -6,7 +6,7 @@
  * the live release keeps serving. */
 #include "pipeline/pipeline.h"
 #include "base/fs.h"
-#include "git/url.h"
+#include "base/url.h"
 #include "layout/release.h"
 
 #include <stdio.h>

@@ -16,7 +16,7 @@
 #include "base/clock.h"
 #include "base/fs.h"
 #include "base/strv.h"
-#include "git/url.h"
+#include "base/url.h"
 #include "layout/layout.h"
 #include "sys/spawn.h"
 

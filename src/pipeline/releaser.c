@@ -4,7 +4,7 @@
 #include "sys/proc.h"
 #include "service/service.h"
 #include "git/git.h"
-#include "git/url.h"
+#include "base/url.h"
 #include "layout/layout.h"
 #include "layout/state.h"
 #include "release/prepare.h"

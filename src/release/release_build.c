@@ -3,7 +3,7 @@
 #include "base/fs.h"
 #include "sys/spawn.h"
 #include "base/strv.h"
-#include "git/url.h"
+#include "base/url.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -747,12 +747,18 @@ void bg_proc_describe(pid_t pid, char *buf, size_t size)
 {
 	char **argv = bg_proc_argv(pid), *cmd = argv ? bg_strv_join(argv) : NULL;
 	size_t len = cmd ? strlen(cmd) : 0;
+	int head;
 
 	/* A process title is padded to the length of what it wrote over. */
 	while (len > 0 && cmd[len - 1] == ' ') {
 		cmd[--len] = '\0';
 	}
-	snprintf(buf, size, "pid %d `%.*s`", (int) pid, 300, cmd ? cmd : "?");
+	head = snprintf(buf, size, "pid %d `", (int) pid);
+	if (head >= 0 && (size_t) head + 2 < size) {
+		/* Cut at a whole word: the masking done later knows only whole URLs. */
+		bg_copy_words(buf + head, size - (size_t) head - 1, cmd ? cmd : "?");
+		strcat(buf, "`");
+	}
 	free(cmd);
 	bg_strv_free(argv);
 }

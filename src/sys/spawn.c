@@ -439,6 +439,11 @@ void bg_read_tail(int fd, long from, int max_lines, char *buf, unsigned long siz
 		}
 	}
 	memmove(buf, p, strlen(p) + 1);
+	if (p == buf && start > from) {
+		/* The window starts inside a line, maybe inside a URL's credentials
+		 * ("er:pass@host/x"), which no masking would know: that word goes. */
+		bg_cut_first_word(buf);
+	}
 }
 
 /* Where bg_run writes: output_path appended to, or an anonymous file. */
@@ -537,11 +542,12 @@ static void stop_left(pid_t pgrp, unsigned long long since, const char *marker, 
 		}
 		empty = 0;
 		for (i = 0; i < found.n; i++) {
-			char who[256];
+			char who[256], item[sizeof(who) + 2];
 
 			bg_proc_describe(found.pids[i], who, sizeof(who));
 			len = strlen(res->left);
-			snprintf(res->left + len, sizeof(res->left) - len, "%s%s", len ? ", " : "", who);
+			snprintf(item, sizeof(item), "%s%s", len ? ", " : "", who);
+			bg_copy_words(res->left + len, sizeof(res->left) - len, item);
 		}
 		res->n_left += (int) found.n;
 		bg_proc_terminate(&found, BG_LEFT_GRACE_MS);

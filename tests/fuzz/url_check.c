@@ -1,8 +1,8 @@
-/* Exact-behaviour checks of src/git/url.c: the kind of a remote URL, its port,
+/* Exact-behaviour checks of src/base/url.c: the kind of a remote URL, its port,
  * and the masking of credentials in any text that may hold URLs. Run by
  * tests/run.sh and tests/fuzz.sh (tests/fuzz/targets.sh). Ends with
  * "url: N passed, N failed". */
-#include "git/url.h"
+#include "base/url.h"
 
 #include "check.h"
 

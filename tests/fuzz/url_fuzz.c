@@ -1,4 +1,4 @@
-/* libFuzzer target for src/git/url.c; tests/fuzz.sh builds and runs it.
+/* libFuzzer target for src/base/url.c; tests/fuzz.sh builds and runs it.
  *
  * The input, up to its first NUL, is a remote URL or a message that holds
  * URLs (git's and a build step's output reach error messages). The
@@ -11,7 +11,7 @@
  *   - masking the masked text changes nothing;
  *   - bg_url_port() is the default or a port from 1 to 65535;
  *   - bg_url_kind_of() agrees with the scheme, and has a name. */
-#include "git/url.h"
+#include "base/url.h"
 
 #include <ctype.h>
 #include <stdint.h>

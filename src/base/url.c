@@ -1,6 +1,8 @@
-#include "git/url.h"
+#include "base/url.h"
+#include "base/strv.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,10 +162,59 @@ char *bg_url_mask_dup(const char *text)
 	return out ? bg_url_mask(text, out, size) : NULL;
 }
 
+void bg_url_mask_in_place(char *text, size_t size)
+{
+	char *sep = strstr(text, "://"), *masked;
+
+	if (!sep) {
+		return;  /* no URL: nothing to mask (an out-of-memory message stays whole) */
+	}
+	if (!(masked = malloc(size))) {
+		/* Out of memory: the text up to its first URL's scheme, rather
+		 * than a credential. */
+		sep[3] = '\0';
+		bg_cut_last_word(text, size);
+		return;
+	}
+	bg_url_mask(text, masked, size);
+	memcpy(text, masked, size);
+	free(masked);
+}
+
 void bg_url_mask_error(bg_error *err)
 {
-	char masked[sizeof(err->msg)];
+	bg_url_mask_in_place(err->msg, sizeof(err->msg));
+}
 
-	bg_url_mask(err->msg, masked, sizeof(masked));
-	memcpy(err->msg, masked, sizeof(masked));
+void bg_vformat_masked(char *out, size_t size, const char *fmt, va_list ap)
+{
+	va_list again;
+	char *full = NULL, *masked = NULL;
+	int n;
+
+	if (size == 0) {
+		return;
+	}
+	va_copy(again, ap);
+	n = vsnprintf(out, size, fmt, ap);
+	if (n >= 0 && (size_t) n >= size && (full = malloc((size_t) n + 1)) != NULL) {
+		vsnprintf(full, (size_t) n + 1, fmt, again);
+		masked = bg_url_mask_dup(full);
+		free(full);
+	}
+	if (n < 0) {
+		out[0] = '\0';
+	} else if ((size_t) n < size) {
+		bg_url_mask_in_place(out, size);
+	} else if (masked) {
+		/* Masked whole, then cut: a cut falls in masked text. */
+		bg_copy_words(out, size, masked);
+	} else {
+		/* Out of memory: cut first, at a whole word, so that no URL is
+		 * left cut inside its credentials, then mask. */
+		bg_cut_last_word(out, size);
+		bg_url_mask_in_place(out, size);
+	}
+	free(masked);
+	va_end(again);
 }
