@@ -364,6 +364,15 @@ cleanup:
 	return rc;
 }
 
+void bg_service_ready(const bg_options *opt, const bg_release *rel, int port, const char *live_dir)
+{
+	bg_error ignored;
+
+	if (bg_check_pair_port(opt, port, &ignored) == 0 && set_port_files(opt, rel, port, &ignored) == 0) {
+		bg_es_read_temp_dirs(opt, rel->path, port, rel->commit, live_dir, bg_options_other_port(opt, port));
+	}
+}
+
 int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
 	const char *live_dir, bg_error *err)
 {
