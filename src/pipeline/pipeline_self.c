@@ -134,7 +134,7 @@ static void send_stop(bg_pipeline *p, int port, const char *release_dir)
 	const bg_options *opt = &p->r->opt;
 	bg_handoff *h = &p->r->handed_off;
 	detached_stop d = { release_dir, 0 };
-	bg_stop_how how = { opt->stop ? run_stop_detached : NULL, &d, 1, &h->roots };
+	bg_stop_how how = { opt->stop ? run_stop_detached : NULL, &d, 1, &h->roots, NULL };
 	bg_error e;
 
 	if (bg_stop_port_owners(opt, &p->r->log, port, &how, &e) < 0) {
