@@ -1,5 +1,5 @@
 --TEST--
-Socket switch: hooks are told the socket the commit goes live on (BLUEGREEN_SOCKET, beside BLUEGREEN_PORT; empty in reload mode), and the health check's error names the live socket's symlink, not an nginx upstream
+Socket switch: hooks are told the socket the commit goes live on (BLUEGREEN_SOCKET, beside BLUEGREEN_PORT; tests/hooks.phpt: empty in reload mode), and the health check's error names the live socket's symlink, not an nginx upstream
 --EXTENSIONS--
 bluegreen
 posix
@@ -46,22 +46,12 @@ foreach ($lines as $l) {
 echo "nginx answers: ", $n(bg_answer($scene['listen'])), "\n";
 bg_socket_scene_stop($scene);
 
-echo "== reload mode: BLUEGREEN_SOCKET is empty\n";
-@unlink($events);
-$scene = bg_deploy_scene("$box/reload");
-$pids[] = $scene['master'];
-$r = new BlueGreen\Releaser(bg_deploy_options($scene, ['hooks' => ['after_deploy' => $hook], 'log' => $log]));
-bg_app_commit($scene, 'v2');
-$r->deploy();
-echo bg_scene_names($scene, file_get_contents($events));
-bg_scene_stop($scene);
 ?>
 --CLEAN--
 <?php
 require __DIR__ . '/inc/socket.inc';
 $box = bg_sandbox_path('socket-hooks-heal');
 bg_nginx_stop((int) @file_get_contents("$box/ngx/nginx.pid"));
-bg_nginx_stop((int) @file_get_contents("$box/reload/ngx/nginx.pid"));
 bg_kill_dir($box);
 bg_rmrf($box);
 ?>
@@ -75,5 +65,3 @@ tick(): null
   error: health: the live release v2 (release-UTC-SHA) on port B, where the live socket LIVE points (SOCK_B), fails its health check: connect: Connection refused; down for N s; healing
   info: heal: v2 started again on port B and healthy: nginx serves it again (T)
 nginx answers: version=v2 port=B
-== reload mode: BLUEGREEN_SOCKET is empty
-after_deploy port=B socket=''
