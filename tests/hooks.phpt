@@ -31,8 +31,9 @@ echo "var_dump shows them: ", var_export($shown, true), "\n";
 file_put_contents("$box/hook.php", <<<'PHP'
 <?php
 $v = fn ($k) => getenv("BLUEGREEN_$k");
-file_put_contents($argv[1], sprintf("%s step=%s commit=%s previous=%s port=%s release=%s duration=%s cwd=%s stdin=%s error=%s\n",
+file_put_contents($argv[1], sprintf("%s step=%s commit=%s previous=%s port=%s socket=%s release=%s duration=%s cwd=%s stdin=%s error=%s\n",
     $v('EVENT'), $v('STEP'), substr($v('COMMIT'), 0, 7), substr($v('PREVIOUS_COMMIT'), 0, 7), $v('PORT'),
+    var_export($v('SOCKET'), true),
     basename($v('RELEASE')), is_numeric($v('DURATION_MS')) ? 'ms' : 'NONE', basename(getcwd()),
     var_export(stream_get_contents(STDIN), true), strtok($v('ERROR'), "\n")), FILE_APPEND);
 echo "hook {$v('EVENT')} was here\n";
@@ -124,18 +125,18 @@ an empty argv: ValueError: Option "hooks.on_failure.0" must be a non-empty list 
 not an array: TypeError: Option "hooks" must be an array of hook name => list of argv arrays, string given
 var_dump shows them: true
 -- a deploy runs every hook in order, in the new release, stdin empty; a failing after_deploy is logged only
-  before_prepare step=prepare commit=v2 previous=v1 port=B release= duration=ms cwd=app stdin='' error=
-  after_prepare step=prepare commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  before_start step=start commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  after_start step=start commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  before_switch step=switch commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  after_switch step=switch commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  before_drain step=drain commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  after_drain step=drain commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  before_stop step=stop commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  after_stop step=stop commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  after_deploy step=deploy commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  after_deploy step=deploy commit=v2 previous=v1 port=B release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  before_prepare step=prepare commit=v2 previous=v1 port=B socket='' release= duration=ms cwd=app stdin='' error=
+  after_prepare step=prepare commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  before_start step=start commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  after_start step=start commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  before_switch step=switch commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  after_switch step=switch commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  before_drain step=drain commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  after_drain step=drain commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  before_stop step=stop commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  after_stop step=stop commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  after_deploy step=deploy commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  after_deploy step=deploy commit=v2 previous=v1 port=B socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
 nginx answers version=v2 port=B
 the hooks' output is in the release's log: true
 [info] hook after_deploy 1/2 `%s BOX/hook.php BOX/events.log 0` ok (T)
@@ -145,10 +146,10 @@ the last: ... (logged only: the deploy stands)
 BlueGreen\NginxException: hook before_switch 1/1 `%s BOX/hook.php BOX/events.log 3` did not succeed: exit status 3; its last lines:
 hook before_switch was here
 (all its output: BOX/releases/.bluegreen/logs/release-UTC-SHA.log)
-  before_switch step=switch commit=v3 previous=v2 port=A release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
-  on_failure step=switch commit=v3 previous=v2 port=A release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=hook before_switch 1/1 `%s BOX/hook.php BOX/events.log 3` did not succeed: exit status 3; its last lines:
+  before_switch step=switch commit=v3 previous=v2 port=A socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=
+  on_failure step=switch commit=v3 previous=v2 port=A socket='' release=release-UTC-SHA duration=ms cwd=release-UTC-SHA stdin='' error=hook before_switch 1/1 `%s BOX/hook.php BOX/events.log 3` did not succeed: exit status 3; its last lines:
 nginx answers version=v2 port=B; port A closed
 last_error at switch, v3 among the failed: true
 -- after_rollback
-  after_rollback step=rollback commit=v1 previous=v2 port=A release=app duration=ms cwd=app stdin='' error=
+  after_rollback step=rollback commit=v1 previous=v2 port=A socket='' release=app duration=ms cwd=app stdin='' error=
 nginx answers version=v1 port=A

@@ -1,5 +1,5 @@
 --TEST--
-Socket switch: three deploys and a rollback under keep-alive load through a real nginx whose upstream names the live socket's symlink; zero failed requests, nginx never reloaded (same worker pids, same config bytes), each old release stopped
+Socket switch: ten deploys under keep-alive load and ten under Connection: close through a real nginx whose upstream names the live socket's symlink, then a rollback; zero failed requests, nginx never reloaded (same worker pids, same config bytes), each old release stopped, the switch step a few milliseconds
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -23,23 +23,38 @@ $conf = file_get_contents($scene['conf']);
 echo "before: ", bg_scene_names($scene, bg_answer($scene['listen'])), ", the live socket points to ",
     bg_socket_points_to($scene), "\n";
 echo "status()['switch']: ", bg_socket_names($scene, json_encode($r->status()['switch'], JSON_UNESCAPED_SLASHES)), "\n";
-$load = bg_load_start($scene['listen'], 16, 120, false);
-for ($v = 2; $v <= 4; $v++) {
-    // v2 takes BLUEGREEN_SOCKET as the fixture does; v3 and v4 the README's EasySwoole lines in dev.php.
-    bg_app_commit($scene, "v$v", $v < 3 ? [] : ['dev.php' => bg_socket_recipe_dev_php($scene['a'])]);
-    $release = $r->deploy();
-    usleep(200000);  // load on the new release before the next deploy
-    $old = $scene['socks'][$release->port === $scene['a'] ? $scene['b'] : $scene['a']];
-    echo "v$v: ", bg_socket_names($scene, "port {$release->port}"), ', the live socket points to ',
-        bg_socket_points_to($scene), ', nginx answers ', bg_scene_names($scene, bg_answer($scene['listen'])),
-        ', the old socket has ', count(bg_unix_holders($old)), " listener(s)\n";
+// Ten deploys under each kind of client: keep-alive, then Connection: close.
+// Each commit changes one file (VERSION; from v3 on dev.php holds the
+// README's EasySwoole lines, as v2's fixture reads BLUEGREEN_SOCKET itself).
+$v = 1;
+foreach (['keep-alive' => false, 'close' => true] as $clients => $close) {
+    $load = bg_load_start($scene['listen'], 4, 120, $close);
+    $seen = [];
+    for ($i = 0; $i < 10; $i++) {
+        $v++;
+        bg_app_commit($scene, "v$v", $v === 3 ? ['dev.php' => bg_socket_recipe_dev_php($scene['a'])] : []);
+        $release = $r->deploy();
+        usleep(100000);  // load on the new release before the next deploy
+        $old = $scene['socks'][$release->port === $scene['a'] ? $scene['b'] : $scene['a']];
+        $answer = bg_answer($scene['listen']);
+        $seen[] = bg_socket_points_to($scene) === ($release->port === $scene['a'] ? 'A' : 'B')
+            && $answer === "version=v$v port={$release->port}"
+            ? 'ok' : bg_socket_names($scene, "v$v on port {$release->port}: the live socket points to "
+                . bg_socket_points_to($scene) . ", nginx answers $answer");
+        $seen[] = bg_unix_holders($old) === [] ? 'ok' : "v$v: the old socket still has listeners";
+    }
+    if ($close) {
+        $back = $r->rollback();   // under load too
+        $rollback = "rollback: " . bg_socket_names($scene, "port {$back->port}") . ', the live socket points to '
+            . bg_socket_points_to($scene) . ', nginx answers ' . bg_scene_names($scene, bg_answer($scene['listen'])) . "\n";
+    }
+    $result = bg_load_stop($load);
+    echo "$clients: 10 deploys to v$v, each live through nginx with its old release stopped: ",
+        implode(', ', array_unique($seen)), "\n";
+    echo "  requests under load: ", $result["requests"] > 500 ? "many" : $result["raw"], "\n";
+    echo "  non-2xx: {$result['non2xx']}, socket errors: {$result['errors']}\n";
 }
-$back = $r->rollback();
-echo "rollback: ", bg_socket_names($scene, "port {$back->port}"), ', the live socket points to ', bg_socket_points_to($scene),
-    ', nginx answers ', bg_scene_names($scene, bg_answer($scene['listen'])), "\n";
-$result = bg_load_stop($load);
-echo "requests under load: ", $result["requests"] > 500 ? "many" : $result["raw"], "\n";
-echo "non-2xx: {$result['non2xx']}, socket errors: {$result['errors']}\n";
+echo $rollback;
 bg_check('nginx worker pids unchanged', bg_nginx_workers($scene['master']) === $workers,
     [$workers, bg_nginx_workers($scene['master'])]);
 bg_check('nginx config unchanged', file_get_contents($scene['conf']) === $conf);
@@ -47,7 +62,16 @@ $switches = array_values(array_filter($lines[1]->getArrayCopy(), fn ($l) => str_
 echo "switch log lines: ", count($switches), "\n";
 echo bg_socket_names($scene, $switches[0]['message']), "\n";
 $ms = array_map(fn ($l) => $l['ctx']['duration_ms'] ?? 1e9, $switches);
+sort($ms);
+bg_check('the switch step\'s median in the log is a few milliseconds (under 20 ms)', $ms[intdiv(count($ms), 2)] < 20, $ms);
 bg_check('every switch took under 100 ms', max($ms) < 100, $ms);
+$steps = [];
+foreach ($r->history(21) as $h) {
+    foreach ($h['steps'] as $st) {
+        $steps[$st['step']][] = $st['ms'];
+    }
+}
+echo "history: ", count($r->history(21)), " entries, ", count($steps['switch'] ?? []), " switch steps\n";
 
 require __DIR__ . '/inc/cli.inc';
 $cli = bg_cli(['--config', bg_cli_config("$box/bluegreen.php", bg_socket_options($scene)), 'status'], $box);
@@ -67,19 +91,22 @@ bg_rmrf($box);
 --EXPECT--
 before: version=v1 port=A, the live socket points to A
 status()['switch']: {"kind":"socket","live_socket":"LIVE","sockets":{"A":"SOCK_A","B":"SOCK_B"}}
-v2: port B, the live socket points to B, nginx answers version=v2 port=B, the old socket has 0 listener(s)
-v3: port A, the live socket points to A, nginx answers version=v3 port=A, the old socket has 0 listener(s)
-v4: port B, the live socket points to B, nginx answers version=v4 port=B, the old socket has 0 listener(s)
-rollback: port A, the live socket points to A, nginx answers version=v3 port=A
-requests under load: many
-non-2xx: 0, socket errors: 0
+keep-alive: 10 deploys to v11, each live through nginx with its old release stopped: ok
+  requests under load: many
+  non-2xx: 0, socket errors: 0
+close: 10 deploys to v21, each live through nginx with its old release stopped: ok
+  requests under load: many
+  non-2xx: 0, socket errors: 0
+rollback: port B, the live socket points to B, nginx answers version=v20 port=B
 nginx worker pids unchanged: ok
 nginx config unchanged: ok
-switch log lines: 4
+switch log lines: 21
 switch: the live socket LIVE now points to SOCK_B (port B) instead of port A's; nginx not reloaded (T)
+the switch step's median in the log is a few milliseconds (under 20 ms): ok
 every switch took under 100 ms: ok
+history: 21 entries, 21 switch steps
 bin/bluegreen status:
-ports       active A, idle B, listening A
+ports       active B, idle A, listening B
 switch      socket: nginx's upstream names LIVE
             port A on SOCK_A
             port B on SOCK_B

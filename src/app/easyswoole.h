@@ -37,4 +37,13 @@ int bg_es_start_argv(const bg_options *opt, const char *dir, char ***argv, char 
 int bg_es_check_temp_dir(const bg_options *opt, const bg_logger *log, const char *dir, int port,
 	const char *commit, const char *live_dir, int live_port, bg_error *err);
 
+/* The reads of bg_es_check_temp_dir() ahead of it, with the same
+ * arguments (from the prepare step, once dir is built and its port files
+ * set): their answers are remembered while the mode files keep their
+ * inode, size and mtime, so that the check itself, in the start step,
+ * runs no php child. Quiet: whatever fails here fails again, and is
+ * reported, in the check. */
+void bg_es_read_temp_dirs(const bg_options *opt, const char *dir, int port, const char *commit,
+	const char *live_dir, int live_port);
+
 #endif

@@ -208,10 +208,12 @@ static char **reader_argv(const bg_options *opt, const char *dir, const char *fi
 /* What the last reads found, per release directory and port: a release is
  * read once before its start, and again as the live one at the next
  * deploy, when its service runs with what that first read found. A php
- * child costs 40-150 ms of the start step; the mode file's identity (inode,
- * size, mtime) unchanged, its answer is taken from here. Fixed-size, no
+ * child costs 40-150 ms; the mode file's identity (inode, size, mtime)
+ * unchanged, its answer is taken from here. A port runs one release at a
+ * time: a read for a port takes the slot of that port's last one (not the
+ * live release's, which the next deploy asks for again). Fixed-size, no
  * heap: nothing grows over a releaser's months. */
-#define BG_ES_MEMO_SLOTS 2
+#define BG_ES_MEMO_SLOTS 4
 
 typedef struct {
 	int used, port;
@@ -255,15 +257,34 @@ static int memo_get(const char *dir, int port, const struct stat *st, es_temp_di
 	return 0;
 }
 
+/* The slot for port: its last read's, else a free one, else the next in turn. */
+static es_memo *memo_slot(int port)
+{
+	size_t i;
+
+	for (i = 0; i < BG_ES_MEMO_SLOTS; i++) {
+		if (memo[i].used && memo[i].port == port) {
+			return &memo[i];
+		}
+	}
+	for (i = 0; i < BG_ES_MEMO_SLOTS; i++) {
+		if (!memo[i].used) {
+			return &memo[i];
+		}
+	}
+	memo_next = (memo_next + 1) % BG_ES_MEMO_SLOTS;
+	return &memo[memo_next];
+}
+
 static void memo_put(const char *dir, int port, const struct stat *st, const es_temp_dir *t)
 {
-	es_memo *m = &memo[memo_next];
+	es_memo *m;
 
 	if (strlen(dir) >= sizeof(m->dir) || strlen(t->path) >= sizeof(m->path)
 		|| (t->value && strlen(t->value) >= sizeof(m->value))) {
 		return;
 	}
-	memo_next = (memo_next + 1) % BG_ES_MEMO_SLOTS;
+	m = memo_slot(port);
 	m->used = 1;
 	m->port = port;
 	m->dev = st->st_dev;
@@ -383,6 +404,26 @@ static int shared_temp_dir(const bg_options *opt, const bg_logger *log, const ch
 	}
 	*err = shared;
 	return -1;
+}
+
+void bg_es_read_temp_dirs(const bg_options *opt, const char *dir, int port, const char *commit,
+	const char *live_dir, int live_port)
+{
+	es_temp_dir t;
+	bg_error ignored;
+	char *file = bg_asprintf("%s/%s.php", dir, opt->mode);
+	int exists = file && bg_path_exists(file);
+
+	free(file);
+	if (!exists) {
+		return;
+	}
+	if (read_temp_dir(opt, dir, port, commit, &t, &ignored) == 0) {
+		temp_dir_free(&t);
+	}
+	if (live_dir && strcmp(live_dir, dir) != 0 && read_temp_dir(opt, live_dir, live_port, NULL, &t, &ignored) == 0) {
+		temp_dir_free(&t);
+	}
 }
 
 int bg_es_check_temp_dir(const bg_options *opt, const bg_logger *log, const char *dir, int port,

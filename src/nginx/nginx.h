@@ -55,6 +55,14 @@ int bg_nginx_canary(const bg_options *opt, const bg_logger *log, int port, int w
 int bg_nginx_socket_active_port(const bg_options *opt, int *port, bg_error *err);
 int bg_nginx_socket_switch(const bg_options *opt, const bg_logger *log, int port, bg_switch *out, bg_error *err);
 
+/* Socket mode: port's socket made connectable for nginx's workers, who may
+ * run as another user (connect(2) needs write permission on the socket):
+ * chmod 0666, since who reaches its directory decides, as anyone on the
+ * host reaches a loopback port. Done by every start (a heal's restart on
+ * the live port takes traffic without a switch) and by the switch. 0 in
+ * reload mode, or when the socket is missing. */
+int bg_nginx_socket_connectable(const bg_options *opt, int port, bg_error *err);
+
 /* Reloads nginx with its config as it is on disk and waits until it took
  * it (new workers, old ones no longer accepting) or refused it. Nothing to
  * do in socket mode. */

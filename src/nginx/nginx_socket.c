@@ -202,13 +202,23 @@ static int prove(const char *link, const char *target, bg_error *err)
 	return 0;
 }
 
+int bg_nginx_socket_connectable(const bg_options *opt, int port, bg_error *err)
+{
+	const char *sock = bg_options_socket(opt, port);
+	struct stat st;
+
+	if (sock && stat(sock, &st) == 0 && (st.st_mode & 0666) != 0666 && chmod(sock, 0666) != 0) {
+		return bg_error_sys(err, BG_ERR_NGINX, "cannot make the socket %s connectable for nginx (chmod 0666)", sock);
+	}
+	return 0;
+}
+
 int bg_nginx_socket_switch(const bg_options *opt, const bg_logger *log, int port, bg_switch *out, bg_error *err)
 {
 	double t0 = bg_now_ms();
 	const char *target = bg_options_socket(opt, port);
 	const char *before = bg_options_socket(opt, bg_options_other_port(opt, port));
 	bg_log_ctx ctx = { "switch", 0, NULL, port };
-	struct stat st;
 	int from, missing;
 	char *old = link_target(opt->live_socket, &missing);
 
@@ -225,11 +235,8 @@ int bg_nginx_socket_switch(const bg_options *opt, const bg_logger *log, int port
 	if (upstream_names_link(opt, err) < 0 || workers_reach(opt, target, err) < 0) {
 		return -1;
 	}
-	/* Workers of another user connect too (connect(2) needs write
-	 * permission on the socket): who reaches the directory decides, as
-	 * anyone on the host reaches a loopback port. */
-	if (stat(target, &st) == 0 && (st.st_mode & 0666) != 0666 && chmod(target, 0666) != 0) {
-		return bg_error_sys(err, BG_ERR_NGINX, "cannot make the socket %s connectable for nginx (chmod 0666)", target);
+	if (bg_nginx_socket_connectable(opt, port, err) < 0) {
+		return -1;
 	}
 	if (point_link(opt->live_socket, target, err) < 0) {
 		return -1;

@@ -18,6 +18,14 @@
 /* How long a reload may take to show new workers. */
 #define BG_RELOAD_VERIFY_MS 10000
 
+/* nginx's master forks the new workers, sleeps 100 ms (ngx_msleep in
+ * ngx_master_process_cycle), then tells the old ones to quit, and they close
+ * their listening sockets at once: a reload takes ~100-150 ms. Polled at most
+ * this far apart until BG_RELOAD_CLOSE_MS, so that the switch ends within a
+ * few ms of it (a poll costs next to nothing). Then every 50 ms. */
+#define BG_RELOAD_POLL_MS 5
+#define BG_RELOAD_CLOSE_MS 1000
+
 /* nginx retries a bind every 500 ms, logging [emerg] each time: a reload is
  * refused once [emerg] lines have stopped coming for this long. */
 #define BG_EMERG_SETTLE_MS 1000
@@ -203,7 +211,7 @@ static int reload_refused(const switch_ctx *c, reload_watch *w)
  * proxied with the new config. */
 static int verify_reload(const switch_ctx *c, reload_watch *w, bg_error *err)
 {
-	double deadline = bg_now_ms() + BG_RELOAD_VERIFY_MS, pause = 2;
+	double t0 = bg_now_ms(), deadline = t0 + BG_RELOAD_VERIFY_MS, pause = 2;
 	int renewed = 0;
 
 	while (bg_now_ms() < deadline) {
@@ -219,7 +227,7 @@ static int verify_reload(const switch_ctx *c, reload_watch *w, bg_error *err)
 			break;
 		}
 		bg_sleep_ms(pause);
-		pause = pause < 50 ? pause * 2 : 50;
+		pause = bg_now_ms() - t0 < BG_RELOAD_CLOSE_MS ? BG_RELOAD_POLL_MS : 50;
 	}
 	if (renewed) {
 		return bg_error_set(err, BG_ERR_NGINX, "nginx started new workers, but its old workers still "

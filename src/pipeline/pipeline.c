@@ -321,6 +321,9 @@ static int prepare_step(bg_pipeline *p, const char *commit, bg_error *err)
 		return fail_step(p, err);
 	}
 	p->r->log.release = p->next.path;   /* every later line of the deploy names it */
+	/* The start step's php children for TEMP_DIR run now, off the path
+	 * between the new service's start and the switch. */
+	bg_service_ready(&p->r->opt, &p->next, bg_options_other_port(&p->r->opt, p->live_port), p->live.path);
 	if (bg_release_copy(&p->st.deploy.rel, &p->next) < 0) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
 	}

@@ -11,6 +11,7 @@
 #include "service/service_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -98,7 +99,7 @@ static int record_unhealthy(bg_pipeline *p, int port, const char *why, int liste
 {
 	const bg_options *opt = &p->r->opt;
 	long long now = (long long) time(NULL);
-	char next[128];
+	char next[128], *where;
 	int heal;
 
 	if (!p->st.unhealthy_since) {
@@ -107,9 +108,15 @@ static int record_unhealthy(bg_pipeline *p, int port, const char *why, int liste
 	snprintf(p->st.unhealthy_why, sizeof(p->st.unhealthy_why), "%.255s", why);
 	save_or_log(p);
 	heal = heal_now(p, listening, now - p->st.unhealthy_since, next, sizeof(next));
-	bg_log(&p->r->log, BG_LOG_ERROR, "health: the live release %.*s (%s) on port %d, where nginx upstream \"%s\" "
-		"points, fails its health check: %s; down for %lld s; %s", BG_SHORT_SHA_LEN, p->live.commit,
-		bg_layout_basename(p->live.path), port, opt->nginx.upstream, why, now - p->st.unhealthy_since, next);
+	if (bg_options_socket_switch(opt)) {
+		where = bg_asprintf("the live socket %s points (%s)", opt->live_socket, bg_options_socket(opt, port));
+	} else {
+		where = bg_asprintf("nginx upstream \"%s\" points", opt->nginx.upstream);
+	}
+	bg_log(&p->r->log, BG_LOG_ERROR, "health: the live release %.*s (%s) on port %d, where %s, fails its health "
+		"check: %s; down for %lld s; %s", BG_SHORT_SHA_LEN, p->live.commit, bg_layout_basename(p->live.path), port,
+		where ? where : "nginx points", why, now - p->st.unhealthy_since, next);
+	free(where);
 	return heal;
 }
 

@@ -34,7 +34,7 @@ typedef struct {
 	int port;               /* the port the commit goes live on */
 } hook_call;
 
-#define HOOK_ENV_MAX 9
+#define HOOK_ENV_MAX 10
 
 static void free_env(char **env)
 {
@@ -47,15 +47,19 @@ static void free_env(char **env)
 static int make_env(const bg_pipeline *p, const hook_call *c, char *env[HOOK_ENV_MAX])
 {
 	const char *release = p->next.path ? p->next.path : "";
+	const char *socket = bg_options_socket(&p->r->opt, c->port);
 	int n = 0;
 
 	memset(env, 0, HOOK_ENV_MAX * sizeof(*env));
 	env[n++] = bg_asprintf("BLUEGREEN_EVENT=%s", bg_hook_names[c->hook]);
 	env[n++] = bg_asprintf("BLUEGREEN_STEP=%s", c->step);
-	env[n++] = bg_asprintf("BLUEGREEN_COMMIT=%s", c->commit ? c->commit : "");
+	/* The release's own variables, as its commands get them (bg_release_env),
+	 * empty rather than absent: never the releaser's own inherited ones. */
+	env[n++] = bg_asprintf(BG_ENV_COMMIT "=%s", c->commit ? c->commit : "");
 	env[n++] = bg_asprintf("BLUEGREEN_PREVIOUS_COMMIT=%s", p->live.commit);
-	env[n++] = bg_asprintf("BLUEGREEN_RELEASE=%s", release);
-	env[n++] = bg_asprintf("BLUEGREEN_PORT=%d", c->port);
+	env[n++] = bg_asprintf(BG_ENV_RELEASE "=%s", release);
+	env[n++] = bg_asprintf(BG_ENV_PORT "=%d", c->port);
+	env[n++] = bg_asprintf(BG_ENV_SOCKET "=%s", socket ? socket : "");
 	env[n++] = bg_asprintf("BLUEGREEN_DURATION_MS=%.0f", c->duration_ms);
 	env[n++] = bg_asprintf("BLUEGREEN_ERROR=%s", c->error ? c->error : "");
 	for (int i = 0; i < n; i++) {

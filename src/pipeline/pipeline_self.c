@@ -29,18 +29,20 @@
  * releaser give the lock back once the service is gone. */
 int bg_pipeline_self_hosted(const bg_options *opt, int port)
 {
-	bg_pid_list owners = { NULL, 0 };
+	bg_inode_list inodes = { NULL, 0 };
 	bg_error ignored;
 	pid_t pid;
 	int self = 0;
 
-	if (bg_port_owners(opt, port, &owners, &ignored) < 0) {
+	/* Only this process's line of ancestors is looked at, not every
+	 * process's descriptors: a few processes read at every deploy. */
+	if (bg_port_listen_inodes(opt, port, &inodes, &ignored) < 0) {
 		return 0;
 	}
-	for (pid = getpid(); pid > 1 && !self; pid = bg_proc_ppid(pid)) {
-		self = bg_pid_list_has(&owners, pid);
+	for (pid = getpid(); inodes.n > 0 && pid > 1 && !self; pid = bg_proc_ppid(pid)) {
+		self = bg_proc_holds_socket(pid, &inodes);
 	}
-	bg_pid_list_free(&owners);
+	bg_inode_list_free(&inodes);
 	return self;
 }
 
@@ -132,7 +134,7 @@ static void send_stop(bg_pipeline *p, int port, const char *release_dir)
 	const bg_options *opt = &p->r->opt;
 	bg_handoff *h = &p->r->handed_off;
 	detached_stop d = { release_dir, 0 };
-	bg_stop_how how = { opt->stop ? run_stop_detached : NULL, &d, 1, &h->roots };
+	bg_stop_how how = { opt->stop ? run_stop_detached : NULL, &d, 1, &h->roots, NULL };
 	bg_error e;
 
 	if (bg_stop_port_owners(opt, &p->r->log, port, &how, &e) < 0) {

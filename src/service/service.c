@@ -198,6 +198,20 @@ int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_erro
 	return rc;
 }
 
+int bg_ports_owners(const bg_options *opt, int port_a, bg_pid_list *a, int port_b, bg_pid_list *b, bg_error *err)
+{
+	bg_inode_list in_a = { NULL, 0 }, in_b = { NULL, 0 };
+	int rc = -1;
+
+	if ((!port_a || bg_port_listen_inodes(opt, port_a, &in_a, err) == 0)
+		&& bg_port_listen_inodes(opt, port_b, &in_b, err) == 0) {
+		rc = bg_proc_socket_owners2(&in_a, a, &in_b, b, err);
+	}
+	bg_inode_list_free(&in_a);
+	bg_inode_list_free(&in_b);
+	return rc;
+}
+
 int bg_refuse_live_port(const bg_options *opt, int port, const char *action, const char *what, int *live,
 	bg_error *err)
 {
@@ -226,13 +240,17 @@ int bg_port_listening(const bg_options *opt, int port, int *listening, bg_error 
 int bg_port_wait_closed(const bg_options *opt, int port, double ms, bg_error *err)
 {
 	/* A stopped EasySwoole service closes its port within ~100 ms: polled
-	 * closely so that the stop ends when it does, at most 50 ms apart. */
-	double deadline = bg_now_ms() + ms, pause = 2;
+	 * at most 10 ms apart for the first second, so that the stop ends
+	 * within a few ms of it (a sock_diag query costs next to nothing), then
+	 * at most 50 ms apart. */
+	double t0 = bg_now_ms(), deadline = t0 + ms, pause = 2;
 	int listening = 1;
 
 	while (bg_port_listening(opt, port, &listening, err) == 0 && listening && bg_now_ms() < deadline) {
+		double most = bg_now_ms() - t0 < 1000 ? 10 : 50;
+
 		bg_sleep_ms(pause);
-		pause = pause < 50 ? pause * 1.5 : 50;
+		pause = pause * 1.5 < most ? pause * 1.5 : most;
 	}
 	return !listening;
 }
@@ -385,13 +403,14 @@ static int refuse_stranger(const bg_options *opt, int port, pid_t pid, bg_error 
 	return -1;
 }
 
-int bg_port_owners_ours(const bg_options *opt, int port, bg_pid_list *owners, bg_pid_list *roots,
+/* The service roots among owners, each proven ours. */
+static int owners_proven(const bg_options *opt, int port, const bg_pid_list *owners, bg_pid_list *roots,
 	bg_error *err)
 {
 	char proof[600];
 	size_t i;
 
-	if (bg_port_owners(opt, port, owners, err) < 0 || bg_proc_service_roots(owners, roots, err) < 0) {
+	if (bg_proc_service_roots(owners, roots, err) < 0) {
 		return -1;
 	}
 	/* The other owners descend from a root: one proof covers each tree. */
@@ -401,6 +420,12 @@ int bg_port_owners_ours(const bg_options *opt, int port, bg_pid_list *owners, bg
 		}
 	}
 	return 0;
+}
+
+int bg_port_owners_ours(const bg_options *opt, int port, bg_pid_list *owners, bg_pid_list *roots,
+	bg_error *err)
+{
+	return bg_port_owners(opt, port, owners, err) < 0 ? -1 : owners_proven(opt, port, owners, roots, err);
 }
 
 /* SIGKILL to everything still holding the port's listening socket, once
@@ -434,7 +459,14 @@ int bg_stop_port_owners(const bg_options *opt, const bg_logger *log, int port,
 	int rc = -1;
 	size_t i;
 
-	if (bg_port_owners_ours(opt, port, &owners, &roots, err) < 0) {
+	for (i = 0; how->owners && i < how->owners->n; i++) {
+		if (bg_pid_list_add(&owners, how->owners->pids[i]) < 0) {
+			bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+			goto cleanup;
+		}
+	}
+	if (how->owners ? owners_proven(opt, port, &owners, &roots, err) < 0
+		: bg_port_owners_ours(opt, port, &owners, &roots, err) < 0) {
 		goto cleanup;
 	}
 	if (how->run) {
@@ -470,7 +502,7 @@ cleanup:
 
 int bg_service_kill_port(const bg_options *opt, const bg_logger *log, int port, bg_error *err)
 {
-	bg_stop_how sigterm = { NULL, NULL, 0, NULL };
+	bg_stop_how sigterm = { NULL, NULL, 0, NULL, NULL };
 
 	return bg_stop_port_owners(opt, log, port, &sigterm, err);
 }

@@ -53,6 +53,12 @@ int bg_service_start(const bg_options *opt, const bg_logger *log, bg_release *re
 int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,
 	const char *live_dir, bg_error *err);
 
+/* Ahead of bg_service_start_beside(), once rel is built (the prepare step):
+ * its port files set for port and the TEMP_DIR check's reads done, so that
+ * the start step, between the build and the switch, spends no time on
+ * them. Quiet: whatever fails here fails again, reported, in the start. */
+void bg_service_ready(const bg_options *opt, const bg_release *rel, int port, const char *live_dir);
+
 /* Starts the live release again on the port nginx points to, after its
  * service died: the start of bg_service_start(), where the port is the live
  * one (nothing listens there any more). Sets rel->port. */

@@ -11,6 +11,10 @@
 /* The processes holding host:port's listening socket. */
 int bg_port_owners(const bg_options *opt, int port, bg_pid_list *owners, bg_error *err);
 
+/* The holders of two ports' listening sockets in one pass over the processes (port_a 0:
+ * none): what a stop needs of the old port and of the live one. */
+int bg_ports_owners(const bg_options *opt, int port_a, bg_pid_list *a, int port_b, bg_pid_list *b, bg_error *err);
+
 /* Whether pid is proven to be bluegreen's to stop, and how (`proof`): an
  * ancestor of this releaser (a releaser inside the service); its working
  * directory, executable, or script (resolved against its cwd) under
@@ -56,6 +60,7 @@ typedef struct {
 	void *data;
 	int detach;
 	bg_pid_list *roots;    /* with detach: the service's roots, the caller's to free */
+	const bg_pid_list *owners; /* the port's socket's holders found just before; NULL: found here */
 } bg_stop_how;
 
 /* The one stop: proves the owners of port's socket ours, asks them to stop

@@ -242,6 +242,20 @@ static int wait_healthy(const bg_options *opt, int port, start_attempt *a, char 
 	}
 }
 
+/* Socket mode: the socket connectable for nginx's workers as soon as it is
+ * healthy, before anything sends them there (a heal's restart on the live
+ * port takes traffic without a switch). */
+static int open_to_nginx(const bg_options *opt, int port, char *why, size_t size)
+{
+	bg_error e;
+
+	if (bg_nginx_socket_connectable(opt, port, &e) < 0) {
+		snprintf(why, size, "%.*s", (int) size - 1, e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Stops everything this attempt started: the start command's session, what
  * it daemonized (processes started since, holding its output file, as
  * daemons keep their launcher's stdout), and whatever listens on the port. */
@@ -341,7 +355,7 @@ static int start_on(const bg_options *opt, const bg_logger *log, bg_release *rel
 		|| spawn_start(opt, rel, port, &a, err) < 0) {
 		goto cleanup;
 	}
-	if (wait_healthy(opt, port, &a, why, sizeof(why)) < 0) {
+	if (wait_healthy(opt, port, &a, why, sizeof(why)) < 0 || open_to_nginx(opt, port, why, sizeof(why)) < 0) {
 		start_failure(opt, rel, port, &a, why, err);
 		err->stopped = a.stopped;
 		undo_start(opt, log, port, &a);
@@ -362,6 +376,15 @@ cleanup:
 	bg_strv_free(a.argv);
 	free(a.output);
 	return rc;
+}
+
+void bg_service_ready(const bg_options *opt, const bg_release *rel, int port, const char *live_dir)
+{
+	bg_error ignored;
+
+	if (bg_check_pair_port(opt, port, &ignored) == 0 && set_port_files(opt, rel, port, &ignored) == 0) {
+		bg_es_read_temp_dirs(opt, rel->path, port, rel->commit, live_dir, bg_options_other_port(opt, port));
+	}
 }
 
 int bg_service_start_beside(const bg_options *opt, const bg_logger *log, bg_release *rel, int port,

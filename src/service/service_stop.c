@@ -87,7 +87,9 @@ typedef struct {
 	bg_pid_list owners;
 } live_snapshot;
 
-static void snapshot_live(const bg_options *opt, int live, live_snapshot *snap)
+/* With `stopping` (no drain to come before the stop), the holders of the
+ * port to stop are found in the same pass over the processes: 1 when they were. */
+static int snapshot_live(const bg_options *opt, int live, live_snapshot *snap, int port, bg_pid_list *stopping)
 {
 	bg_error ignored;
 
@@ -95,9 +97,17 @@ static void snapshot_live(const bg_options *opt, int live, live_snapshot *snap)
 	snap->owners.pids = NULL;
 	snap->owners.n = 0;
 	snap->accepting = live && bg_port_accepts(opt, live);
+	if (stopping) {
+		if (bg_ports_owners(opt, snap->accepting ? live : 0, &snap->owners, port, stopping, &ignored) == 0) {
+			return 1;
+		}
+		bg_pid_list_free(&snap->owners);
+		bg_pid_list_free(stopping);
+	}
 	if (snap->accepting) {
 		bg_port_owners(opt, live, &snap->owners, &ignored);
 	}
+	return 0;
 }
 
 /* After stopping another port, every process of the live service must still
@@ -129,8 +139,9 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 	int drained, bg_error *err)
 {
 	live_snapshot snap = { 0, 0, { NULL, 0 } };
+	bg_pid_list stopping = { NULL, 0 };
 	char *dir = NULL, *cmd = NULL, method[512];
-	bg_stop_how how = { NULL, NULL, 0, NULL };
+	bg_stop_how how = { NULL, NULL, 0, NULL, NULL };
 	bg_log_ctx ctx = { "stop", -1, NULL, port };
 	double t0 = bg_now_ms();
 	int live, listening, rc = -1;
@@ -143,7 +154,9 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 		bg_log_with(log, BG_LOG_INFO, &ctx, "stop: nothing listens on port %d", port);
 		return 0;
 	}
-	snapshot_live(opt, live, &snap);
+	if (snapshot_live(opt, live, &snap, port, drained ? &stopping : NULL)) {
+		how.owners = &stopping;
+	}
 	if (!drained) {
 		bg_service_drain(opt, log, port);
 	}
@@ -166,6 +179,7 @@ int bg_service_stop(const bg_options *opt, const bg_logger *log, int port, const
 
 cleanup:
 	bg_pid_list_free(&snap.owners);
+	bg_pid_list_free(&stopping);
 	free(dir);
 	free(cmd);
 	return rc;

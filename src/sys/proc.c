@@ -612,6 +612,46 @@ static int add_if_owner(pid_t pid, void *data)
 	return 0;
 }
 
+struct owners2_scan {
+	const bg_inode_list *a, *b;
+	bg_pid_list *out_a, *out_b;
+	int holds_a, holds_b;
+};
+
+static int note_either_socket(const char *fd_path, const char *target, void *data)
+{
+	struct owners2_scan *s = data;
+
+	s->holds_a = s->holds_a || is_one_of_sockets(fd_path, target, (void *) s->a);
+	s->holds_b = s->holds_b || is_one_of_sockets(fd_path, target, (void *) s->b);
+	return 0;
+}
+
+static int add_if_owner_of_either(pid_t pid, void *data)
+{
+	struct owners2_scan *s = data;
+
+	s->holds_a = s->holds_b = 0;
+	each_fd(pid, note_either_socket, s);
+	if ((s->holds_a || s->holds_b) && bg_proc_state_of(pid) == BG_PROC_ALIVE) {
+		if ((s->holds_a && bg_pid_list_add(s->out_a, pid) < 0) || (s->holds_b && bg_pid_list_add(s->out_b, pid) < 0)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int bg_proc_socket_owners2(const bg_inode_list *a, bg_pid_list *out_a, const bg_inode_list *b, bg_pid_list *out_b,
+	bg_error *err)
+{
+	struct owners2_scan s = { a, b, out_a, out_b, 0, 0 };
+
+	if (a->n == 0 && b->n == 0) {
+		return 0;
+	}
+	return each_pid(add_if_owner_of_either, &s, err);
+}
+
 int bg_proc_socket_owners(const bg_inode_list *inodes, bg_pid_list *out, bg_error *err)
 {
 	struct owner_scan s = { inodes, out };

@@ -99,6 +99,11 @@ int bg_proc_holds_socket(pid_t pid, const bg_inode_list *inodes);
 /* The processes holding any of these sockets open (scanning every /proc/PID/fd). */
 int bg_proc_socket_owners(const bg_inode_list *inodes, bg_pid_list *out, bg_error *err);
 
+/* The same for two sets at once, in one scan: the holders of a into out_a,
+ * of b into out_b (a process holding both is in both). */
+int bg_proc_socket_owners2(const bg_inode_list *a, bg_pid_list *out_a, const bg_inode_list *b, bg_pid_list *out_b,
+	bg_error *err);
+
 /* The processes that have the file (by device and inode) open, among those
  * started at or after `since` (bg_proc_starttime units; 0 for all). */
 int bg_proc_file_holders(dev_t dev, ino_t ino, unsigned long long since, bg_pid_list *out, bg_error *err);
