@@ -15,7 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SEED_IGNORED "cache: root's objects not used as a seed (%s); the first fetch brings the whole history"
+#define SEED_IGNORED "%s: root's objects not used as a seed (%s); the first fetch brings the whole history"
+#define SEED_LABEL "cache"
 
 /* Whether name ends in suffix; *stem then is its length without it. */
 static int has_suffix(const char *name, const char *suffix, size_t *stem)
@@ -241,14 +242,15 @@ static int point_branch(const char *cache, const char *refname, const git_oid *h
 	return rc;
 }
 
-/* root's HEAD and its objects directory. */
-static int root_objects(const bg_options *opt, git_oid *head, char **dir, char *why, size_t size)
+/* The HEAD and the objects directory of the repository at source (root,
+ * or a submodule's checkout in root). */
+static int root_objects(const char *source, git_oid *head, char **dir, char *why, size_t size)
 {
 	git_repository *root = NULL;
 	int rc = -1;
 
-	if (git_repository_open(&root, opt->root) < 0 || git_reference_name_to_id(head, root, "HEAD") < 0) {
-		snprintf(why, size, "cannot read the HEAD of %s", opt->root);
+	if (git_repository_open(&root, source) < 0 || git_reference_name_to_id(head, root, "HEAD") < 0) {
+		snprintf(why, size, "cannot read the HEAD of %s", source);
 	} else if (!(*dir = bg_asprintf("%sobjects", git_repository_commondir(root)))) {
 		snprintf(why, size, "out of memory");
 	} else {
@@ -260,7 +262,7 @@ static int root_objects(const bg_options *opt, git_oid *head, char **dir, char *
 }
 
 struct bg_git_seed {
-	char *cache, *objects, *refname;
+	char *cache, *objects, *refname, *label;
 	git_oid head;
 	seed_count n;
 	double t0;
@@ -280,6 +282,7 @@ static void *verify_thread(void *data)
 static void seed_free(bg_git_seed *s)
 {
 	free(s->refname);
+	free(s->label);
 	free(s->cache);
 	free(s->objects);
 	free(s);
@@ -306,34 +309,36 @@ static int seed_end(bg_git_seed *s, int ok, const bg_logger *log)
 	if (!ok) {
 		unset_branch(s->cache, s->refname);
 		unlink_objects(s->objects);
-		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, s->why);
+		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, s->label, s->why);
 	} else {
 		bg_git_short(&s->head, short_sha);
 		bg_format_duration(took, sizeof(took), bg_now_ms() - s->t0);
-		bg_log(log, BG_LOG_DEBUG, "cache: seeded from root's objects (%d packs, %d loose), hardlinked; "
-			"its HEAD %s and tree verified (%s)", s->n.packs, s->n.loose, short_sha, took);
+		bg_log(log, BG_LOG_DEBUG, "%s: seeded from root's objects (%d packs, %d loose), hardlinked; "
+			"its HEAD %s and tree verified (%s)", s->label, s->n.packs, s->n.loose, short_sha, took);
 	}
 	seed_free(s);
 	return ok;
 }
 
-/* Hardlinks root's objects into the cache and points its branch at root's
- * HEAD; NULL when that fails (the objects removed again, logged). */
-static bg_git_seed *seed_link(const bg_options *opt, const char *cache, const bg_logger *log)
+/* Hardlinks source's objects into the cache and points refname at its
+ * HEAD; NULL when that fails (the objects removed again, logged under
+ * label). */
+static bg_git_seed *seed_link(const char *source, const char *refname, const char *label, const char *cache,
+	const bg_logger *log)
 {
 	bg_git_seed *s = calloc(1, sizeof(*s));
 	char *from = NULL;
 
 	if (!s || !(s->cache = strdup(cache)) || !(s->objects = bg_asprintf("%s/objects", cache))
-		|| !(s->refname = bg_asprintf("refs/heads/%s", opt->branch))) {
+		|| !(s->refname = strdup(refname)) || !(s->label = strdup(label))) {
 		if (s) {
 			seed_free(s);
 		}
-		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, "out of memory");
+		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, label, "out of memory");
 		return NULL;
 	}
 	s->t0 = bg_now_ms();
-	if (root_objects(opt, &s->head, &from, s->why, sizeof(s->why)) < 0
+	if (root_objects(source, &s->head, &from, s->why, sizeof(s->why)) < 0
 		|| link_objects(from, s->objects, &s->n, s->why, sizeof(s->why)) < 0
 		|| point_branch(cache, s->refname, &s->head, s->why, sizeof(s->why)) < 0) {
 		free(from);
@@ -344,9 +349,30 @@ static bg_git_seed *seed_link(const bg_options *opt, const char *cache, const bg
 	return s;
 }
 
+/* The branch a new cache of root's remote fetches, seeded at root's HEAD. */
+static char *branch_ref(const bg_options *opt, const bg_logger *log)
+{
+	char *refname = bg_asprintf("refs/heads/%s", opt->branch);
+
+	if (!refname) {
+		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, SEED_LABEL, "out of memory");
+	}
+	return refname;
+}
+
 int bg_git_seed_from_root(const bg_options *opt, const char *cache, const bg_logger *log)
 {
-	bg_git_seed *s = seed_link(opt, cache, log);
+	char *refname = branch_ref(opt, log);
+	int ok = refname ? bg_git_seed_from(opt->root, refname, SEED_LABEL, cache, log) : 0;
+
+	free(refname);
+	return ok;
+}
+
+int bg_git_seed_from(const char *source, const char *refname, const char *label, const char *cache,
+	const bg_logger *log)
+{
+	bg_git_seed *s = seed_link(source, refname, label, cache, log);
 	int ok;
 
 	if (!s) {
@@ -361,8 +387,10 @@ int bg_git_seed_from_root(const bg_options *opt, const char *cache, const bg_log
 
 bg_git_seed *bg_git_seed_start(const bg_options *opt, const char *cache, const bg_logger *log)
 {
-	bg_git_seed *s = seed_link(opt, cache, log);
+	char *refname = branch_ref(opt, log);
+	bg_git_seed *s = refname ? seed_link(opt->root, refname, SEED_LABEL, cache, log) : NULL;
 
+	free(refname);
 	if (s && pthread_create(&s->thread, NULL, verify_thread, s) == 0) {
 		s->started = 1;
 	} else if (s) {

@@ -25,6 +25,12 @@
  * when not (logged). */
 int bg_git_seed_from_root(const bg_options *opt, const char *cache, const bg_logger *log);
 
+/* The same for any cache: seeded from the repository at source (a
+ * submodule's checkout in root), refname pointed at its HEAD; label names
+ * the cache in the log lines. 1 when seeded, 0 when not (logged). */
+int bg_git_seed_from(const char *source, const char *refname, const char *label, const char *cache,
+	const bg_logger *log);
+
 /* A seed whose verification runs beside the caller's work. */
 typedef struct bg_git_seed bg_git_seed;
 
