@@ -18,4 +18,19 @@
  * what went wrong. */
 int bg_git_lsrefs_git(const char *url, const char *refname, git_oid *head, int *found);
 
+/* What an http:// listing needs from the options: credentials (besides
+ * the URL's own) and a bound on each of its two requests. */
+typedef struct {
+	const char *username, *password;
+	long timeout_ms;
+} bg_lsrefs_http;
+
+/* The same over smart HTTP (http:// only): GET info/refs and POST
+ * git-upload-pack with "Git-Protocol: version=2", as git does. 0 for a
+ * server without v2 (git http-backend before 2.18, a dumb server), an
+ * answer that is not 200, or anything unexpected: the caller then lists
+ * with libgit2, which says what went wrong. Logs nothing. */
+int bg_git_lsrefs_http(const char *url, const char *refname, const bg_lsrefs_http *h, git_oid *head,
+	int *found);
+
 #endif
