@@ -1,11 +1,12 @@
-/* bluegreen core: one branch of a git:// remote, asked for by name.
+/* bluegreen core: one branch of a git:// or http:// remote, asked for by
+ * name.
  *
  * libgit2 1.5 speaks only protocol v0, where the server advertises every
  * ref before anything else: 20,000 refs cost the server and us some 60 ms
  * for the one we want. Protocol v2's ls-refs takes a ref prefix, and git
- * daemon (git >= 2.18) answers it with just that ref, in a few ms. Only
- * the ref listing is spoken here; fetches stay libgit2's. Runs in the git
- * child, which bounds it with command_timeout. */
+ * daemon and git http-backend (git >= 2.18) answer it with just that ref,
+ * in a few ms. Only the ref listing is spoken here; fetches stay
+ * libgit2's. Runs in the git child, which bounds it with command_timeout. */
 #ifndef BG_GIT_LSREFS_H
 #define BG_GIT_LSREFS_H
 
