@@ -378,7 +378,9 @@ int bg_git_seed_from(const char *source, const char *refname, const char *label,
 	if (!s) {
 		return 0;
 	}
-	/* nothing else runs: libgit2's own hashing off, each object hashed once, here */
+	/* verify_tree() hashes every object itself: libgit2's own hashing off
+	 * meanwhile, so each is hashed once (a seed's thread running beside,
+	 * the release's, hashes for itself too) */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	ok = verify_tree(cache, &s->head, s->why, sizeof(s->why)) == 0;
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
