@@ -5,10 +5,11 @@
  *
  *   nice php -d extension=modules/bluegreen.so bench/git_scale.php [FILES=13000] [RUNS=10] [CACHE=/tmp/bluegreen-bench-scale]
  *
- * Rows (medians of RUNS for check, of 2 for the large prepares, which take
- * long on a shared machine):
+ * Rows (medians of RUNS for check, of 4 for the first prepares (each side
+ * first in turn), of 5 for the warm ones, which take long on a shared machine):
  * - check() on an unchanged remote with 10, 1,000 and 20,000 refs (path
- *   remote; git:// for 20,000, from a `git daemon` started here) against
+ *   remote; git:// and http:// for 20,000, from a `git daemon` and a `php -S`
+ *   with git http-backend, tests/fixtures/git_http_router.php, started here) against
  *   the seed's pair, `git fetch` + `git rev-parse origin/master` in the
  *   live checkout, and `git ls-remote R refs/heads/master`;
  * - the first prepare() (a new releases_dir: no cache yet) of the commit
@@ -244,6 +245,15 @@ for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $port, $e, $es, 0.1); $i++) {
     usleep(50000);
 }
 $git = fn (string $rel) => "git://127.0.0.1:$port/$rel";
+// smart HTTP: git http-backend behind `php -S` (the suite's router), for CACHE's repositories
+$httpPort = free_port();
+putenv("GIT_PROJECT_ROOT=$cache");
+$httpd = proc_open([PHP_BINARY, '-n', '-S', "127.0.0.1:$httpPort", __DIR__ . '/../tests/fixtures/git_http_router.php'],
+    [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $httpPort, $e, $es, 0.1); $i++) {
+    usleep(50000);
+}
+$http = fn (string $rel) => "http://127.0.0.1:$httpPort/$rel";
 
 $rows = [];
 $row = function (string $what, float $bg, float $cli, string $cliWhat, string $goal, bool $fold) use (&$rows) {
@@ -265,21 +275,36 @@ try {
     $d = $repos[20000];
     $bg = check_time("$d/root", $git('refs20000/remote.git'), "$box/rel-refs-git", $runs);
     $seed = seed_time("$d/root", $git('refs20000/remote.git'), max(3, intdiv($runs, 2)));
-    run(['git', 'remote', 'set-url', 'origin', "$d/remote.git"], "$d/root");
     $row('check(), unchanged, 20,000 refs, git:// remote', $bg, $seed, 'seed pair', '>= 10x seed', true);
+    $bg = check_time("$d/root", $http('refs20000/remote.git'), "$box/rel-refs-http", $runs);
+    $seed = seed_time("$d/root", $http('refs20000/remote.git'), max(3, intdiv($runs, 2)));
+    $ls = cli_time(['git', 'ls-remote', $http('refs20000/remote.git'), 'refs/heads/master'], "$d/root", max(3, intdiv($runs, 2)));
+    run(['git', 'remote', 'set-url', 'origin', "$d/remote.git"], "$d/root");
+    $row('check(), unchanged, 20,000 refs, http:// remote', $bg, $seed, 'seed pair', '>= 10x seed', true);
+    $rows[] = ['', '', '`ls-remote R refs/heads/master` ' . ms($ls), sprintf('%.0fx', $ls / $bg), ''];
 
     fwrite(STDERR, "first prepare() on $files files ...\n");
     $next = run(['git', 'rev-parse', 'HEAD'], "$big/work");
     foreach (['path' => ["$big/remote.git", '`clone --no-local` + checkout', ['--no-local', "$big/remote.git"]],
               'git' => [$git("big$files/remote.git"), '`clone git://` + checkout', [$git("big$files/remote.git")]]] as $kind => [$url, $cliWhat, $src]) {
         $b = $c = [];
-        for ($i = 0; $i < 2; $i++) {
-            $b[] = wall(fn () => releaser("$big/root", $url, "$box/first-$kind-$i")->prepare($next));
-            $c[] = wall(function () use ($src, $box, $kind, $i, $next) {
+        for ($i = 0; $i < 4; $i++) {
+            $bg = fn () => releaser("$big/root", $url, "$box/first-$kind-$i")->prepare($next);
+            $cli = function () use ($src, $box, $kind, $i, $next) {
                 run(array_merge(['git', 'clone', '-q', '--no-checkout'], $src, ["$box/clone-$kind-$i"]));
                 run(['git', 'checkout', '-q', $next], "$box/clone-$kind-$i");
-            });
+            };
+            // each side first in turn, as for the warm prepare() below
+            if ($i % 2) {
+                $c[] = wall($cli);
+                $b[] = wall($bg);
+            } else {
+                $b[] = wall($bg);
+                $c[] = wall($cli);
+            }
         }
+        fwrite(STDERR, sprintf("  first prepare(), %s: bluegreen %s, git %s\n", $kind,
+            implode(' ', array_map('ms', $b)), implode(' ', array_map('ms', $c))));
         $row(sprintf('first prepare(), %s files, %s remote (cache seeded from root)', number_format($files), $kind === 'git' ? 'git://' : $kind), median($b), median($c), $cliWhat, '<= 1x git', false);
     }
 
@@ -313,11 +338,13 @@ try {
 } finally {
     proc_terminate($daemon);  // git daemon itself (argv, no shell): its pid
     proc_close($daemon);
+    proc_terminate($httpd);   // php -S itself, likewise
+    proc_close($httpd);
 }
 
 preg_match('/^model name\s*:\s*(.+)$/m', (string) @file_get_contents('/proc/cpuinfo'), $m);
 $size = trim(explode("\t", run(['du', '-sh', "$big/remote.git"]))[0]);
-printf("bluegreen git at scale: %d files (%s of packs), medians of %d (check), 2 (first prepare), 5 (warm prepare, in turn first)\n",
+printf("bluegreen git at scale: %d files (%s of packs), medians of %d (check), 4 (first prepare, in turn first), 5 (warm prepare, in turn first)\n",
     $files, $size, $runs);
 printf("machine: %d CPUs, %s; %s\n\n", (int) run(['nproc']), $m[1] ?? 'unknown CPU', run(['git', '--version']));
 $fmt = "| %-62s | %9s | %-44s | %7s | %-11s |\n";

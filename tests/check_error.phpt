@@ -68,6 +68,7 @@ $server = bg_start_server([PHP_BINARY, '-n', __DIR__ . '/fixtures/http401.php', 
 $try(['remote' => "http://deploy:s3cret@127.0.0.1:$http/app.git"]);
 $try(['remote' => "http://127.0.0.1:$http/app.git", 'git' => ['username' => 'ops', 'password' => 'hunter2']]);
 $try(['remote' => "http://127.0.0.1:$http/app.git"]);
+// each once by check()'s ls-refs over HTTP (protocol v2, curl), once by libgit2's listing after it
 echo "users offered: ", implode(' ', file("$box/auth.log", FILE_IGNORE_NEW_LINES)), "\n";
 bg_stop_server($server, "$box/server.pid");
 ?>
@@ -111,4 +112,4 @@ BlueGreen\GitException: cannot list the branches of http://127.0.0.1:%d/app.git 
   disk unchanged
 BlueGreen\GitException: cannot list the branches of http://127.0.0.1:%d/app.git (branch master): authentication required: give credentials in the URL or the `git` option (username/password for HTTPS; key, or an ssh-agent, for SSH)
   disk unchanged
-users offered: deploy ops
+users offered: deploy deploy ops ops

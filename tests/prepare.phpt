@@ -124,8 +124,8 @@ NULL
 debug: check: master at SECOND, nothing new (DURATION)
 -- a commit the cache lacks is fetched first (a new releases_dir)
 HEAD is the commit
-debug: cache: seeded from root's objects (0 packs, 6 loose), hardlinked; its HEAD FIRST and tree verified (DURATION)
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
+debug: cache: seeded from root's objects (0 packs, 6 loose), hardlinked; its HEAD FIRST and tree verified (DURATION)
 info: prepare: cloned SECOND into BOX/other/release-UTC-SECOND, objects hardlinked from the cache (DURATION)
 info: prepare: release BOX/other/release-UTC-SECOND ready (DURATION)
 -- a .gitattributes in the tree: its filters apply (ident expands $Id$)

@@ -1,5 +1,5 @@
 --TEST--
-The cache is seeded from root's objects (hardlinked, root's HEAD and tree verified): the first fetch brings only what root lacks; a corrupt seed is ignored with a warning and the remote gives everything
+The cache is seeded from root's objects (hardlinked, root's HEAD and tree verified, beside the checkout when prepare() makes the cache): the first fetch brings only what root lacks; a corrupt seed is ignored with a warning and the remote gives everything
 --EXTENSIONS--
 bluegreen
 --INI--
@@ -28,6 +28,15 @@ $received = function (ArrayObject $lines): string {
     }
     return 'nothing fetched';
 };
+$allReceived = function (ArrayObject $lines): string {
+    $n = [];
+    foreach ($lines as $l) {
+        if (preg_match('/received (\d+) objects/', $l['message'], $m)) {
+            $n[] = $m[1];
+        }
+    }
+    return $n ? implode(', then ', $n) : 'nothing fetched';
+};
 $show = function (ArrayObject $lines) use ($box, $g, $next) {
     foreach ($lines as $l) {
         if ($l['level'] === 'warning' || str_starts_with($l['message'], 'cache:')) {
@@ -48,6 +57,14 @@ echo "  root's pack hardlinked into the cache: ", var_export(fileinode("$cache/o
 $lines->exchangeArray([]);
 $rel = $r->prepare($next);
 echo "  prepare: ", trim(file_get_contents("$rel->path/index.php")), ", fetched: ", $received($lines), "\n";
+echo "  release's pack is root's, hardlinked: ", var_export(fileinode("$rel->path/.git/objects/pack/" . basename($rootPack)) === fileinode($rootPack), true), "\n";
+
+echo "-- prepare() first makes the cache: the seed verified beside the fetch and the checkout\n";
+mkdir("$box/pfirst");
+[$log, $lines] = bg_log_recorder();
+$rel = (new BlueGreen\Releaser(bg_min_options($box, ['releases_dir' => "$box/pfirst", 'log' => $log])))->prepare($next);
+$show($lines);
+echo "  prepare: ", trim(file_get_contents("$rel->path/index.php")), ", fetched: ", $allReceived($lines), "\n";
 echo "  release's pack is root's, hardlinked: ", var_export(fileinode("$rel->path/.git/objects/pack/" . basename($rootPack)) === fileinode($rootPack), true), "\n";
 
 echo "-- a corrupt seed (a blob of root's HEAD damaged in its pack): ignored with a warning, not trusted\n";
@@ -73,6 +90,17 @@ echo "  cache objects linked to root's: ", count(array_filter(glob("$box/other/.
     fn ($p) => fileinode($p) === fileinode($rootPack))), "\n";
 $rel = $r2->prepare($next);
 echo "  prepare: ", trim(file_get_contents("$rel->path/index.php")), ", src/f7.php: ", trim(file_get_contents("$rel->path/src/f7.php")), "\n";
+
+echo "-- the same corrupt seed found by prepare() while it checks out: the release and the cache made again from a real fetch\n";
+mkdir("$box/pcorrupt");
+[$log, $lines] = bg_log_recorder();
+$rel = (new BlueGreen\Releaser(bg_min_options($box, ['releases_dir' => "$box/pcorrupt", 'log' => $log])))->prepare($next);
+$show($lines);
+echo "  fetched: ", $allReceived($lines), "\n";
+echo "  prepare: ", trim(file_get_contents("$rel->path/index.php")), ", src/f7.php: ", trim(file_get_contents("$rel->path/src/f7.php")), "\n";
+echo "  cache objects linked to root's: ", count(array_filter(glob("$box/pcorrupt/.bluegreen/cache.git/objects/pack/*.pack"),
+    fn ($p) => fileinode($p) === fileinode($rootPack))), "\n";
+echo "  releases left: ", count(glob("$box/pcorrupt/release-*")), "\n";
 ?>
 --CLEAN--
 <?php
@@ -87,9 +115,19 @@ bool(true)
   root's pack hardlinked into the cache: true
   prepare: <?php echo 'v2';, fetched: nothing fetched
   release's pack is root's, hardlinked: true
+-- prepare() first makes the cache: the seed verified beside the fetch and the checkout
+  debug: cache: seeded from root's objects (1 packs, 0 loose), hardlinked; its HEAD FIRST and tree verified (DURATION)
+  prepare: <?php echo 'v2';, fetched: 3
+  release's pack is root's, hardlinked: true
 -- a corrupt seed (a blob of root's HEAD damaged in its pack): ignored with a warning, not trusted
 bool(true)
   warning: cache: root's objects not used as a seed (root's HEAD %s or its tree does not read back: %s); the first fetch brings the whole history
   objects received: 37
   cache objects linked to root's: 0
   prepare: <?php echo 'v2';, src/f7.php: <?php // file 7
+-- the same corrupt seed found by prepare() while it checks out: the release and the cache made again from a real fetch
+  warning: cache: root's objects not used as a seed (root's HEAD %s or its tree does not read back: %s); the first fetch brings the whole history
+  fetched: 3, then 37
+  prepare: <?php echo 'v2';, src/f7.php: <?php // file 7
+  cache objects linked to root's: 0
+  releases left: 1

@@ -97,11 +97,11 @@ bg_rmrf(bg_sandbox_path('prepare-submodule'));
 ?>
 --EXPECTF--
 -- v1: Lib and, inside it, vendor/inner
-  debug: cache: seeded from root's objects (0 packs, 3 loose), hardlinked; its HEAD %s and tree verified (T)
   info: fetch: refs/heads/* (submodule Lib) from BOX/lib.git: received 7 objects, B bytes (T)
   info: fetch: refs/heads/* (submodule Lib/vendor/inner) from BOX/inner.git: received 3 objects, B bytes (T)
   info: prepare: submodule Lib/vendor/inner at SHA from BOX/inner.git, fetched into its cache (T)
   info: prepare: submodule Lib at SHA from BOX/lib.git, fetched into its cache (T)
+  debug: cache: seeded from root's objects (0 packs, 3 loose), hardlinked; its HEAD %s and tree verified (T)
   info: prepare: cloned %s into BOX/releases/release-UTC-SHA, objects hardlinked from the cache (T)
   info: prepare: release BOX/releases/release-UTC-SHA ready (T)
 <?php // lib 1

@@ -118,8 +118,8 @@ processes holding B: 3, the master among them: true
 detached (its own session): true
 descriptors of ours in the service: none
 no signal blocked, SIGTERM not ignored
-debug: cache: seeded from root's objects (0 packs, 13 loose), hardlinked; its HEAD ROOT and tree verified (DURATION)
 info: fetch: master from BOX/remote.git: received N objects, B bytes (DURATION)
+debug: cache: seeded from root's objects (0 packs, 13 loose), hardlinked; its HEAD ROOT and tree verified (DURATION)
 info: prepare: cloned SHA into BOX/releases/release-UTC-SHA, objects hardlinked from the cache (DURATION)
 info: prepare: release BOX/releases/release-UTC-SHA ready (DURATION)
 info: start: command `PHP easyswoole.php server start -d -mode=dev`: easyswoole.php entry script, the EasySwoole 3.6+ form (no vendor/composer/installed.json)

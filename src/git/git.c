@@ -209,7 +209,7 @@ static int check_in_child(void *data, bg_git_result *res, const bg_logger *log, 
 		goto cleanup;
 	}
 	if (!git_oid_equal(&live, &head)) {
-		if (bg_git_cache_open(opt, log, &cache, &created, err) < 0
+		if (bg_git_cache_open(opt, log, BG_SEED_NOW, NULL, &cache, &created, err) < 0
 			|| cache_take_head(&remote, cache, &head, log, err) < 0) {
 			goto cleanup;
 		}

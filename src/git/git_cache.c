@@ -49,14 +49,37 @@ static int head_on_branch(git_repository *repo, const char *branch, const char *
 	return rc;
 }
 
-int bg_git_cache_open(const bg_options *opt, const bg_logger *log, git_repository **repo, int *created,
-	bg_error *err)
+/* A new cache seeded from root as mode asks; *pending set when deferred. */
+static void seed_new(const bg_options *opt, const char *path, bg_git_seed_mode mode, bg_git_seed **pending,
+	const bg_logger *log)
+{
+	if (mode == BG_SEED_NOW) {
+		bg_git_seed_from_root(opt, path, log);
+	} else if (mode == BG_SEED_DEFERRED) {
+		*pending = bg_git_seed_start(opt, path, log);
+	}
+}
+
+/* A failed open waits for the seed's thread before the cache goes. */
+static void drop_pending(bg_git_seed **pending, const bg_logger *log)
+{
+	if (pending && *pending) {
+		bg_git_seed_finish(*pending, log);
+		*pending = NULL;
+	}
+}
+
+int bg_git_cache_open(const bg_options *opt, const bg_logger *log, bg_git_seed_mode mode,
+	bg_git_seed **pending, git_repository **repo, int *created, bg_error *err)
 {
 	char *path = bg_git_cache_path(opt);
 	int rc = -1;
 
 	*repo = NULL;
 	*created = 0;
+	if (pending) {
+		*pending = NULL;
+	}
 	if (!path) {
 		return bg_error_sys(err, BG_ERR_GIT, "cache");
 	}
@@ -70,16 +93,18 @@ int bg_git_cache_open(const bg_options *opt, const bg_logger *log, git_repositor
 		 * again, and no odb may have seen its packs */
 		git_repository_free(*repo);
 		*repo = NULL;
-		bg_git_seed_from_root(opt, path, log);
+		seed_new(opt, path, mode, pending, log);
 	}
 	if (!*repo && git_repository_open_bare(repo, path) < 0) {
 		bg_git_fail(err, "cannot open the cache repository %s (remove it to have it made again)", path);
+		drop_pending(pending, log);
 		if (*created) {
 			bg_rm_rf(path);
 		}
 		goto cleanup;
 	}
 	if (head_on_branch(*repo, opt->branch, path, err) < 0) {
+		drop_pending(pending, log);
 		bg_git_cache_close(opt, *repo, *created);
 		*repo = NULL;
 		goto cleanup;

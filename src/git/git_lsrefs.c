@@ -4,6 +4,7 @@
 #include "base/strv.h"
 #include "base/url.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -18,8 +19,12 @@
 #define PKT_DELIM (-2)
 #define PKT_BAD (-3)
 
+/* Where pkt-lines come from: a socket (git://), or an HTTP response body
+ * held in memory (mem, len; fd -1). */
 typedef struct {
 	int fd;
+	const char *mem;
+	size_t len, pos;
 	char buf[PKT_MAX + 1];
 } conn;
 
@@ -118,6 +123,19 @@ static int recv_all(int fd, char *out, size_t len)
 	return 0;
 }
 
+static int conn_read(conn *c, char *out, size_t len)
+{
+	if (c->fd >= 0) {
+		return recv_all(c->fd, out, len);
+	}
+	if (c->len - c->pos < len) {
+		return -1;
+	}
+	memcpy(out, c->mem + c->pos, len);
+	c->pos += len;
+	return 0;
+}
+
 /* Appends "<4 hex digits of length>data" (len bytes of data). */
 static void pkt_put(char *out, size_t size, size_t *pos, const char *data, size_t len)
 {
@@ -136,7 +154,7 @@ static int pkt_get(conn *c)
 	long len;
 	char *end;
 
-	if (recv_all(c->fd, head, 4) < 0) {
+	if (conn_read(c, head, 4) < 0) {
 		return PKT_BAD;
 	}
 	len = strtol(head, &end, 16);
@@ -149,7 +167,7 @@ static int pkt_get(conn *c)
 	if (len == 1) {
 		return PKT_DELIM;
 	}
-	if (len < 4 || len > PKT_MAX || recv_all(c->fd, c->buf, (size_t) len - 4) < 0) {
+	if (len < 4 || len > PKT_MAX || conn_read(c, c->buf, (size_t) len - 4) < 0) {
 		return PKT_BAD;
 	}
 	len -= 4;
@@ -179,28 +197,32 @@ static int speaks_v2(conn *c)
 	return n == PKT_FLUSH && ls_refs && sha1;
 }
 
-/* Sends the ls-refs command for exactly refname; reads the answer. */
-static int ls_ref(conn *c, const char *refname, git_oid *head, int *found)
+/* The ls-refs command for exactly refname into req: its length, 0 when
+ * it does not fit. */
+static size_t lsrefs_request(char *req, size_t size, const char *refname)
 {
-	char req[1024], *line;
-	size_t pos = 0, rlen = strlen(refname);
-	int n;
+	char *line;
+	size_t pos = 0;
 
-	if (rlen > sizeof(req) / 2 || !(line = bg_asprintf("ref-prefix %s\n", refname))) {
+	if (strlen(refname) > size / 2 || !(line = bg_asprintf("ref-prefix %s\n", refname))) {
 		return 0;
 	}
-	pkt_put(req, sizeof(req), &pos, "command=ls-refs\n", 16);
-	pkt_put(req, sizeof(req), &pos, "object-format=sha1\n", 19);
+	pkt_put(req, size, &pos, "command=ls-refs\n", 16);
+	pkt_put(req, size, &pos, "object-format=sha1\n", 19);
 	memcpy(req + pos, "0001", 4);
 	pos += 4;
-	pkt_put(req, sizeof(req), &pos, line, strlen(line));
+	pkt_put(req, size, &pos, line, strlen(line));
 	free(line);
 	memcpy(req + pos, "0000", 4);
-	pos += 4;
-	/* one write: the request goes out in one segment, not held by Nagle */
-	if (send_all(c->fd, req, pos) < 0) {
-		return 0;
-	}
+	return pos + 4;
+}
+
+/* Reads ls-refs' answer: 1 when whole (*found, head set), 0 otherwise. */
+static int lsrefs_answer(conn *c, const char *refname, git_oid *head, int *found)
+{
+	size_t rlen = strlen(refname);
+	int n;
+
 	*found = 0;
 	while ((n = pkt_get(c)) >= 0) {
 		/* "<oid> <refname>[ <attribute>...]"; the prefix also matches
@@ -216,6 +238,16 @@ static int ls_ref(conn *c, const char *refname, git_oid *head, int *found)
 		}
 	}
 	return n == PKT_FLUSH;
+}
+
+/* Sends the ls-refs command for exactly refname; reads the answer. */
+static int ls_ref(conn *c, const char *refname, git_oid *head, int *found)
+{
+	char req[1024];
+	size_t len = lsrefs_request(req, sizeof(req), refname);
+
+	/* one write: the request goes out in one segment, not held by Nagle */
+	return len > 0 && send_all(c->fd, req, len) == 0 && lsrefs_answer(c, refname, head, found);
 }
 
 /* git daemon's request, "git-upload-pack <path>\0host=<host>[:<port>]\0"
@@ -248,7 +280,7 @@ int bg_git_lsrefs_git(const char *url, const char *refname, git_oid *head, int *
 	if (!split_url(url, &host, &path)) {
 		return 0;
 	}
-	if ((len = hello(req, sizeof(req), path, host, port)) > 0 && (c = malloc(sizeof(*c)))
+	if ((len = hello(req, sizeof(req), path, host, port)) > 0 && (c = calloc(1, sizeof(*c)))
 		&& (c->fd = dial(host, port)) >= 0) {
 		answered = send_all(c->fd, req, len) == 0 && speaks_v2(c) && ls_ref(c, refname, head, found);
 		close(c->fd);
@@ -256,5 +288,145 @@ int bg_git_lsrefs_git(const char *url, const char *refname, git_oid *head, int *
 	free(c);
 	free(host);
 	free(path);
+	return answered;
+}
+
+/* --- the same over smart HTTP: GET info/refs, then POST git-upload-pack,
+ * each with "Git-Protocol: version=2" --- */
+
+#define HTTP_BODY_MAX (256 * 1024)  /* a v2 advertisement, or one ref's answer, is a few hundred bytes */
+#define HTTP_ADVERTISEMENT "application/x-git-upload-pack-advertisement"
+#define HTTP_RESULT "application/x-git-upload-pack-result"
+
+typedef struct {
+	char *data;
+	size_t len;
+} http_body;
+
+static size_t body_write(char *ptr, size_t size, size_t n, void *data)
+{
+	http_body *b = data;
+	size_t add = size * n;
+	char *grown;
+
+	if (b->len + add > HTTP_BODY_MAX || !(grown = realloc(b->data, b->len + add + 1))) {
+		return 0;  /* curl stops: more than ls-refs ever answers */
+	}
+	memcpy(grown + b->len, ptr, add);
+	b->data = grown;
+	b->len += add;
+	return add;
+}
+
+/* Whether the response is 200 with exactly the content type want. */
+static int answered_as(CURL *curl, const char *want)
+{
+	long status = 0;
+	char *type = NULL;
+
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+	return status == 200 && type && strncmp(type, want, strlen(want)) == 0
+		&& (type[strlen(want)] == '\0' || type[strlen(want)] == ';');
+}
+
+/* list with h appended; NULL (the list freed) when out of memory. */
+static struct curl_slist *add_header(struct curl_slist *list, const char *h)
+{
+	struct curl_slist *grown = curl_slist_append(list, h);
+
+	if (!grown) {
+		curl_slist_free_all(list);
+	}
+	return grown;
+}
+
+/* One request on curl (a POST when post is set); 1 when answered as
+ * want, the body in *out. Credentials: the URL's own, or the `git`
+ * option's, offered only when the server asks (CURLAUTH_ANY: curl asks
+ * first, then keeps to the method found for the next request on the same
+ * handle); never in an error or a log. */
+static int http_call(CURL *curl, const char *url, const char *post, size_t post_len, const char *want,
+	const bg_lsrefs_http *h, http_body *out)
+{
+	struct curl_slist *headers = add_header(NULL, "Git-Protocol: version=2");
+	int ok = 0;
+
+	if (post && headers) {
+		headers = add_header(headers, "Content-Type: application/x-git-upload-pack-request");
+	}
+	if (post && headers) {
+		headers = add_header(headers, "Accept: " HTTP_RESULT);
+	}
+	if (headers) {
+		curl_easy_setopt(curl, CURLOPT_URL, url);
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, body_write);
+		curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
+		curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, h->timeout_ms);
+		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
+		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_ANY);
+		if (h->username || h->password) {
+			curl_easy_setopt(curl, CURLOPT_USERNAME, h->username ? h->username : "");
+			curl_easy_setopt(curl, CURLOPT_PASSWORD, h->password ? h->password : "");
+		}
+		if (post) {
+			curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post);
+			curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long) post_len);
+		}
+		ok = curl_easy_perform(curl) == CURLE_OK && answered_as(curl, want);
+	}
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(headers);
+	return ok;
+}
+
+/* The advertisement of info/refs: a v0 server puts "# service=..." and
+ * a flush first; v2's starts with "version 2". */
+static int http_speaks_v2(conn *c)
+{
+	static const char service[] = "# service=";
+
+	if (c->len >= 4 + sizeof(service) - 1 && memcmp(c->mem + 4, service, sizeof(service) - 1) == 0
+		&& (pkt_get(c) < 0 || pkt_get(c) != PKT_FLUSH)) {
+		return 0;
+	}
+	return speaks_v2(c);
+}
+
+int bg_git_lsrefs_http(const char *url, const char *refname, const bg_lsrefs_http *h, git_oid *head,
+	int *found)
+{
+	size_t n = strlen(url);
+	char *refs_url, *post_url, req[1024];
+	http_body adv = { NULL, 0 }, ans = { NULL, 0 };
+	size_t req_len = lsrefs_request(req, sizeof(req), refname);
+	conn *c = calloc(1, sizeof(*c));
+	CURL *curl = curl_easy_init();
+	int answered = 0;
+
+	while (n > 0 && url[n - 1] == '/') {
+		n--;
+	}
+	refs_url = bg_asprintf("%.*s/info/refs?service=git-upload-pack", (int) n, url);
+	post_url = bg_asprintf("%.*s/git-upload-pack", (int) n, url);
+	if (c && curl && refs_url && post_url && req_len > 0 && bg_url_kind_of(url) == BG_URL_HTTP
+		&& !strpbrk(url, "?#") && http_call(curl, refs_url, NULL, 0, HTTP_ADVERTISEMENT, h, &adv)) {
+		*c = (conn) { .fd = -1, .mem = adv.data, .len = adv.len };
+		if (http_speaks_v2(c) && http_call(curl, post_url, req, req_len, HTTP_RESULT, h, &ans)) {
+			*c = (conn) { .fd = -1, .mem = ans.data, .len = ans.len };
+			answered = lsrefs_answer(c, refname, head, found);
+		}
+	}
+	if (curl) {
+		curl_easy_cleanup(curl);
+	}
+	free(adv.data);
+	free(ans.data);
+	free(c);
+	free(refs_url);
+	free(post_url);
 	return answered;
 }

@@ -124,47 +124,69 @@ typedef struct {
 	const char *commit_spec;
 } checkout_arg;
 
-/* The checkout itself, in the git child: the commit found in the cache (or
- * fetched), the release directory made (its path handed back at once, so
- * that the parent removes it should this child be killed), the tree
- * written. */
+/* One attempt at the release: the cache opened (a new one seeded as mode
+ * says), the commit found or fetched, the release directory made (its
+ * path handed back at once, so that the parent removes it should this
+ * child be killed), the tree written. A seed verified beside that work is
+ * waited for before anything is handed over; *seed_bad is set when it was
+ * found bad: the release and the cache are gone again. */
+static int checkout_once(const checkout_arg *a, const bg_git_remote *remote, bg_git_seed_mode mode,
+	bg_git_result *res, bg_release *out, int *seed_bad, const bg_logger *log, bg_error *err)
+{
+	const bg_options *opt = a->opt;
+	git_repository *cache = NULL;
+	bg_git_seed *seed = NULL;
+	git_oid oid;
+	int created = 0, rc = -1;
+
+	if (bg_git_cache_open(opt, log, mode, &seed, &cache, &created, err) < 0) {
+		return -1;
+	}
+	if (resolve_commit(remote, cache, a->commit_spec, &oid, log, err) == 0) {
+		git_oid_tostr(out->commit, sizeof(out->commit), &oid);
+		if (bg_layout_release_create(opt->releases_dir, out, err) == 0) {
+			snprintf(res->rel_path, sizeof(res->rel_path), "%s", out->path);
+			rc = make_tree(remote, &oid, out->path, log, err);
+		}
+	}
+	if (seed && !bg_git_seed_finish(seed, log)) {
+		*seed_bad = 1;
+		rc = -1;
+	}
+	if (rc < 0 && res->rel_path[0]) {
+		bg_rm_rf(res->rel_path);
+		res->rel_path[0] = '\0';
+	}
+	bg_git_cache_close(opt, cache, rc < 0 && created);
+	return rc;
+}
+
+/* The checkout itself, in the git child: a new cache is seeded from root
+ * and verified while the first attempt fetches and checks out; a seed
+ * found bad costs a second attempt, from a cache made without it. */
 static int checkout_in_child(void *data, bg_git_result *res, const bg_logger *log, bg_error *err)
 {
 	const checkout_arg *a = data;
-	const bg_options *opt = a->opt;
 	bg_git_remote remote;
 	bg_release out;
-	git_repository *cache = NULL;
-	git_oid oid;
 	double t0 = bg_now_ms();
-	int created = 0, rc = -1;
+	int seed_bad = 0, rc;
 
 	bg_release_init(&out);
-	if (bg_git_remote_resolve(opt, &remote, err) < 0) {
+	if (bg_git_remote_resolve(a->opt, &remote, err) < 0) {
 		return -1;
 	}
-	if (bg_git_cache_open(opt, log, &cache, &created, err) < 0
-		|| resolve_commit(&remote, cache, a->commit_spec, &oid, log, err) < 0) {
-		goto cleanup;
+	rc = checkout_once(a, &remote, BG_SEED_DEFERRED, res, &out, &seed_bad, log, err);
+	if (rc < 0 && seed_bad) {
+		bg_error_clear(err);
+		bg_release_free(&out);
+		bg_release_init(&out);
+		rc = checkout_once(a, &remote, BG_SEED_NONE, res, &out, &seed_bad, log, err);
 	}
-	git_oid_tostr(out.commit, sizeof(out.commit), &oid);
-	if (bg_layout_release_create(opt->releases_dir, &out, err) < 0) {
-		goto cleanup;
-	}
-	snprintf(res->rel_path, sizeof(res->rel_path), "%s", out.path);
-	if (make_tree(&remote, &oid, out.path, log, err) < 0) {
-		bg_rm_rf(out.path);
-		res->rel_path[0] = '\0';
-		goto cleanup;
-	}
-	memcpy(res->rel_commit, out.commit, sizeof(res->rel_commit));
-	res->rel_created_at = out.created_at;
-	log_clone(log, &out, t0);
-	rc = 0;
-
-cleanup:
-	if (cache) {
-		bg_git_cache_close(opt, cache, rc < 0 && created);
+	if (rc == 0) {
+		memcpy(res->rel_commit, out.commit, sizeof(res->rel_commit));
+		res->rel_created_at = out.created_at;
+		log_clone(log, &out, t0);
 	}
 	bg_release_free(&out);
 	bg_git_remote_free(&remote);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define BG_GIT_LIST_FAILED "cannot list the branches of %s (branch %s)"
+#define LSREFS_HTTP_MAX_MS 10000L  /* each request of an HTTP ls-refs */
 #define BG_GIT_NO_BRANCH "branch \"%s\" is not on the remote %s"
 
 static int listed_head(const bg_git_remote *r, git_oid *head, bg_error *err);
@@ -226,6 +227,16 @@ static int local_head(const bg_git_remote *r, const char *path, git_oid *head, b
 	return rc;
 }
 
+/* ls-refs over HTTP is a shortcut, not the only way: a server slow to
+ * answer it (or a proxy that holds the connection open after the answer)
+ * leaves the listing most of command_timeout. */
+static long lsrefs_http_ms(const bg_options *opt)
+{
+	double ms = opt->command_timeout * 1000 / 4;
+
+	return ms < LSREFS_HTTP_MAX_MS ? (long) ms : LSREFS_HTTP_MAX_MS;
+}
+
 int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 {
 	char *path = local_path(r->url);
@@ -240,6 +251,14 @@ int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 	if (bg_url_kind_of(r->url) == BG_URL_GIT) {
 		bg_git_phase("connect and ref advertisement", 1);
 		if (bg_git_lsrefs_git(r->url, r->refname, head, &found)) {
+			return found ? 0 : bg_error_set(err, BG_ERR_GIT, BG_GIT_NO_BRANCH, r->opt->branch, r->shown);
+		}
+	}
+	if (bg_url_kind_of(r->url) == BG_URL_HTTP) {
+		bg_lsrefs_http h = { r->opt->git.username, r->opt->git.password, lsrefs_http_ms(r->opt) };
+
+		bg_git_phase("connect and ref advertisement", 1);
+		if (bg_git_lsrefs_http(r->url, r->refname, &h, head, &found)) {
 			return found ? 0 : bg_error_set(err, BG_ERR_GIT, BG_GIT_NO_BRANCH, r->opt->branch, r->shown);
 		}
 	}

@@ -8,13 +8,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <git2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SEED_IGNORED "cache: root's objects not used as a seed (%s); the first fetch brings the whole history"
+#define SEED_IGNORED "%s: root's objects not used as a seed (%s); the first fetch brings the whole history"
+#define SEED_LABEL "cache"
 
 /* Whether name ends in suffix; *stem then is its length without it. */
 static int has_suffix(const char *name, const char *suffix, size_t *stem)
@@ -158,73 +160,97 @@ static void unlink_objects(const char *objects)
 	}
 }
 
-/* Reads an object back, its hash checked (libgit2's strict verification,
- * on by default): a corrupt or missing one fails. */
+/* Reads an object back and hashes it here, whatever libgit2's strict
+ * verification is set to (a checkout turns it off, process-wide, while the
+ * verification thread runs): a corrupt or missing one fails. */
 static int read_verified(git_odb *odb, const git_oid *oid)
 {
 	git_odb_object *obj = NULL;
+	git_oid got;
 	int rc = git_odb_read(&obj, odb, oid);
 
+	if (rc == 0 && (git_odb_hash(&got, git_odb_object_data(obj), git_odb_object_size(obj),
+		git_odb_object_type(obj)) < 0 || !git_oid_equal(&got, oid))) {
+		git_error_set_str(GIT_ERROR_ODB, "object hash mismatch");
+		rc = -1;
+	}
 	git_odb_object_free(obj);
 	return rc;
 }
 
 static int read_entry(const char *root, const git_tree_entry *entry, void *odb)
 {
+	git_object_t type = git_tree_entry_type(entry);
+
 	(void) root;
-	/* trees are read by the walk itself; a submodule's commit is not here */
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+	/* a submodule's commit is not here */
+	if (type != GIT_OBJECT_BLOB && type != GIT_OBJECT_TREE) {
 		return 0;
 	}
 	return read_verified(odb, git_tree_entry_id(entry)) < 0 ? -1 : 0;
 }
 
-/* Whether the cache reads back head and its whole tree, and has its
- * branch pointed at head for the first fetch to offer. */
-static int verify_seed(const bg_options *opt, const char *cache, const git_oid *head, char *why,
-	size_t size)
+/* Whether the cache reads back head and its whole tree (every tree and
+ * blob hashed). */
+static int verify_tree(const char *cache, const git_oid *head, char *why, size_t size)
 {
 	git_repository *repo = NULL;
 	git_odb *odb = NULL;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
-	git_reference *ref = NULL;
-	char *refname = bg_asprintf("refs/heads/%s", opt->branch);
 	char sha[GIT_OID_HEXSZ + 1];
 	int rc = -1;
 
 	git_oid_tostr(sha, sizeof(sha), head);
-	if (!refname || git_repository_open_bare(&repo, cache) < 0 || git_repository_odb(&odb, repo) < 0) {
+	if (git_repository_open_bare(&repo, cache) < 0 || git_repository_odb(&odb, repo) < 0) {
 		snprintf(why, size, "cannot open the cache %s", cache);
 	} else if (read_verified(odb, head) < 0 || git_commit_lookup(&commit, repo, head) < 0
-		|| git_commit_tree(&tree, commit) < 0 || git_tree_walk(tree, GIT_TREEWALK_PRE, read_entry, odb) < 0) {
+		|| read_verified(odb, git_commit_tree_id(commit)) < 0 || git_commit_tree(&tree, commit) < 0
+		|| git_tree_walk(tree, GIT_TREEWALK_PRE, read_entry, odb) < 0) {
 		const git_error *e = git_error_last();
 
 		snprintf(why, size, "root's HEAD %s or its tree does not read back: %s", sha,
 			e && e->message ? e->message : "an object is missing");
+	} else {
+		rc = 0;
+	}
+	git_error_clear();
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	return rc;
+}
+
+/* Points the cache's branch at head, for the first fetch to offer. */
+static int point_branch(const char *cache, const char *refname, const git_oid *head, char *why, size_t size)
+{
+	git_repository *repo = NULL;
+	git_reference *ref = NULL;
+	int rc = -1;
+
+	if (git_repository_open_bare(&repo, cache) < 0) {
+		snprintf(why, size, "cannot open the cache %s", cache);
 	} else if (git_reference_create(&ref, repo, refname, head, 1, "bluegreen: seeded from root") < 0) {
-		snprintf(why, size, "cannot point %s at %s", refname, sha);
+		snprintf(why, size, "cannot point %s at %s", refname, git_oid_tostr_s(head));
 	} else {
 		rc = 0;
 	}
 	git_error_clear();
 	git_reference_free(ref);
-	git_tree_free(tree);
-	git_commit_free(commit);
-	git_odb_free(odb);
 	git_repository_free(repo);
-	free(refname);
 	return rc;
 }
 
-/* root's HEAD and its objects directory. */
-static int root_objects(const bg_options *opt, git_oid *head, char **dir, char *why, size_t size)
+/* The HEAD and the objects directory of the repository at source (root,
+ * or a submodule's checkout in root). */
+static int root_objects(const char *source, git_oid *head, char **dir, char *why, size_t size)
 {
 	git_repository *root = NULL;
 	int rc = -1;
 
-	if (git_repository_open(&root, opt->root) < 0 || git_reference_name_to_id(head, root, "HEAD") < 0) {
-		snprintf(why, size, "cannot read the HEAD of %s", opt->root);
+	if (git_repository_open(&root, source) < 0 || git_reference_name_to_id(head, root, "HEAD") < 0) {
+		snprintf(why, size, "cannot read the HEAD of %s", source);
 	} else if (!(*dir = bg_asprintf("%sobjects", git_repository_commondir(root)))) {
 		snprintf(why, size, "out of memory");
 	} else {
@@ -235,34 +261,150 @@ static int root_objects(const bg_options *opt, git_oid *head, char **dir, char *
 	return rc;
 }
 
-int bg_git_seed_from_root(const bg_options *opt, const char *cache, const bg_logger *log)
-{
-	char why[768] = "", short_sha[BG_SHORT_SHA_LEN + 1], took[32];
-	char *from = NULL, *to = bg_asprintf("%s/objects", cache);
-	double t0 = bg_now_ms();
-	seed_count n = { 0, 0 };
+struct bg_git_seed {
+	char *cache, *objects, *refname, *label;
 	git_oid head;
-	int ok = 0;
+	seed_count n;
+	double t0;
+	pthread_t thread;
+	int started, rc;
+	char why[768];
+};
 
-	if (!to) {
-		snprintf(why, sizeof(why), "out of memory");
-	} else if (root_objects(opt, &head, &from, why, sizeof(why)) == 0
-		&& link_objects(from, to, &n, why, sizeof(why)) == 0
-		&& verify_seed(opt, cache, &head, why, sizeof(why)) == 0) {
-		ok = 1;
+static void *verify_thread(void *data)
+{
+	bg_git_seed *s = data;
+
+	s->rc = verify_tree(s->cache, &s->head, s->why, sizeof(s->why));
+	return NULL;
+}
+
+static void seed_free(bg_git_seed *s)
+{
+	free(s->refname);
+	free(s->label);
+	free(s->cache);
+	free(s->objects);
+	free(s);
+}
+
+/* Removes the branch a bad seed pointed at root's HEAD: the first fetch
+ * must not offer objects the cache does not have. */
+static void unset_branch(const char *cache, const char *refname)
+{
+	git_repository *repo = NULL;
+
+	if (git_repository_open_bare(&repo, cache) == 0) {
+		git_reference_remove(repo, refname);
 	}
+	git_error_clear();
+	git_repository_free(repo);
+}
+
+/* The seed's outcome logged; the objects removed again when not verified. */
+static int seed_end(bg_git_seed *s, int ok, const bg_logger *log)
+{
+	char short_sha[BG_SHORT_SHA_LEN + 1], took[32];
+
 	if (!ok) {
-		if (to) {
-			unlink_objects(to);
-		}
-		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, why);
+		unset_branch(s->cache, s->refname);
+		unlink_objects(s->objects);
+		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, s->label, s->why);
 	} else {
-		bg_git_short(&head, short_sha);
-		bg_format_duration(took, sizeof(took), bg_now_ms() - t0);
-		bg_log(log, BG_LOG_DEBUG, "cache: seeded from root's objects (%d packs, %d loose), hardlinked; "
-			"its HEAD %s and tree verified (%s)", n.packs, n.loose, short_sha, took);
+		bg_git_short(&s->head, short_sha);
+		bg_format_duration(took, sizeof(took), bg_now_ms() - s->t0);
+		bg_log(log, BG_LOG_DEBUG, "%s: seeded from root's objects (%d packs, %d loose), hardlinked; "
+			"its HEAD %s and tree verified (%s)", s->label, s->n.packs, s->n.loose, short_sha, took);
+	}
+	seed_free(s);
+	return ok;
+}
+
+/* Hardlinks source's objects into the cache and points refname at its
+ * HEAD; NULL when that fails (the objects removed again, logged under
+ * label). */
+static bg_git_seed *seed_link(const char *source, const char *refname, const char *label, const char *cache,
+	const bg_logger *log)
+{
+	bg_git_seed *s = calloc(1, sizeof(*s));
+	char *from = NULL;
+
+	if (!s || !(s->cache = strdup(cache)) || !(s->objects = bg_asprintf("%s/objects", cache))
+		|| !(s->refname = strdup(refname)) || !(s->label = strdup(label))) {
+		if (s) {
+			seed_free(s);
+		}
+		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, label, "out of memory");
+		return NULL;
+	}
+	s->t0 = bg_now_ms();
+	if (root_objects(source, &s->head, &from, s->why, sizeof(s->why)) < 0
+		|| link_objects(from, s->objects, &s->n, s->why, sizeof(s->why)) < 0
+		|| point_branch(cache, s->refname, &s->head, s->why, sizeof(s->why)) < 0) {
+		free(from);
+		seed_end(s, 0, log);
+		return NULL;
 	}
 	free(from);
-	free(to);
+	return s;
+}
+
+/* The branch a new cache of root's remote fetches, seeded at root's HEAD. */
+static char *branch_ref(const bg_options *opt, const bg_logger *log)
+{
+	char *refname = bg_asprintf("refs/heads/%s", opt->branch);
+
+	if (!refname) {
+		bg_log(log, BG_LOG_WARNING, SEED_IGNORED, SEED_LABEL, "out of memory");
+	}
+	return refname;
+}
+
+int bg_git_seed_from_root(const bg_options *opt, const char *cache, const bg_logger *log)
+{
+	char *refname = branch_ref(opt, log);
+	int ok = refname ? bg_git_seed_from(opt->root, refname, SEED_LABEL, cache, log) : 0;
+
+	free(refname);
 	return ok;
+}
+
+int bg_git_seed_from(const char *source, const char *refname, const char *label, const char *cache,
+	const bg_logger *log)
+{
+	bg_git_seed *s = seed_link(source, refname, label, cache, log);
+	int ok;
+
+	if (!s) {
+		return 0;
+	}
+	/* verify_tree() hashes every object itself: libgit2's own hashing off
+	 * meanwhile, so each is hashed once (a seed's thread running beside,
+	 * the release's, hashes for itself too) */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	ok = verify_tree(cache, &s->head, s->why, sizeof(s->why)) == 0;
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	return seed_end(s, ok, log);
+}
+
+bg_git_seed *bg_git_seed_start(const bg_options *opt, const char *cache, const bg_logger *log)
+{
+	char *refname = branch_ref(opt, log);
+	bg_git_seed *s = refname ? seed_link(opt->root, refname, SEED_LABEL, cache, log) : NULL;
+
+	free(refname);
+	if (s && pthread_create(&s->thread, NULL, verify_thread, s) == 0) {
+		s->started = 1;
+	} else if (s) {
+		s->rc = verify_tree(cache, &s->head, s->why, sizeof(s->why));  /* no thread: verified now */
+	}
+	return s;
+}
+
+int bg_git_seed_finish(bg_git_seed *seed, const bg_logger *log)
+{
+	if (seed->started) {
+		pthread_join(seed->thread, NULL);
+	}
+	return seed_end(seed, seed->rc == 0, log);
 }

@@ -4,6 +4,7 @@
 #include "base/fs.h"
 #include "git/git_checkout.h"
 #include "git/git_remote.h"
+#include "git/git_seed.h"
 #include "git/git_util.h"
 #include "base/strv.h"
 #include "base/url.h"
@@ -93,8 +94,30 @@ static char *cache_path(const bg_options *opt, const char *url)
 	return bg_layout_submodule_cache_path(opt, n ? name : "repo", (unsigned long long) h);
 }
 
-/* The submodule's cache, made on first use (*created then 1). */
-static int cache_open(const char *path, git_repository **cache, int *created, bg_error *err)
+/* The ref a submodule's cache is seeded at: any ref but a tag is a "have"
+ * its first fetch offers; its branches stay the remote's. */
+#define SEED_REF "refs/bluegreen-seed/root"
+
+/* A new cache of the submodule seeded from root's checkout of it (its
+ * objects in root/.git/modules/..., hardlinked, verified: git_seed.h),
+ * when root has one: the recorded commit is mostly there already. */
+static void seed_from_root(const submodule *sm, const char *path)
+{
+	char *source = bg_asprintf("%s/%s", sm->opt->root, sm->shown_path);
+	char *dotgit = source ? bg_asprintf("%s/.git", source) : NULL;
+	char *label = bg_asprintf("cache of submodule %s", sm->shown_path);
+
+	if (dotgit && label && bg_path_exists(dotgit)) {
+		bg_git_seed_from(source, SEED_REF, label, path, sm->log);
+	}
+	free(source);
+	free(dotgit);
+	free(label);
+}
+
+/* The submodule's cache, made on first use (*created then 1, seeded from
+ * root's checkout of it). */
+static int cache_open(const submodule *sm, const char *path, git_repository **cache, int *created, bg_error *err)
 {
 	git_repository_init_options init;
 
@@ -113,6 +136,16 @@ static int cache_open(const char *path, git_repository **cache, int *created, bg
 		return -1;
 	}
 	*created = 1;
+	/* seeded with nothing open on it: a seed found bad is removed again,
+	 * and no odb may have seen its packs */
+	git_repository_free(*cache);
+	*cache = NULL;
+	seed_from_root(sm, path);
+	if (git_repository_open_bare(cache, path) < 0) {
+		bg_git_fail(err, "cannot open its cache %s", path);
+		bg_rm_rf(path);
+		return -1;
+	}
 	return 0;
 }
 
@@ -205,7 +238,7 @@ static int checkout_one(submodule *sm, git_repository *parent, const char *path,
 		bg_error_set(err, BG_ERR_GIT, "its path is not a directory of the checkout");
 		goto cleanup;
 	}
-	if (cache_open(cache, &cache_repo, &created, err) < 0) {
+	if (cache_open(sm, cache, &cache_repo, &created, err) < 0) {
 		goto cleanup;
 	}
 	if (!has_commit(cache_repo, &sm->oid)) {
