@@ -4,6 +4,8 @@ Releaser::deploy(): the TEMP_DIR check's php children run in the prepare step, b
 bluegreen
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip slow under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/deploy.inc';

@@ -6,6 +6,8 @@ bluegreen
 <?php
 if (getenv('VALGRIND_OPTS') !== false) die('skip timing-bound under valgrind');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/fleet.inc';

@@ -10,6 +10,8 @@ if (!is_file('/etc/resolv.conf')) die('skip no /etc/resolv.conf to bind a silent
 $p = @proc_open(['unshare', '-mn', 'true'], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
 if (!$p || proc_close($p) !== 0) die('skip unshare -mn does not work here');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/app.inc';

@@ -6,6 +6,8 @@ bluegreen
 <?php
 if (getenv('VALGRIND_OPTS') !== false || getenv('USE_ZEND_ALLOC') === '0') die('skip RSS under valgrind is valgrind\'s, and its ticks too slow');
 ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/fleet.inc';

@@ -160,7 +160,7 @@ done
 # with "not timing-bound".
 for t in tests/*.phpt; do
 	if grep -qE "(USE_ZEND_ALLOC'\) === '0'|VALGRIND_OPTS'\) !== false)\) die" "$t" &&
-		! grep -q 'not timing-bound' "$t" && ! grep -qzE $'\n--CONFLICTS--\nall\n' "$t"; then
+		! grep -q 'not timing-bound' "$t" && ! grep -qzP '\n--CONFLICTS--\nall\n' "$t"; then
 		echo "tests/run.sh: $t skips under valgrind for its timings: give it a --CONFLICTS-- section saying all (it runs alone)" >&2
 		exit 1
 	fi

@@ -5,6 +5,8 @@ bluegreen
 posix
 --SKIPIF--
 <?php if (getenv('VALGRIND_OPTS') !== false) die('skip a heal within health.timeout is timing-bound under valgrind'); ?>
+--CONFLICTS--
+all
 --FILE--
 <?php
 require __DIR__ . '/inc/socket.inc';
