@@ -23,15 +23,15 @@ phpt_run() {
 	set -e
 }
 
-# phpt_summary LOG LABEL [MORE_FAILED]: prints "LABEL: N passed, N failed,
+# phpt_summary LOG LABEL [MORE_FAILED]: (LOG may hold several runs' output) prints "LABEL: N passed, N failed,
 # N skipped", counting WARN, LEAK and BORK as failures (and MORE_FAILED);
 # returns 0 only when nothing failed and some test ran.
 phpt_summary() {
 	local log=$1 label=$2 passed skipped failed
 	phpt_count() { # the number on run-tests.php's summary line "Tests <what> : N"
 		local n
-		n=$(grep -E "^Tests $1 *:" "$log" | head -n1 | sed -E 's/^[^:]*: *([0-9]+).*/\1/')
-		echo "${n:-0}"
+		# summed over the run-tests.php runs whose output LOG holds
+		grep -E "^Tests $1 *:" "$log" | sed -E 's/^[^:]*: *([0-9]+).*/\1/' | awk '{ n += $1 } END { print n + 0 }'
 	}
 	passed=$(phpt_count passed)
 	skipped=$(phpt_count skipped)

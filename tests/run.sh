@@ -178,7 +178,7 @@ tools/package-xml.php --check
 source tests/fuzz/targets.sh
 checks_dir=$(mktemp -d /tmp/bluegreen-checks.XXXXXX)
 log=
-trap 'rm -rf "$checks_dir" ${log:+"$log"}' EXIT
+trap 'rm -rf "$checks_dir" ${log:+"$log" "$log.beside" "$log.alone"}' EXIT
 for t in "${checks[@]}"; do
 	# shellcheck disable=SC2086 # the lists split on spaces
 	gcc -g -O0 -Isrc -D_GNU_SOURCE -std=gnu11 -Wall -Wextra -Werror ${check_ldflags[$t]:-} \
@@ -206,12 +206,22 @@ done
 source tests/phpt-lib.sh
 phpt_split "$@"
 
-# Two tests at a time (one a core) unless told otherwise: the tests that
-# survive valgrind's tenfold slowdown do not mind a neighbour; the
-# timing-bound ones (--CONFLICTS-- all) run after them, one at a time, alone.
+# One test per core (or run-tests.php's -j as given) for the tests that
+# survive valgrind's tenfold slowdown: they do not mind a neighbour. Then the
+# timing-bound ones (--CONFLICTS-- all) one at a time, alone, in a run-tests.php
+# of their own: in -j mode run-tests.php's workers pass its listening socket
+# down to every process a test starts (PHP's sockets are not close-on-exec),
+# nginx included, whose old workers then hold a listening socket after a
+# reload that is not nginx's, and the switch's proof waits for them to exit.
+phpt_alone=()
+phpt_beside=()
+while IFS= read -r -d '' t; do
+	if grep -qzP '\n--CONFLICTS--\nall\n' "$t"; then phpt_alone+=("$t"); else phpt_beside+=("$t"); fi
+done < <(find "${phpt_tests[@]}" -name '*.phpt' -print0 | sort -z)
+phpt_serial_args=()
 parallel=
 for arg in "${phpt_args[@]}"; do
-	[[ "$arg" == -j* ]] && parallel=given
+	if [[ "$arg" == -j* ]]; then parallel=given; else phpt_serial_args+=("$arg"); fi
 done
 if [ -z "$parallel" ] && [ "$(nproc)" -gt 1 ]; then
 	phpt_args+=(-j"$(nproc)")
@@ -236,5 +246,16 @@ for arg in "${phpt_args[@]}"; do
 done
 
 log=$(mktemp /tmp/bluegreen-tests.XXXXXX)
-phpt_run "$php" "$top/modules/bluegreen.so" "$log"
+if [ ${#phpt_beside[@]} -gt 0 ]; then
+	phpt_tests=("${phpt_beside[@]}")
+	phpt_run "$php" "$top/modules/bluegreen.so" "$log.beside"
+	cat "$log.beside" >>"$log"
+fi
+if [ ${#phpt_alone[@]} -gt 0 ]; then
+	phpt_tests=("${phpt_alone[@]}")
+	phpt_args=("${phpt_serial_args[@]}")
+	phpt_run "$php" "$top/modules/bluegreen.so" "$log.alone"
+	cat "$log.alone" >>"$log"
+fi
+rm -f "$log.beside" "$log.alone"
 phpt_summary "$log" phpt
