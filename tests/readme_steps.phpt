@@ -102,7 +102,9 @@ echo 'git add, commit, push: exit ', $play(1, "$box/work"), "\n";
 echo "-- 2. on the server: the first release and nginx\n";
 echo 'exit ', $play(2, $box), "\n";
 $nginx_master = (int) @file_get_contents("$box/nginx/logs/nginx.pid");
-echo 'nginx runs from the prefix: ', var_export($nginx_master > 0 && bg_nginx_workers($nginx_master) !== [], true), "\n";
+// nginx writes its pid file before it forks its workers: wait for them.
+echo 'nginx runs from the prefix: ', var_export($nginx_master > 0
+    && bg_wait_for(fn () => bg_nginx_workers($nginx_master) !== [], 5.0), true), "\n";
 echo 'composer: ', $n(trim((string) @file_get_contents("$box/composer.log"))), "\n";
 echo 'through nginx: ', $n(bg_answer($listen)), "\n";
 
