@@ -34,13 +34,15 @@ h2: live, nginx answers redis-1
 rollout: redis-1 done, done 2, failed 0
 switches overlapping: none; tokens distinct: true
 slots after: [null]
+waiting for the slot logged at info: once at most
 h1 joined first: true
 h2: live, nginx answers redis-2
 h1: failed at start
 rollout: halted, halted by h1, failed 1, h1: its start error
+h1's error whole: true, masked: true, in fleet status: true
 h2 rolls back: live, nginx answers redis-1
 h3 converges: live, nginx answers redis-1
-rollout: halted, h1 failed, h2 rolled_back, h3 waiting
+rollout: halted, h1 failed, h2 rolled_back, h3 converging to redis-1
 h1 nginx answers redis-1
 h1 holds the slot after 2.6 s in its start: true
 h2: live, nginx answers redis-3
@@ -87,13 +89,15 @@ h2: live, nginx answers etcd-1
 rollout: etcd-1 done, done 2, failed 0
 switches overlapping: none; tokens distinct: true
 slots after: [null]
+waiting for the slot logged at info: once at most
 h1 joined first: true
 h2: live, nginx answers etcd-2
 h1: failed at start
 rollout: halted, halted by h1, failed 1, h1: its start error
+h1's error whole: true, masked: true, in fleet status: true
 h2 rolls back: live, nginx answers etcd-1
 h3 converges: live, nginx answers etcd-1
-rollout: halted, h1 failed, h2 rolled_back, h3 waiting
+rollout: halted, h1 failed, h2 rolled_back, h3 converging to etcd-1
 h1 nginx answers etcd-1
 h1 holds the slot after 2.6 s in its start: true
 h2: live, nginx answers etcd-3
