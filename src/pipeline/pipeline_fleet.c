@@ -288,6 +288,27 @@ static void record_again(bg_pipeline *p, const char *live)
 	give_up_slot(p);
 }
 
+/* This member is live on the commit of a rollout that does not list it:
+ * the store lost the record (a Redis restarted without persistence) while
+ * it switched, and another member made it again without it. It adds its
+ * result back, `done` (no slot: there is no result of its own to fence),
+ * so that the record says who runs the commit, and a halt of it rolls
+ * this member back too. */
+static void add_again(bg_pipeline *p, const char *live, bg_rollout *ro)
+{
+	bg_releaser *r = p->r;
+	bg_error e;
+
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, live, "done", NULL, ro, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, but its rollout does not list this member and "
+			"it cannot add itself: %s", BG_SHORT_SHA_LEN, live, e.msg);
+		return;
+	}
+	bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is live here; its rollout (made again: the store had lost it) did "
+		"not list this member: added back as done; the rollout is %s", BG_SHORT_SHA_LEN, live, ro->state);
+}
+
 /* The branch head's rollout under way still lists this member `switching`,
  * while the head is marked failed here (not by the fleet): its deploy
  * failed where no fleet step saw it — its releaser was killed in the
@@ -407,6 +428,9 @@ static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *er
 	if (exists && unrecorded(o, &ro)) {
 		record_again(p, live);
 		return BG_FLEET_SETTLED;
+	}
+	if (exists && !bg_fleet_host_of(&ro, o->host)) {
+		add_again(p, live, &ro);
 	}
 	if (exists && strcmp(ro.state, "halted") == 0 && on_it(o, &ro)) {
 		snprintf(why, sizeof(why), "the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'rollback'",
