@@ -679,11 +679,10 @@ int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, 
 	return report(f, o, commit, result, error, NULL, out, err);
 }
 
-int bg_fleet_converging(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *to, bg_error *err)
+int bg_fleet_converging(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *to, bg_rollout *out,
+	bg_error *err)
 {
-	bg_rollout ro;
-
-	return report(f, o, commit, "converging", NULL, to, &ro, err);
+	return report(f, o, commit, "converging", NULL, to, out, err);
 }
 
 int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,

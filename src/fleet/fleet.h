@@ -116,7 +116,8 @@ int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, 
 /* This member's result in the halted rollout of commit becomes
  * "converging" to `to`, the fleet's last done commit (no slot: it does
  * not switch to commit). */
-int bg_fleet_converging(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *to, bg_error *err);
+int bg_fleet_converging(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *to, bg_rollout *out,
+	bg_error *err);
 
 /* The rollout of commit as it is (*exists 0 when there is none). */
 int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,

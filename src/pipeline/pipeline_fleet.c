@@ -380,7 +380,7 @@ static void note_converging(bg_pipeline *p, const char *sha)
 		&& strcmp(h->to, sha) == 0) {
 		return;
 	}
-	if (bg_fleet_converging(&r->fleet, &r->opt.fleet, head, sha, &e) < 0) {
+	if (bg_fleet_converging(&r->fleet, &r->opt.fleet, head, sha, &ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_WARNING, "fleet: converges to %.*s, but that is not recorded in the rollout of %.*s: %s",
 			BG_SHORT_SHA_LEN, sha, BG_SHORT_SHA_LEN, head, e.msg);
