@@ -285,6 +285,7 @@ static void add_fleet_rollout(zval *arr, const bg_rollout *ro)
 		add_opt_long(&h, "switch_start", e->switch_start);
 		add_opt_long(&h, "switch_end", e->switch_end);
 		add_opt_str(&h, "error", e->error);
+		add_opt_str(&h, "to", e->to);
 		add_assoc_bool(&h, "canary", e->canary);
 		add_assoc_zval(&hosts, e->name, &h);
 		done += strcmp(e->state, "done") == 0;

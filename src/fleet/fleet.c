@@ -4,6 +4,7 @@
 #include "fleet/fleet.h"
 #include "base/json.h"
 #include "base/strv.h"
+#include "base/url.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -190,6 +191,34 @@ static void copy_str(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
+/* A failure's message as the record keeps it: its credentials masked in
+ * the whole text, then, when it does not fit, its start (what failed) and
+ * its end (a command's last output) each cut at a whole word and marked
+ * with BG_CUT_MARK, on two lines. */
+static void copy_error(char *dst, size_t size, const char *src)
+{
+	char *masked = bg_url_mask_dup(src ? src : "");
+	const char *text = masked ? masked : "";
+	size_t len = strlen(text), head, room;
+	char *tail;
+
+	if (len < size || size < 16) {
+		bg_copy_words(dst, size, text);
+		free(masked);
+		return;
+	}
+	bg_copy_words(dst, size / 2, text);
+	head = strlen(dst);
+	room = size - head - 2;     /* the newline and the NUL */
+	tail = bg_strdup(text + len - room);
+	if (tail) {
+		bg_cut_first_word(tail);
+		snprintf(dst + head, size - head, "\n%s", tail);
+		free(tail);
+	}
+	free(masked);
+}
+
 static int parse_rollout(const char *text, bg_rollout *ro, bg_error *err)
 {
 	const bg_json *hosts;
@@ -225,7 +254,8 @@ static int parse_rollout(const char *text, bg_rollout *ro, bg_error *err)
 
 		copy_str(e->name, sizeof(e->name), h->key);
 		copy_str(e->state, sizeof(e->state), bg_json_get_str(h, "state"));
-		copy_str(e->error, sizeof(e->error), bg_json_get_str(h, "error"));
+		copy_error(e->error, sizeof(e->error), bg_json_get_str(h, "error"));
+		copy_str(e->to, sizeof(e->to), bg_json_get_str(h, "to"));
 		bg_json_get_int(h, "token", &e->token);
 		bg_json_get_int(h, "switch_start", &e->switch_start);
 		bg_json_get_int(h, "switch_end", &e->switch_end);
@@ -277,6 +307,8 @@ static char *write_rollout(const bg_rollout *ro)
 		bg_jw_int(&w, h->switch_end);
 		bg_jw_key(&w, "error");
 		bg_jw_string(&w, h->error[0] ? h->error : NULL);
+		bg_jw_key(&w, "to");
+		bg_jw_string(&w, h->to[0] ? h->to : NULL);
 		bg_jw_key(&w, "canary");
 		bg_jw_bool(&w, h->canary);
 		bg_jw_object_end(&w);
@@ -473,11 +505,16 @@ static long canaries_done(const bg_rollout *ro)
 	return n;
 }
 
-static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, const char *result, const char *error)
+static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, const char *result, const char *error,
+	const char *to)
 {
 	copy_str(h->state, sizeof(h->state), result);
+	copy_str(h->to, sizeof(h->to), to);
 	if (f->slot.index >= 0) {
 		h->token = f->slot.token;
+	}
+	if (strcmp(result, "converging") == 0) {
+		return;     /* no switch of this commit: its times stay as they were */
 	}
 	if (strcmp(result, "switching") == 0) {
 		h->switch_start = epoch_ms();
@@ -487,7 +524,7 @@ static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, co
 		h->switch_end = epoch_ms();
 	}
 	if (strcmp(result, "failed") == 0) {
-		copy_str(h->error, sizeof(h->error), error);
+		copy_error(h->error, sizeof(h->error), error);
 		snprintf(ro->state, sizeof(ro->state), "halted");
 		copy_str(ro->halted_by, sizeof(ro->halted_by), h->name);
 	} else if ((strcmp(ro->state, "rolling") == 0 || strcmp(ro->state, "canary") == 0) && all_done(ro)) {
@@ -511,6 +548,18 @@ static int read_paused(bg_fleet *f, int *paused, bg_error *err)
 	*paused = text && strcmp(text, "1") == 0;
 	free(text);
 	return 0;
+}
+
+/* The same text at every tick of the wait (a time, not a countdown): the
+ * caller logs a wait once, when its text changes. */
+static void soak_end(char *why, size_t size, long long until_ms)
+{
+	time_t t = (time_t) (until_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(why, size, "the canaries are done; the others switch after their soak, at %02d:%02d:%02d.%03d UTC",
+		tm.tm_hour, tm.tm_min, tm.tm_sec, (int) (until_ms % 1000));
 }
 
 int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *commit, int *may, char *why,
@@ -541,8 +590,7 @@ int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *comm
 		if (strcmp(ro.state, "canary") != 0) {
 			now = epoch_ms();
 			if (ro.soak_until > now) {
-				snprintf(why, size, "the canaries are done; the others switch after their soak, in %.1f s",
-					(double) (ro.soak_until - now) / 1000);
+				soak_end(why, size, ro.soak_until);
 				return 0;
 			}
 			*may = 1;
@@ -581,8 +629,8 @@ static int note_done(bg_fleet *f, const char *commit, bg_error *err)
 	return bg_store_put(f->store, key, commit, err);
 }
 
-int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
-	const char *error, bg_rollout *out, bg_error *err)
+static int report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
+	const char *error, const char *to, bg_rollout *out, bg_error *err)
 {
 	char was[16];
 
@@ -614,7 +662,7 @@ int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, 
 				h->token, f->slot.token);
 		}
 		copy_str(was, sizeof(was), out->state);
-		apply_result(out, h, f, result, error);
+		apply_result(out, h, f, result, error, to);
 		if (write_back(f, out, version, exists, fenced_write, &done, err) < 0) {
 			return -1;
 		}
@@ -623,6 +671,18 @@ int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, 
 		}
 	}
 	return too_busy(f, commit, err);
+}
+
+int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
+	const char *error, bg_rollout *out, bg_error *err)
+{
+	return report(f, o, commit, result, error, NULL, out, err);
+}
+
+int bg_fleet_converging(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *to, bg_rollout *out,
+	bg_error *err)
+{
+	return report(f, o, commit, "converging", NULL, to, out, err);
 }
 
 int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,

@@ -17,14 +17,20 @@
 
 #define BG_FLEET_MAX_HOSTS 64
 
+/* A member's failure as the rollout keeps it: room for a step's message
+ * with its output's last words, bounded so that a record of many members
+ * stays small. */
+#define BG_FLEET_ERROR_MAX 1024
+
 /* A member's part in a rollout. */
 typedef struct {
 	char name[64];
-	char state[16];          /* waiting, switching, done, failed, rolled_back, stayed */
+	char state[16];          /* waiting, switching, done, failed, rolled_back, stayed, converging */
 	long long token;         /* the slot grant it switched under; 0 none */
 	long long switch_start;  /* epoch ms: slot taken, switch begun */
 	long long switch_end;    /* epoch ms: result written */
-	char error[256];         /* why it failed */
+	char error[BG_FLEET_ERROR_MAX]; /* why it failed: masked, cut at a whole word */
+	char to[41];             /* converging: the last done commit it goes to */
 	int canary;              /* one of the rollout's canaries */
 } bg_fleet_host;
 
@@ -53,6 +59,7 @@ typedef struct {
 	char prefix[128];        /* "bluegreen/<name>" */
 	bg_fleet_keepalive *keepalive; /* while the slot is held */
 	int member;              /* listed in "<prefix>/members" */
+	char waiting[256];       /* what this member last logged it waits for */
 } bg_fleet;
 
 /* Why a member does not switch while an operator paused the fleet. */
@@ -105,6 +112,12 @@ int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);
  * slot was lost (fenced out). */
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err);
+
+/* This member's result in the halted rollout of commit becomes
+ * "converging" to `to`, the fleet's last done commit (no slot: it does
+ * not switch to commit). */
+int bg_fleet_converging(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *to, bg_rollout *out,
+	bg_error *err);
 
 /* The rollout of commit as it is (*exists 0 when there is none). */
 int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,

@@ -35,6 +35,20 @@ static void heartbeat(bg_pipeline *p, const char *live, const char *state)
 	}
 }
 
+/* A member waits (for a slot, the canaries, an operator's resume) over
+ * many ticks: what it waits for is logged at info level when it changes,
+ * at debug level at the ticks between. */
+static void waits(bg_pipeline *p, const char *commit, const char *why)
+{
+	bg_fleet *f = &p->r->fleet;
+	char line[sizeof(f->waiting)];
+
+	snprintf(line, sizeof(line), "%.*s %s", BG_SHORT_SHA_LEN, commit, why);
+	bg_log(&p->r->log, strcmp(line, f->waiting) != 0 ? BG_LOG_INFO : BG_LOG_DEBUG, "fleet: %.*s is prepared here; %s",
+		BG_SHORT_SHA_LEN, commit, why);
+	memcpy(f->waiting, line, sizeof(line));
+}
+
 static void give_up_slot(bg_pipeline *p)
 {
 	bg_error e;
@@ -122,6 +136,7 @@ static int switch_holding_slot(bg_pipeline *p, const char *commit, bg_error *err
 	bg_rollout ro;
 	bg_error e;
 
+	r->fleet.waiting[0] = '\0';   /* a wait after this one is logged again */
 	bg_log(&r->log, BG_LOG_INFO, "fleet: %s holds slot %d (token %lld) for %.*s", o->host, r->fleet.slot.index,
 		r->fleet.slot.token, BG_SHORT_SHA_LEN, commit);
 	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0
@@ -175,7 +190,7 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 		return store_down(p, commit, err);
 	}
 	if (!may) {
-		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is prepared here; %s", BG_SHORT_SHA_LEN, commit, why);
+		waits(p, commit, why);
 		bg_pipeline_forget_deploy(p);
 		return 0;
 	}
@@ -184,14 +199,14 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 		return store_down(p, commit, err);
 	}
 	if (paused) {
-		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is prepared here; " BG_FLEET_PAUSED, BG_SHORT_SHA_LEN, commit);
+		waits(p, commit, BG_FLEET_PAUSED);
 		bg_pipeline_forget_deploy(p);
 		return 0;
 	}
 	if (!got) {
 		/* Prepared and kept: the next tick tries again. */
-		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is prepared here; all %ld slot(s) are held, the switch waits "
-			"for a later tick", BG_SHORT_SHA_LEN, commit, o->parallel);
+		snprintf(why, sizeof(why), "all %ld slot(s) are held, the switch waits for a later tick", o->parallel);
+		waits(p, commit, why);
 		bg_pipeline_forget_deploy(p);
 		return 0;
 	}
@@ -273,6 +288,27 @@ static void record_again(bg_pipeline *p, const char *live)
 	give_up_slot(p);
 }
 
+/* This member is live on the commit of a rollout that does not list it:
+ * the store lost the record (a Redis restarted without persistence) while
+ * it switched, and another member made it again without it. It adds its
+ * result back, `done` (no slot: there is no result of its own to fence),
+ * so that the record says who runs the commit, and a halt of it rolls
+ * this member back too. */
+static void add_again(bg_pipeline *p, const char *live, bg_rollout *ro)
+{
+	bg_releaser *r = p->r;
+	bg_error e;
+
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, live, "done", NULL, ro, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, but its rollout does not list this member and "
+			"it cannot add itself: %s", BG_SHORT_SHA_LEN, live, e.msg);
+		return;
+	}
+	bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is live here; its rollout (made again: the store had lost it) did "
+		"not list this member: added back as done; the rollout is %s", BG_SHORT_SHA_LEN, live, ro->state);
+}
+
 /* The branch head's rollout under way still lists this member `switching`,
  * while the head is marked failed here (not by the fleet): its deploy
  * failed where no fleet step saw it — its releaser was killed in the
@@ -328,6 +364,29 @@ static int head_halted(bg_pipeline *p, const char *live, int *halted_head, bg_er
 	return 0;
 }
 
+/* The halted head's rollout says this member converges to sha (once:
+ * not again while it already says so), not that it waits for the head. */
+static void note_converging(bg_pipeline *p, const char *sha)
+{
+	bg_releaser *r = p->r;
+	const char *head = p->st.checked_head;
+	const bg_fleet_host *h;
+	bg_rollout ro;
+	bg_error e;
+	int exists;
+
+	if (bg_fleet_read(&r->fleet, &r->opt.fleet, head, &ro, &exists, &e) == 0 && exists
+		&& (h = bg_fleet_host_of(&ro, r->opt.fleet.host)) && strcmp(h->state, "converging") == 0
+		&& strcmp(h->to, sha) == 0) {
+		return;
+	}
+	if (bg_fleet_converging(&r->fleet, &r->opt.fleet, head, sha, &ro, &e) < 0) {
+		bg_url_mask_error(&e);
+		bg_log(&r->log, BG_LOG_WARNING, "fleet: converges to %.*s, but that is not recorded in the rollout of %.*s: %s",
+			BG_SHORT_SHA_LEN, sha, BG_SHORT_SHA_LEN, head, e.msg);
+	}
+}
+
 static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *err);
 
 int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err)
@@ -370,6 +429,9 @@ static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *er
 		record_again(p, live);
 		return BG_FLEET_SETTLED;
 	}
+	if (exists && !bg_fleet_host_of(&ro, o->host)) {
+		add_again(p, live, &ro);
+	}
 	if (exists && strcmp(ro.state, "halted") == 0 && on_it(o, &ro)) {
 		snprintf(why, sizeof(why), "the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'rollback'",
 			BG_SHORT_SHA_LEN, live, ro.halted_by[0] ? ro.halted_by : "a member");
@@ -398,6 +460,7 @@ static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *er
 	}
 	bg_log(&r->log, BG_LOG_INFO, "fleet: the branch head's rollout halted; this member (on %.*s) converges to "
 		"the fleet's last done commit %.*s", BG_SHORT_SHA_LEN, live, BG_SHORT_SHA_LEN, sha);
+	note_converging(p, sha);
 	return BG_FLEET_CONVERGE;
 }
 
