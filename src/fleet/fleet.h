@@ -19,8 +19,9 @@
 
 /* A member's failure as the rollout keeps it: room for a step's message
  * with its output's last words, bounded so that a record of many members
- * stays small. */
-#define BG_FLEET_ERROR_MAX 1024
+ * stays small: 64 of them are 40 KB, and a tick holds up to three records on
+ * the stack, which in a Swoole coroutine is the coroutine's own (2 MB). */
+#define BG_FLEET_ERROR_MAX 512
 
 /* A member's part in a rollout. */
 typedef struct {
