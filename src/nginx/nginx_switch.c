@@ -33,6 +33,8 @@
 /* One reload, watched until nginx took it or refused it. */
 typedef struct {
 	bg_pid_list before;          /* the master's workers before it */
+	bg_inode_list *held;         /* the listening sockets each of them held, while verifying */
+	size_t most;                 /* the most any of them held */
 	unsigned long long since;    /* workers started from here on are new */
 	long log_from;               /* the error log's size before it */
 	long emerg_size;             /* the error log's size when [emerg] was last seen */
@@ -163,23 +165,70 @@ static void append_nginx_reason(const switch_ctx *c, const reload_watch *w, bg_e
 	bg_error_append(err, "; nginx's error log (%s) says:\n%s", c->error_log, tail[0] ? tail : "(nothing)");
 }
 
-/* An old worker accepts no new request once it has closed its listening
- * sockets (nginx does that as it starts its graceful shutdown). */
-static int old_workers_accepting(const reload_watch *w)
+/* The listening sockets each worker of before the reload holds, and the
+ * most any of them holds: what a worker closes as it stops accepting. */
+static int snapshot_listening(reload_watch *w, bg_error *err)
 {
 	bg_inode_list listening = { NULL, 0 };
-	bg_error ignored;
+	size_t i;
+	int rc = 0;
+
+	if (w->before.n == 0) {
+		return 0;
+	}
+	if (bg_proc_all_listen_inodes(&listening, err) < 0) {
+		return -1;
+	}
+	if (!(w->held = calloc(w->before.n, sizeof(*w->held)))) {
+		rc = bg_error_set(err, BG_ERR_NGINX, "out of memory while listing nginx's listening sockets");
+	}
+	for (i = 0; rc == 0 && i < w->before.n; i++) {
+		if (bg_proc_held_sockets(w->before.pids[i], &listening, &w->held[i]) < 0) {
+			rc = bg_error_set(err, BG_ERR_NGINX, "out of memory while listing nginx's listening sockets");
+		}
+		w->most = w->held[i].n > w->most ? w->held[i].n : w->most;
+	}
+	bg_inode_list_free(&listening);
+	return rc;
+}
+
+static void snapshot_free(reload_watch *w)
+{
+	size_t i;
+
+	for (i = 0; w->held && i < w->before.n; i++) {
+		bg_inode_list_free(&w->held[i]);
+	}
+	free(w->held);
+	w->held = NULL;
+	w->most = 0;
+}
+
+/* An old worker accepts no new request once it has closed its listening
+ * sockets: nginx closes all of them at once as it starts its graceful
+ * shutdown. Only those it held before the reload count, and only while it
+ * holds every one: a listening socket nginx inherited from whoever started it
+ * (a PHP server, a test runner) stays open in every nginx process, old or
+ * new, until that process exits, and says nothing of the reload (counting it
+ * made a switch wait for the old workers' slow requests, then fail after
+ * BG_RELOAD_VERIFY_MS). A worker of an earlier reload, still shutting down,
+ * held fewer than the current ones; a pid started since the reload is
+ * another process. */
+static int old_workers_accepting(const reload_watch *w)
+{
 	size_t i;
 	int accepting = 0;
 
-	if (bg_proc_all_listen_inodes(&listening, &ignored) < 0) {
-		return 1;
+	for (i = 0; w->most > 0 && i < w->before.n && !accepting; i++) {
+		pid_t pid = w->before.pids[i];
+		bg_inode_list now = { NULL, 0 };
+
+		if (w->held[i].n < w->most || bg_proc_state_of(pid) != BG_PROC_ALIVE || bg_proc_starttime(pid) >= w->since) {
+			continue;
+		}
+		accepting = bg_proc_held_sockets(pid, &w->held[i], &now) < 0 || now.n == w->held[i].n;
+		bg_inode_list_free(&now);
 	}
-	for (i = 0; i < w->before.n && !accepting; i++) {
-		accepting = bg_proc_state_of(w->before.pids[i]) == BG_PROC_ALIVE
-			&& bg_proc_holds_socket(w->before.pids[i], &listening);
-	}
-	bg_inode_list_free(&listening);
 	return accepting;
 }
 
@@ -242,7 +291,7 @@ static int verify_reload(const switch_ctx *c, reload_watch *w, bg_error *err)
  * that no reload is still under way when we return. */
 static int reload_verified(const switch_ctx *c, reload_watch *w, bg_error *err)
 {
-	int fd;
+	int fd, rc;
 
 	memset(w, 0, sizeof(*w));
 	if (bg_proc_children(c->master, &w->before, err) < 0) {
@@ -253,7 +302,9 @@ static int reload_verified(const switch_ctx *c, reload_watch *w, bg_error *err)
 		close(fd);
 	}
 	w->since = bg_proc_ticks_now();
-	return reload(c, err) < 0 ? -1 : verify_reload(c, w, err);
+	rc = snapshot_listening(w, err) < 0 || reload(c, err) < 0 ? -1 : verify_reload(c, w, err);
+	snapshot_free(w);
+	return rc;
 }
 
 /* The master the pid file names now, when it is another one than c->master

@@ -597,6 +597,31 @@ int bg_proc_holds_socket(pid_t pid, const bg_inode_list *inodes)
 	return each_fd(pid, is_one_of_sockets, (void *) inodes);
 }
 
+struct held_scan {
+	const bg_inode_list *among;
+	bg_inode_list *out;
+};
+
+static int add_held_socket(const char *fd_path, const char *target, void *data)
+{
+	struct held_scan *s = data;
+	unsigned long inode;
+
+	(void) fd_path;
+	if (sscanf(target, "socket:[%lu]", &inode) != 1 || !inode_list_has(s->among, inode)
+		|| inode_list_has(s->out, inode)) {
+		return 0;
+	}
+	return inode_list_add(s->out, inode);
+}
+
+int bg_proc_held_sockets(pid_t pid, const bg_inode_list *among, bg_inode_list *out)
+{
+	struct held_scan s = { among, out };
+
+	return each_fd(pid, add_held_socket, &s) < 0 ? -1 : 0;
+}
+
 struct owner_scan {
 	const bg_inode_list *inodes;
 	bg_pid_list *out;

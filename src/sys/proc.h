@@ -96,6 +96,10 @@ int bg_proc_own_socket_fds(const bg_inode_list *inodes, int **fds, size_t *n);
 /* Whether pid holds any of the sockets open. */
 int bg_proc_holds_socket(pid_t pid, const bg_inode_list *inodes);
 
+/* The sockets among `among` that pid holds open, into out (each once); -1
+ * when out of memory. */
+int bg_proc_held_sockets(pid_t pid, const bg_inode_list *among, bg_inode_list *out);
+
 /* The processes holding any of these sockets open (scanning every /proc/PID/fd). */
 int bg_proc_socket_owners(const bg_inode_list *inodes, bg_pid_list *out, bg_error *err);
 
