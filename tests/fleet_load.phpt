@@ -80,6 +80,7 @@ function store_killed(string $kind, string $commit, array $fleet, array $store, 
     echo "h2 while the store is down: its nginx answers ", bg_fleet_version($hosts[2]), ", logged: ",
         var_export(str_contains((string) @file_get_contents("{$hosts[2]['box']}/releaser.log"),
         'is not switched to this tick, the live release keeps serving'), true), "\n";
+    $restarted = microtime(true) * 1000;
     $store = bg_fleet_store_start($kind, $box, null, $store);
     $pids[] = proc_get_status($store['proc'])['pid'];
     echo "h2 once it is back: ", bg_fleet_wait($h2), ", its nginx answers ", bg_fleet_version($hosts[2]), "\n";
@@ -91,6 +92,8 @@ function store_killed(string $kind, string $commit, array $fleet, array $store, 
     // without h1's result. With etcd h1's result is recorded at its next
     // tick, stamped with that time: the hosts' logs tell when it switched.
     $spans = spans_from_logs([$hosts[1], $hosts[2]], $commit);
+    echo "h2 took the slot only once the store was back, by its log: ",
+        var_export(($spans['h2']['switch_start'] ?? 0) > $restarted, true), "\n";
     echo "rollout: ", $ro['commit'] === $commit ? "$kind-back" : $ro['commit'], " ", $ro['state'], ", hosts ",
         implode(' ', array_keys($ro['hosts'])), "; switches overlapping, by the hosts' logs: ", count($spans) === 2
         ? (implode(', ', bg_fleet_overlaps($spans)) ?: 'none') : 'spans of ' . implode(', ', array_keys($spans)) . ' only', "\n";
@@ -215,6 +218,7 @@ store killed while h1 switches holding the slot: true; h1: live, its nginx answe
 h2 while the store is down: its nginx answers redis-load, logged: true
 h2 once it is back: live, its nginx answers redis-back
 h1 ticks again: live
+h2 took the slot only once the store was back, by its log: true
 rollout: redis-back done, hosts h2; switches overlapping, by the hosts' logs: none
 h1 on redis-bad: failed at start, its nginx answers redis-back
 h2 ticks for 1.5 s: failed at fleet, its nginx answers redis-back
@@ -238,6 +242,7 @@ store killed while h1 switches holding the slot: true; h1: live, its nginx answe
 h2 while the store is down: its nginx answers etcd-load, logged: true
 h2 once it is back: live, its nginx answers etcd-back
 h1 ticks again: live
+h2 took the slot only once the store was back, by its log: true
 rollout: etcd-back done, hosts h1 h2; switches overlapping, by the hosts' logs: none
 h1 on etcd-bad: failed at start, its nginx answers etcd-back
 h2 ticks for 1.5 s: failed at fleet, its nginx answers etcd-back
