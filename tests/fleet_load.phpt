@@ -55,7 +55,7 @@ function front_versions(array $front, int $n = 9): string
 
 /**
  * The store killed (SIGKILL, by pid) while h1 switches holding the slot to
- * "<kind>-back", started again on its port (etcd on its data dir) 1.5 s
+ * "<kind>-back", started again on its port (etcd on its data dir) 1 s
  * after h1 is done: h2 switches nothing while it is down and rolls out once
  * it is back; h3's releaser is stopped all along. The new store.
  */
@@ -76,7 +76,7 @@ function store_killed(string $kind, string $commit, array $fleet, array $store, 
     echo "store killed while h1 switches holding the slot: ", var_export($held, true), "; h1: ", bg_fleet_wait($k),
         ", its nginx answers ", bg_fleet_version($hosts[1]), ", its result not recorded: ", var_export(str_contains(
         (string) @file_get_contents("{$hosts[1]['box']}/releaser.log"), 'but its result is not recorded'), true), "\n";
-    usleep(1500000);
+    usleep(1000000);
     echo "h2 while the store is down: its nginx answers ", bg_fleet_version($hosts[2]), ", logged: ",
         var_export(str_contains((string) @file_get_contents("{$hosts[2]['box']}/releaser.log"),
         'is not switched to this tick, the live release keeps serving'), true), "\n";
