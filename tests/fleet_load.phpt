@@ -102,7 +102,8 @@ function store_killed(string $kind, string $commit, array $fleet, array $store, 
 
 /**
  * "<kind>-bad" fails on h1, the first to take it (its start exits): the
- * rollout halts, h2 ticking after never switches to it, and the front
+ * rollout halts; h2, ticking after, marks it failed at step "fleet" (so
+ * that no tick tries it again) without switching to it, and the front
  * nginx never answers it.
  */
 function bad_commit_halts(string $kind, array $fleet, array $store, array $front, Closure $opts): void
