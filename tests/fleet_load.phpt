@@ -1,5 +1,5 @@
 --TEST--
-fleet under load: 3 hosts on 127.0.0.2-4 (each its own nginx and pair on the same ports) behind a front nginx, wrk through it the whole time; a commit rolled out with parallel 1 against a real redis-server, then a real etcd, its first slot holder killed (SIGKILL) in its start: the slot taken again once its lease ran out, the others switch, the killed host started again finishes; every host reaches the commit, no request fails, and never two hosts switch at once (by the store's record and by each host's log timestamps)
+fleet under load: 3 hosts on 127.0.0.2-4 (each its own nginx and pair on the same ports) behind a front nginx, wrk through it the whole time, against a real redis-server, then a real etcd, in one world: a commit rolled out with parallel 1, its first slot holder killed (SIGKILL) in its start: the slot taken again once its lease ran out, the others switch, the killed host started again finishes, never two hosts switch at once (by the store's record and by each host's log timestamps); the store killed (SIGKILL) while a host switches holding the slot: no host switches while it is down, the rollout resumes once it is started again on its port (etcd on its data dir); a commit failing on the first host halts the fleet, no other host runs it, the front nginx never answers it; a host whose releaser was stopped comes back and converges to the last done commit, not the halted one; no request fails
 --EXTENSIONS--
 bluegreen
 --SKIPIF--
@@ -32,12 +32,106 @@ function spans_from_logs(array $hosts, string $commit): array
             $at = (int) round(strtotime(substr($l['time'], 0, 19) . 'Z') * 1000 + (int) substr($l['time'], 20, 3));
             if (str_contains($l['message'], " holds slot ") && str_ends_with($l['message'], "for $short")) {
                 $spans[$h['name']]['switch_start'] = $at;
-            } elseif (str_starts_with($l['message'], "fleet: $short done here")) {
+            } elseif (str_starts_with($l['message'], "fleet: $short done here")
+                || str_starts_with($l['message'], "fleet: $short is live here, but its result is not recorded")) {
                 $spans[$h['name']]['switch_end'] = $at;
             }
         }
     }
     return $spans;
+}
+
+/** What the front nginx answers to $n requests: the versions, sorted, once each. */
+function front_versions(array $front, int $n = 9): string
+{
+    $seen = [];
+    for ($i = 0; $i < $n; $i++) {
+        $r = bg_http_get('127.0.0.1', $front['listen'], '/');
+        $seen[preg_match('/version=(\S+)/', $r['body'] ?? '', $m) ? $m[1] : 'error'] = true;
+    }
+    ksort($seen);
+    return implode(' ', array_keys($seen));
+}
+
+/**
+ * The store killed (SIGKILL, by pid) while h1 switches holding the slot to
+ * "<kind>-back", started again on its port (etcd on its data dir) 1 s
+ * after h1 is done: h2 switches nothing while it is down and rolls out once
+ * it is back; h3's releaser is stopped all along. The new store.
+ */
+function store_killed(string $kind, string $commit, array $fleet, array $store, string $box, Closure $opts, array &$pids): array
+{
+    $hosts = $fleet['hosts'];
+    $r = new BlueGreen\Releaser(bg_fleet_options($hosts[1], $store['url']));
+    $k = bg_fleet_spawn($opts(1, ['health' => ['path' => '/health', 'timeout' => 20],
+        'start' => ['sh', '-c', 'sleep 1; exec "$0" easyswoole start d', PHP_BINARY]]), $commit);
+    $pids[] = $k['pid'];
+    $state = "{$hosts[1]['box']}/releases/.bluegreen/state.json";
+    $held = bg_wait_for(fn () => (json_decode((string) @file_get_contents($state), true)['deploy']['step'] ?? null) === 'start'
+        && ($r->status()['fleet']['slots'][0]['holder'] ?? null) === 'h1', 15);
+    posix_kill(proc_get_status($store['proc'])['pid'], SIGKILL);
+    proc_close($store['proc']);
+    $h2 = bg_fleet_spawn($opts(2), $commit);
+    $pids[] = $h2['pid'];
+    echo "store killed while h1 switches holding the slot: ", var_export($held, true), "; h1: ", bg_fleet_wait($k),
+        ", its nginx answers ", bg_fleet_version($hosts[1]), ", its result not recorded: ", var_export(str_contains(
+        (string) @file_get_contents("{$hosts[1]['box']}/releaser.log"), 'but its result is not recorded'), true), "\n";
+    usleep(1000000);
+    echo "h2 while the store is down: its nginx answers ", bg_fleet_version($hosts[2]), ", logged: ",
+        var_export(str_contains((string) @file_get_contents("{$hosts[2]['box']}/releaser.log"),
+        'is not switched to this tick, the live release keeps serving'), true), "\n";
+    $restarted = microtime(true) * 1000;
+    $store = bg_fleet_store_start($kind, $box, null, $store);
+    $pids[] = proc_get_status($store['proc'])['pid'];
+    echo "h2 once it is back: ", bg_fleet_wait($h2), ", its nginx answers ", bg_fleet_version($hosts[2]), "\n";
+    echo "h1 ticks again: ", bg_fleet_wait(bg_fleet_spawn($opts(1), $commit, 3)), "\n";
+    @$r->status();     // the reader's connection to the killed server fails once
+    $ro = $r->status()['fleet']['rollout'];
+    ksort($ro['hosts']);
+    // Redis keeps nothing across its restart: the rollout is made again,
+    // without h1's result. With etcd h1's result is recorded at its next
+    // tick, stamped with that time: the hosts' logs tell when it switched.
+    $spans = spans_from_logs([$hosts[1], $hosts[2]], $commit);
+    echo "h2 took the slot only once the store was back, by its log: ",
+        var_export(($spans['h2']['switch_start'] ?? 0) > $restarted, true), "\n";
+    echo "rollout: ", $ro['commit'] === $commit ? "$kind-back" : $ro['commit'], " ", $ro['state'], ", hosts ",
+        implode(' ', array_keys($ro['hosts'])), "; switches overlapping, by the hosts' logs: ", count($spans) === 2
+        ? (implode(', ', bg_fleet_overlaps($spans)) ?: 'none') : 'spans of ' . implode(', ', array_keys($spans)) . ' only', "\n";
+    return $store;
+}
+
+/**
+ * "<kind>-bad" fails on h1, the first to take it (its start exits): the
+ * rollout halts; h2, ticking after, marks it failed at step "fleet" (so
+ * that no tick tries it again) without switching to it, and the front
+ * nginx never answers it.
+ */
+function bad_commit_halts(string $kind, array $fleet, array $store, array $front, Closure $opts): void
+{
+    $hosts = $fleet['hosts'];
+    $bad = bg_app_commit($fleet['world'], "$kind-bad");
+    echo "h1 on $kind-bad: ", bg_fleet_wait(bg_fleet_spawn($opts(1, ['start' => [PHP_BINARY, '-r', 'exit(3);']]), $bad)),
+        ", its nginx answers ", bg_fleet_version($hosts[1]), "\n";
+    echo "h2 ticks for 1.5 s: ", bg_fleet_wait(bg_fleet_spawn($opts(2), $bad, 1.5)), ", its nginx answers ",
+        bg_fleet_version($hosts[2]), "\n";
+    $r = new BlueGreen\Releaser(bg_fleet_options($hosts[1], $store['url']));
+    $ro = $r->status()['fleet']['rollout'];
+    echo "rollout: ", $ro['commit'] === $bad ? "$kind-bad" : $ro['commit'], " ", $ro['state'], ", halted by ",
+        $ro['halted_by'], ", h2 switched: ", var_export((bool) ($ro['hosts']['h2']['switch_start'] ?? false), true), "\n";
+    echo "the front nginx answers: ", front_versions($front), "\n";
+}
+
+/**
+ * h3, whose releaser was stopped since the first rollout, comes back while
+ * the last rollout is halted: it converges to the last done commit
+ * ("<kind>-back"), not to the halted one.
+ */
+function host_converges(string $back, array $fleet, array $front, Closure $opts): void
+{
+    $hosts = $fleet['hosts'];
+    echo "h3 comes back: ", bg_fleet_wait(bg_fleet_spawn($opts(3), $back)), ", its nginx answers ",
+        bg_fleet_version($hosts[3]), "\n";
+    echo "the front nginx answers: ", front_versions($front), "\n";
 }
 
 foreach (['redis', 'etcd'] as $kind) {
@@ -81,18 +175,23 @@ foreach (['redis', 'etcd'] as $kind) {
     echo "h1 started again: ", bg_fleet_wait(bg_fleet_spawn($opts(1), $commit)), ", its nginx on 127.0.0.2 answers ",
         bg_fleet_version($fleet['hosts'][1]), "\n";
     $took = microtime(true) - $t;
-    usleep(300000);
-    $res = bg_load_stop($load);
     $ro = $r->status()['fleet']['rollout'];
-    unset($r);
     echo "rollout: ", $ro['state'], ", done ", $ro['done'], ", failed ", $ro['failed'], "\n";
     echo "switches overlapping, by the store's record: ", implode(', ', bg_fleet_overlaps($ro['hosts'])) ?: 'none', "\n";
     $spans = spans_from_logs($fleet['hosts'], $commit);
     echo "switches overlapping, by the hosts' logs: ", count($spans) === 3 ? (implode(', ', bg_fleet_overlaps($spans))
         ?: 'none') : 'spans of ' . implode(', ', array_keys($spans)) . ' only', "\n";
+    echo "within 20 s: ", var_export($took < 20, true), "\n";
+    unset($r);
+    $back = bg_app_commit($fleet['world'], "$kind-back");
+    $store = store_killed($kind, $back, $fleet, $store, $box, $opts, $pids);
+    bad_commit_halts($kind, $fleet, $store, $front, $opts);
+    host_converges($back, $fleet, $front, $opts);
+    usleep(300000);
+    $res = bg_load_stop($load);
     echo "requests through the front nginx: ", $res['requests'] > 100 ? 'many' : $res['requests'] . "\n" . $res['raw'],
         ", non-2xx ", $res['non2xx'], ", socket errors ", $res['errors'], "\n";
-    echo "within 20 s: ", var_export($took < 20, true), "\n";
+    echo "all of it within 35 s: ", var_export(microtime(true) - $t < 35, true), "\n";
     bg_stop_server($store['proc'], $store['pidfile']);
 }
 bg_nginx_stop($front['master']);
@@ -115,8 +214,21 @@ h1 started again: live, its nginx on 127.0.0.2 answers redis-load
 rollout: done, done 3, failed 0
 switches overlapping, by the store's record: none
 switches overlapping, by the hosts' logs: none
-requests through the front nginx: many, non-2xx 0, socket errors 0
 within 20 s: true
+store killed while h1 switches holding the slot: true; h1: live, its nginx answers redis-back, its result not recorded: true
+h2 while the store is down: its nginx answers redis-load, logged: true
+h2 once it is back: live, its nginx answers redis-back
+h1 ticks again: live
+h2 took the slot only once the store was back, by its log: true
+rollout: redis-back done, hosts h2; switches overlapping, by the hosts' logs: none
+h1 on redis-bad: failed at start, its nginx answers redis-back
+h2 ticks for 1.5 s: failed at fleet, its nginx answers redis-back
+rollout: redis-bad halted, halted by h1, h2 switched: false
+the front nginx answers: redis-back redis-load
+h3 comes back: live, its nginx answers redis-back
+the front nginx answers: redis-back
+requests through the front nginx: many, non-2xx 0, socket errors 0
+all of it within 35 s: true
 == etcd
 h1 killed holding the slot, in its start: true
 h2: live, its nginx on 127.0.0.3 answers etcd-load
@@ -126,5 +238,18 @@ h1 started again: live, its nginx on 127.0.0.2 answers etcd-load
 rollout: done, done 3, failed 0
 switches overlapping, by the store's record: none
 switches overlapping, by the hosts' logs: none
-requests through the front nginx: many, non-2xx 0, socket errors 0
 within 20 s: true
+store killed while h1 switches holding the slot: true; h1: live, its nginx answers etcd-back, its result not recorded: true
+h2 while the store is down: its nginx answers etcd-load, logged: true
+h2 once it is back: live, its nginx answers etcd-back
+h1 ticks again: live
+h2 took the slot only once the store was back, by its log: true
+rollout: etcd-back done, hosts h1 h2; switches overlapping, by the hosts' logs: none
+h1 on etcd-bad: failed at start, its nginx answers etcd-back
+h2 ticks for 1.5 s: failed at fleet, its nginx answers etcd-back
+rollout: etcd-bad halted, halted by h1, h2 switched: false
+the front nginx answers: etcd-back etcd-load
+h3 comes back: live, its nginx answers etcd-back
+the front nginx answers: etcd-back
+requests through the front nginx: many, non-2xx 0, socket errors 0
+all of it within 35 s: true
