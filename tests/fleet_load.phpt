@@ -88,9 +88,10 @@ function store_killed(string $kind, string $commit, array $fleet, array $store, 
     @$r->status();     // the reader's connection to the killed server fails once
     $ro = $r->status()['fleet']['rollout'];
     ksort($ro['hosts']);
-    // Redis keeps nothing across its restart: the rollout is made again,
-    // without h1's result. With etcd h1's result is recorded at its next
-    // tick, stamped with that time: the hosts' logs tell when it switched.
+    // Redis keeps nothing across its restart: the rollout is made again
+    // without h1, which adds itself back at its next tick; with etcd h1's
+    // result is recorded then. Either way stamped with that time: the hosts'
+    // logs tell when it switched.
     $spans = spans_from_logs([$hosts[1], $hosts[2]], $commit);
     echo "h2 took the slot only once the store was back, by its log: ",
         var_export(($spans['h2']['switch_start'] ?? 0) > $restarted, true), "\n";
@@ -220,7 +221,7 @@ h2 while the store is down: its nginx answers redis-load, logged: true
 h2 once it is back: live, its nginx answers redis-back
 h1 ticks again: live
 h2 took the slot only once the store was back, by its log: true
-rollout: redis-back done, hosts h2; switches overlapping, by the hosts' logs: none
+rollout: redis-back done, hosts h1 h2; switches overlapping, by the hosts' logs: none
 h1 on redis-bad: failed at start, its nginx answers redis-back
 h2 ticks for 1.5 s: failed at fleet, its nginx answers redis-back
 rollout: redis-bad halted, halted by h1, h2 switched: false
