@@ -10,7 +10,7 @@
 # First it builds and runs every check program, tests/fuzz/<name>_check
 # (ASan + UBSan; tests/run.sh runs them too, without), then fuzzes each
 # tests/fuzz/<target>_fuzz.c in turn for its share of the time (at least 1 s
-# each: 12 s each of CI's 60), starting from a copy of its seed
+# each: 6 s each of CI's 30), starting from a copy of its seed
 # corpus in a temporary directory so that the inputs it finds stay out of the
 # repository. It fails on a failed check, a crash, a broken property, a leak
 # or undefined behaviour, and then keeps the temporary directory (the input
