@@ -57,9 +57,10 @@ function front_versions(array $front, int $n = 9): string
 
 /**
  * The store killed (SIGKILL, by pid) while h1 switches holding the slot to
- * "<kind>-back", started again on its port (etcd on its data dir) 1 s
- * after h1 is done: h2 switches nothing while it is down and rolls out once
- * it is back; h3's releaser is stopped all along. The new store.
+ * "<kind>-back", started again on its port (etcd on its data dir) once h1
+ * is done and h2 has logged that it cannot take a slot: h2 switches nothing
+ * while it is down and rolls out once it is back; h3's releaser is stopped
+ * all along. The new store.
  */
 function store_killed(string $kind, string $commit, array $fleet, array $store, string $box, Closure $opts, array &$pids): array
 {
@@ -78,10 +79,13 @@ function store_killed(string $kind, string $commit, array $fleet, array $store, 
     echo "store killed while h1 switches holding the slot: ", var_export($held, true), "; h1: ", bg_fleet_wait($k),
         ", its nginx answers ", bg_fleet_version($hosts[1]), ", its result not recorded: ", var_export(str_contains(
         (string) @file_get_contents("{$hosts[1]['box']}/releaser.log"), 'but its result is not recorded'), true), "\n";
-    usleep(1000000);
+    // h2 builds and starts the commit, then cannot take a slot: waited for
+    // by its log line, not a fixed time (its prepare and start take as long
+    // as the machine makes them).
+    $logged = bg_wait_for(fn () => str_contains((string) @file_get_contents("{$hosts[2]['box']}/releaser.log"),
+        'is not switched to this tick, the live release keeps serving'), 15);
     echo "h2 while the store is down: its nginx answers ", bg_fleet_version($hosts[2]), ", logged: ",
-        var_export(str_contains((string) @file_get_contents("{$hosts[2]['box']}/releaser.log"),
-        'is not switched to this tick, the live release keeps serving'), true), "\n";
+        var_export($logged, true), "\n";
     $restarted = microtime(true) * 1000;
     $store = bg_fleet_store_start($kind, $box, null, $store);
     $pids[] = proc_get_status($store['proc'])['pid'];
@@ -115,7 +119,7 @@ function bad_commit_halts(string $kind, array $fleet, array $store, array $front
     $bad = bg_app_commit($fleet['world'], "$kind-bad");
     echo "h1 on $kind-bad: ", bg_fleet_wait(bg_fleet_spawn($opts(1, ['start' => [PHP_BINARY, '-r', 'exit(3);']]), $bad)),
         ", its nginx answers ", bg_fleet_version($hosts[1]), "\n";
-    echo "h2 ticks for 1.5 s: ", bg_fleet_wait(bg_fleet_spawn($opts(2), $bad, 1.5)), ", its nginx answers ",
+    echo "h2 ticks: ", bg_fleet_wait(bg_fleet_spawn($opts(2), $bad, 10)), ", its nginx answers ",
         bg_fleet_version($hosts[2]), "\n";
     $r = new BlueGreen\Releaser(bg_fleet_options($hosts[1], $store['url']));
     $ro = $r->status()['fleet']['rollout'];
@@ -173,8 +177,8 @@ foreach (['redis', 'etcd'] as $kind) {
     }
     $ro = $r->status()['fleet']['rollout'];
     $after = (min($ro['hosts']['h2']['switch_start'], $ro['hosts']['h3']['switch_start']) - $killed) / 1000;
-    echo "the slot taken again once h1's lease ran out, within slot_ttl (2 s) + 1 s of the kill: ",
-        var_export($after > 0.5 && $after < 3, true), $after > 0.5 && $after < 3 ? '' : " ($after s)", "\n";
+    echo "the slot taken again once h1's lease ran out, within slot_ttl (2 s) + 2 s of the kill: ",
+        var_export($after > 0.5 && $after < 4, true), $after > 0.5 && $after < 4 ? '' : " ($after s)", "\n";
     echo "h1 started again: ", bg_fleet_wait(bg_fleet_spawn($opts(1), $commit)), ", its nginx on 127.0.0.2 answers ",
         bg_fleet_version($fleet['hosts'][1]), "\n";
     $took = microtime(true) - $t;
@@ -184,7 +188,7 @@ foreach (['redis', 'etcd'] as $kind) {
     $spans = spans_from_logs($fleet['hosts'], $commit);
     echo "switches overlapping, by the hosts' logs: ", count($spans) === 3 ? (implode(', ', bg_fleet_overlaps($spans))
         ?: 'none') : 'spans of ' . implode(', ', array_keys($spans)) . ' only', "\n";
-    echo "within 20 s: ", var_export($took < 20, true), "\n";
+    echo "within 20 s: ", var_export($took < 20, true), $took < 20 ? '' : sprintf(" (%.1f s)", $took), "\n";
     unset($r);
     $back = bg_app_commit($fleet['world'], "$kind-back");
     $store = store_killed($kind, $back, $fleet, $store, $box, $opts, $pids);
@@ -194,7 +198,8 @@ foreach (['redis', 'etcd'] as $kind) {
     $res = bg_load_stop($load);
     echo "requests through the front nginx: ", $res['requests'] > 100 ? 'many' : $res['requests'] . "\n" . $res['raw'],
         ", non-2xx ", $res['non2xx'], ", socket errors ", $res['errors'], "\n";
-    echo "all of it within 35 s: ", var_export(microtime(true) - $t < 35, true), "\n";
+    $took = microtime(true) - $t;
+    echo "all of it within 35 s: ", var_export($took < 35, true), $took < 35 ? '' : sprintf(" (%.1f s)", $took), "\n";
     bg_stop_server($store['proc'], $store['pidfile']);
 }
 bg_nginx_stop($front['master']);
@@ -212,7 +217,7 @@ bg_fleet_clean($box);
 h1 killed holding the slot, in its start: true
 h2: live, its nginx on 127.0.0.3 answers redis-load
 h3: live, its nginx on 127.0.0.4 answers redis-load
-the slot taken again once h1's lease ran out, within slot_ttl (2 s) + 1 s of the kill: true
+the slot taken again once h1's lease ran out, within slot_ttl (2 s) + 2 s of the kill: true
 h1 started again: live, its nginx on 127.0.0.2 answers redis-load
 rollout: done, done 3, failed 0
 switches overlapping, by the store's record: none
@@ -225,7 +230,7 @@ h1 ticks again: live
 h2 took the slot only once the store was back, by its log: true
 rollout: redis-back done, hosts h1 h2; switches overlapping, by the hosts' logs: none
 h1 on redis-bad: failed at start, its nginx answers redis-back
-h2 ticks for 1.5 s: failed at fleet, its nginx answers redis-back
+h2 ticks: failed at fleet, its nginx answers redis-back
 rollout: redis-bad halted, halted by h1, h2 switched: false
 the front nginx answers: redis-back redis-load
 h3 comes back: live, its nginx answers redis-back
@@ -236,7 +241,7 @@ all of it within 35 s: true
 h1 killed holding the slot, in its start: true
 h2: live, its nginx on 127.0.0.3 answers etcd-load
 h3: live, its nginx on 127.0.0.4 answers etcd-load
-the slot taken again once h1's lease ran out, within slot_ttl (2 s) + 1 s of the kill: true
+the slot taken again once h1's lease ran out, within slot_ttl (2 s) + 2 s of the kill: true
 h1 started again: live, its nginx on 127.0.0.2 answers etcd-load
 rollout: done, done 3, failed 0
 switches overlapping, by the store's record: none
@@ -249,7 +254,7 @@ h1 ticks again: live
 h2 took the slot only once the store was back, by its log: true
 rollout: etcd-back done, hosts h1 h2; switches overlapping, by the hosts' logs: none
 h1 on etcd-bad: failed at start, its nginx answers etcd-back
-h2 ticks for 1.5 s: failed at fleet, its nginx answers etcd-back
+h2 ticks: failed at fleet, its nginx answers etcd-back
 rollout: etcd-bad halted, halted by h1, h2 switched: false
 the front nginx answers: etcd-back etcd-load
 h3 comes back: live, its nginx answers etcd-back
