@@ -38,15 +38,22 @@ static void heartbeat(bg_pipeline *p, const char *live, const char *state)
 /* A member waits (for a slot, the canaries, an operator's resume) over
  * many ticks: what it waits for is logged at info level when it changes,
  * at debug level at the ticks between. */
-static void waits(bg_pipeline *p, const char *commit, const char *why)
+static void log_wait(bg_pipeline *p, const char *line)
 {
 	bg_fleet *f = &p->r->fleet;
-	char line[sizeof(f->waiting)];
 
-	snprintf(line, sizeof(line), "%.*s %s", BG_SHORT_SHA_LEN, commit, why);
-	bg_log(&p->r->log, strcmp(line, f->waiting) != 0 ? BG_LOG_INFO : BG_LOG_DEBUG, "fleet: %.*s is prepared here; %s",
-		BG_SHORT_SHA_LEN, commit, why);
-	memcpy(f->waiting, line, sizeof(line));
+	bg_log(&p->r->log, strncmp(line, f->waiting, sizeof(f->waiting) - 1) != 0 ? BG_LOG_INFO : BG_LOG_DEBUG, "%s",
+		line);
+	snprintf(f->waiting, sizeof(f->waiting), "%s", line);
+}
+
+/* Waiting to switch to commit, prepared. */
+static void waits(bg_pipeline *p, const char *commit, const char *why)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "fleet: %.*s is prepared here; %s", BG_SHORT_SHA_LEN, commit, why);
+	log_wait(p, line);
 }
 
 static void give_up_slot(bg_pipeline *p)
@@ -273,10 +280,14 @@ static void record_again(bg_pipeline *p, const char *live)
 		return;
 	}
 	if (!got) {
-		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is live here, its result not recorded; %s", BG_SHORT_SHA_LEN,
+		char line[512];
+
+		snprintf(line, sizeof(line), "fleet: %.*s is live here, its result not recorded; %s", BG_SHORT_SHA_LEN,
 			live, paused ? BG_FLEET_PAUSED : "it waits for a slot to record it");
+		log_wait(p, line);
 		return;
 	}
+	r->fleet.waiting[0] = '\0';   /* the wait ended: a later one is logged again */
 	if (bg_fleet_report(&r->fleet, o, live, "done", NULL, &ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, its result still not recorded: %s",
