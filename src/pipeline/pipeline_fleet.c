@@ -48,9 +48,10 @@ static void heartbeat(bg_pipeline *p, const char *live, const char *state)
 	}
 }
 
-/* A member waits (for a slot, the canaries, an operator's resume) over
- * many ticks: what it waits for is logged at info level when it changes,
- * at debug level at the ticks between. */
+/* A member waits (for a slot, the canaries, an operator's resume; or, its
+ * result not recorded, for a slot to record it) over many ticks: what it
+ * waits for is logged at info level when it changes, at debug level at the
+ * ticks between. */
 static void log_wait(bg_pipeline *p, const char *line)
 {
 	bg_fleet *f = &p->r->fleet;
