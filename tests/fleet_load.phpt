@@ -96,9 +96,16 @@ function store_killed(string $kind, string $commit, array $fleet, array $store, 
     ksort($ro['hosts']);
     // Redis keeps nothing across its restart: the rollout is made again
     // without h1, which adds itself back at its next tick; with etcd h1's
-    // result is recorded then. Either way stamped with that time: the hosts'
-    // logs tell when it switched.
+    // result is recorded then. Either way its switch_end is when its switch
+    // ended (state.json keeps it), not when it was recorded: by its log,
+    // when it found its result not recorded.
     $spans = spans_from_logs([$hosts[1], $hosts[2]], $commit);
+    $end = $ro['hosts']['h1']['switch_end'] ?? 0;
+    $at = $spans['h1']['switch_end'] ?? 0;
+    $ok = $end > 0 && $end <= $at && $at - $end < 2000;
+    echo "h1's switch_end, recorded late, is when its switch ended: ", var_export($ok, true),
+        $ok ? '' : " (" . ($end - $at) . " ms after its log said so)", "; switches overlapping, by the store's record: ",
+        implode(', ', bg_fleet_overlaps($ro['hosts'])) ?: 'none', "\n";
     echo "h2 took the slot only once the store was back, by its log: ",
         var_export(($spans['h2']['switch_start'] ?? 0) > $restarted, true), "\n";
     echo "rollout: ", $ro['commit'] === $commit ? "$kind-back" : $ro['commit'], " ", $ro['state'], ", hosts ",
@@ -227,6 +234,7 @@ store killed while h1 switches holding the slot: true; h1: live, its nginx answe
 h2 while the store is down: its nginx answers redis-load, logged: true
 h2 once it is back: live, its nginx answers redis-back
 h1 ticks again: live
+h1's switch_end, recorded late, is when its switch ended: true; switches overlapping, by the store's record: none
 h2 took the slot only once the store was back, by its log: true
 rollout: redis-back done, hosts h1 h2; switches overlapping, by the hosts' logs: none
 h1 on redis-bad: failed at start, its nginx answers redis-back
@@ -251,6 +259,7 @@ store killed while h1 switches holding the slot: true; h1: live, its nginx answe
 h2 while the store is down: its nginx answers etcd-load, logged: true
 h2 once it is back: live, its nginx answers etcd-back
 h1 ticks again: live
+h1's switch_end, recorded late, is when its switch ended: true; switches overlapping, by the store's record: none
 h2 took the slot only once the store was back, by its log: true
 rollout: etcd-back done, hosts h1 h2; switches overlapping, by the hosts' logs: none
 h1 on etcd-bad: failed at start, its nginx answers etcd-back

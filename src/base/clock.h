@@ -6,6 +6,9 @@
 /* Monotonic milliseconds. */
 double bg_now_ms(void);
 
+/* The wall clock: milliseconds since the epoch (a time others read). */
+long long bg_epoch_ms(void);
+
 /* Sleeps ms milliseconds (nothing for ms <= 0). */
 void bg_sleep_ms(double ms);
 

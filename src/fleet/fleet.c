@@ -2,6 +2,7 @@
  * read-change-compare-and-set loops that keep it consistent while several
  * members write it at once. */
 #include "fleet/fleet.h"
+#include "base/clock.h"
 #include "base/json.h"
 #include "base/strv.h"
 #include "base/url.h"
@@ -16,14 +17,6 @@
 /* Compare-and-set tries before giving up for this tick: members race only
  * to add themselves and their results, a few writes per rollout. */
 #define CAS_TRIES 16
-
-static long long epoch_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct bg_fleet_keepalive {
 	pthread_t thread;
@@ -143,7 +136,16 @@ void bg_fleet_free(bg_fleet *f, const bg_fleet_options *o)
 	}
 	keepalive_stop(f);
 	bg_store_close(f->store);
+	free(f->recs);
 	bg_fleet_init(f);
+}
+
+bg_rollout *bg_fleet_record(bg_fleet *f, int which)
+{
+	if (!f->recs && !(f->recs = calloc(BG_FLEET_RECS, sizeof(*f->recs)))) {
+		return NULL;
+	}
+	return &f->recs[which];
 }
 
 static int connect_store(bg_fleet *f, const bg_fleet_options *o, bg_error *err)
@@ -505,8 +507,10 @@ static long canaries_done(const bg_rollout *ro)
 	return n;
 }
 
+/* end_ms: when the switch ended, for a result written later than that;
+ * 0: now. */
 static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, const char *result, const char *error,
-	const char *to)
+	const char *to, long long end_ms)
 {
 	copy_str(h->state, sizeof(h->state), result);
 	copy_str(h->to, sizeof(h->to), to);
@@ -517,11 +521,11 @@ static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, co
 		return;     /* no switch of this commit: its times stay as they were */
 	}
 	if (strcmp(result, "switching") == 0) {
-		h->switch_start = epoch_ms();
+		h->switch_start = bg_epoch_ms();
 		h->switch_end = 0;
 		h->error[0] = '\0';
 	} else if (strcmp(result, "stayed") != 0) {   /* staying keeps its switch's times */
-		h->switch_end = epoch_ms();
+		h->switch_end = end_ms ? end_ms : bg_epoch_ms();
 	}
 	if (strcmp(result, "failed") == 0) {
 		copy_error(h->error, sizeof(h->error), error);
@@ -531,7 +535,7 @@ static void apply_result(bg_rollout *ro, bg_fleet_host *h, const bg_fleet *f, co
 		snprintf(ro->state, sizeof(ro->state), "done");
 	} else if (strcmp(ro->state, "canary") == 0 && canaries_done(ro) >= ro->canary) {
 		snprintf(ro->state, sizeof(ro->state), "rolling");
-		ro->soak_until = epoch_ms() + ro->soak_ms;
+		ro->soak_until = bg_epoch_ms() + ro->soak_ms;
 	}
 }
 
@@ -568,10 +572,13 @@ int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *comm
 	long long version, now;
 	int exists, done, i, j, paused;
 	long claimed;
-	bg_rollout ro;
+	bg_rollout *ro = bg_fleet_record(f, BG_FLEET_REC_OWN);
 	bg_fleet_host *h;
 
 	*may = 0;
+	if (!ro) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
 	if (connect_store(f, o, err) < 0 || read_paused(f, &paused, err) < 0) {
 		return -1;
 	}
@@ -580,17 +587,17 @@ int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *comm
 		return 0;
 	}
 	for (i = 0; i < CAS_TRIES; i++) {
-		if (read_rollout(f, commit, &ro, &version, &exists, err) < 0) {
+		if (read_rollout(f, commit, ro, &version, &exists, err) < 0) {
 			return -1;
 		}
-		if (!exists || !(h = host_entry(&ro, o->host))) {
+		if (!exists || !(h = host_entry(ro, o->host))) {
 			*may = 1;   /* bg_fleet_join made it; only a store emptied since sees this */
 			return 0;
 		}
-		if (strcmp(ro.state, "canary") != 0) {
-			now = epoch_ms();
-			if (ro.soak_until > now) {
-				soak_end(why, size, ro.soak_until);
+		if (strcmp(ro->state, "canary") != 0) {
+			now = bg_epoch_ms();
+			if (ro->soak_until > now) {
+				soak_end(why, size, ro->soak_until);
 				return 0;
 			}
 			*may = 1;
@@ -600,15 +607,15 @@ int bg_fleet_may_switch(bg_fleet *f, const bg_fleet_options *o, const char *comm
 			*may = 1;
 			return 0;
 		}
-		for (claimed = 0, j = 0; j < ro.n; j++) {
-			claimed += ro.hosts[j].canary;
+		for (claimed = 0, j = 0; j < ro->n; j++) {
+			claimed += ro->hosts[j].canary;
 		}
-		if (claimed >= ro.canary) {
-			snprintf(why, size, "the %ld canary host(s) switch first", ro.canary);
+		if (claimed >= ro->canary) {
+			snprintf(why, size, "the %ld canary host(s) switch first", ro->canary);
 			return 0;
 		}
 		h->canary = 1;
-		if (write_back(f, &ro, version, 1, 0, &done, err) < 0) {
+		if (write_back(f, ro, version, 1, 0, &done, err) < 0) {
 			return -1;
 		}
 		if (done) {
@@ -630,7 +637,7 @@ static int note_done(bg_fleet *f, const char *commit, bg_error *err)
 }
 
 static int report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
-	const char *error, const char *to, bg_rollout *out, bg_error *err)
+	const char *error, const char *to, long long end_ms, bg_rollout *out, bg_error *err)
 {
 	char was[16];
 
@@ -662,7 +669,7 @@ static int report(bg_fleet *f, const bg_fleet_options *o, const char *commit, co
 				h->token, f->slot.token);
 		}
 		copy_str(was, sizeof(was), out->state);
-		apply_result(out, h, f, result, error, to);
+		apply_result(out, h, f, result, error, to, end_ms);
 		if (write_back(f, out, version, exists, fenced_write, &done, err) < 0) {
 			return -1;
 		}
@@ -676,13 +683,19 @@ static int report(bg_fleet *f, const bg_fleet_options *o, const char *commit, co
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err)
 {
-	return report(f, o, commit, result, error, NULL, out, err);
+	return report(f, o, commit, result, error, NULL, 0, out, err);
+}
+
+int bg_fleet_report_late(bg_fleet *f, const bg_fleet_options *o, const char *commit, long long end_ms,
+	bg_rollout *out, bg_error *err)
+{
+	return report(f, o, commit, "done", NULL, NULL, end_ms, out, err);
 }
 
 int bg_fleet_converging(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *to, bg_rollout *out,
 	bg_error *err)
 {
-	return report(f, o, commit, "converging", NULL, to, out, err);
+	return report(f, o, commit, "converging", NULL, to, 0, out, err);
 }
 
 int bg_fleet_read(bg_fleet *f, const bg_fleet_options *o, const char *commit, bg_rollout *out, int *exists,
@@ -731,10 +744,13 @@ int bg_fleet_abort(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_e
 {
 	char key[256], *cur;
 	long long version;
-	bg_rollout ro;
+	bg_rollout *ro = bg_fleet_record(f, BG_FLEET_REC_OWN);
 	int exists, done, i;
 
 	commit[0] = '\0';
+	if (!ro) {
+		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+	}
 	if (connect_store(f, o, err) < 0) {
 		return -1;
 	}
@@ -749,16 +765,16 @@ int bg_fleet_abort(bg_fleet *f, const bg_fleet_options *o, char commit[41], bg_e
 	memcpy(commit, cur, 41);
 	free(cur);
 	for (i = 0; i < CAS_TRIES; i++) {
-		if (read_rollout(f, commit, &ro, &version, &exists, err) < 0) {
+		if (read_rollout(f, commit, ro, &version, &exists, err) < 0) {
 			return -1;
 		}
-		if (!exists || (strcmp(ro.state, "rolling") != 0 && strcmp(ro.state, "canary") != 0)) {
+		if (!exists || (strcmp(ro->state, "rolling") != 0 && strcmp(ro->state, "canary") != 0)) {
 			return bg_error_set(err, BG_ERR_CONFIG, "the fleet %s's rollout of %.12s is %s: only a rolling one "
-				"(or in its canary) can be aborted", o->name, commit, exists ? ro.state : "gone");
+				"(or in its canary) can be aborted", o->name, commit, exists ? ro->state : "gone");
 		}
-		snprintf(ro.state, sizeof(ro.state), "halted");
-		snprintf(ro.halted_by, sizeof(ro.halted_by), "%s", BG_FLEET_OPERATOR);
-		if (write_back(f, &ro, version, 1, 0, &done, err) < 0) {
+		snprintf(ro->state, sizeof(ro->state), "halted");
+		snprintf(ro->halted_by, sizeof(ro->halted_by), "%s", BG_FLEET_OPERATOR);
+		if (write_back(f, ro, version, 1, 0, &done, err) < 0) {
 			return -1;
 		}
 		if (done) {
@@ -847,7 +863,7 @@ int bg_fleet_heartbeat(bg_fleet *f, const bg_fleet_options *o, const char *live,
 	bg_jw_key(&w, "state");
 	bg_jw_string(&w, state);
 	bg_jw_key(&w, "heartbeat");
-	bg_jw_int(&w, epoch_ms());
+	bg_jw_int(&w, bg_epoch_ms());
 	bg_jw_object_end(&w);
 	if (bg_jw_finish(&w, &text, &len) < 0) {
 		return bg_error_set(err, BG_ERR_SYSTEM, "out of memory");

@@ -19,8 +19,8 @@
 
 /* A member's failure as the rollout keeps it: room for a step's message
  * with its output's last words, bounded so that a record of many members
- * stays small: 64 of them are 40 KB, and a tick holds up to three records on
- * the stack, which in a Swoole coroutine is the coroutine's own (2 MB). */
+ * stays small: 64 of them are 40 KB (a tick's records are on the heap:
+ * bg_fleet_record). */
 #define BG_FLEET_ERROR_MAX 512
 
 /* A member's part in a rollout. */
@@ -29,7 +29,8 @@ typedef struct {
 	char state[16];          /* waiting, switching, done, failed, rolled_back, stayed, converging */
 	long long token;         /* the slot grant it switched under; 0 none */
 	long long switch_start;  /* epoch ms: slot taken, switch begun */
-	long long switch_end;    /* epoch ms: result written */
+	long long switch_end;    /* epoch ms: switch ended (its result written, or
+	                          * for a result written late, its switch ended) */
 	char error[BG_FLEET_ERROR_MAX]; /* why it failed: masked, cut at a whole word */
 	char to[41];             /* converging: the last done commit it goes to */
 	int canary;              /* one of the rollout's canaries */
@@ -53,8 +54,15 @@ typedef struct {
  * step (a health wait, a drain) takes. */
 typedef struct bg_fleet_keepalive bg_fleet_keepalive;
 
+/* The rollout records a tick works on, each 40 KB: on the heap, not on
+ * the stack, which in a Swoole coroutine is the coroutine's own (2 MB, the
+ * user's code's too). TICK is the tick's own record; STEP one a step within
+ * it reads or writes (a result's write, a second rollout); OWN fleet.c's. */
+enum { BG_FLEET_REC_TICK, BG_FLEET_REC_STEP, BG_FLEET_REC_OWN, BG_FLEET_RECS };
+
 /* A member's connection to its fleet, kept from one tick to the next. */
 typedef struct {
+	bg_rollout *recs;        /* BG_FLEET_RECS records, or NULL before the first */
 	bg_store *store;
 	bg_store_slot slot;      /* the slot held (index -1: none) */
 	char prefix[128];        /* "bluegreen/<name>" */
@@ -78,6 +86,11 @@ typedef struct {
 } bg_fleet_member;
 
 void bg_fleet_init(bg_fleet *f);
+
+/* One of the records (BG_FLEET_REC_*), allocated with the first one asked
+ * for and kept until bg_fleet_free (no growth over time); NULL when out of
+ * memory. Its content is whatever the last user left. */
+bg_rollout *bg_fleet_record(bg_fleet *f, int which);
 /* Gives up a slot still held (bounded by the store's timeout) and closes. */
 void bg_fleet_free(bg_fleet *f, const bg_fleet_options *o);
 
@@ -113,6 +126,12 @@ int bg_fleet_release(bg_fleet *f, const bg_fleet_options *o, bg_error *err);
  * slot was lost (fenced out). */
 int bg_fleet_report(bg_fleet *f, const bg_fleet_options *o, const char *commit, const char *result,
 	const char *error, bg_rollout *out, bg_error *err);
+
+/* "done", written later than the switch ended (the store did not take it
+ * then): its switch_end is end_ms, when the switch ended (0: now), so that
+ * the record says when this member switched, not when it was recorded. */
+int bg_fleet_report_late(bg_fleet *f, const bg_fleet_options *o, const char *commit, long long end_ms,
+	bg_rollout *out, bg_error *err);
 
 /* This member's result in the halted rollout of commit becomes
  * "converging" to `to`, the fleet's last done commit (no slot: it does

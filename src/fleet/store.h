@@ -8,7 +8,9 @@
  *   - `n` slots, each a key bound to a lease (a TTL the holder renews), so
  *     that a holder that dies frees its slot;
  *   - a fencing token per slot grant, increasing over the fleet's life
- *     (Redis: an INCR counter; etcd: the slot key's create revision): a
+ *     (Redis: an INCR counter never below the server's clock in ms, so
+ *     that it grows across a restart without persistence; etcd: the slot
+ *     key's create revision, kept on its data dir): a
  *     write made "with a slot" succeeds only while that grant still holds
  *     the slot, so that a paused or partitioned holder whose lease ran out
  *     cannot write over the next holder's results.

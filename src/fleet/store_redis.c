@@ -3,7 +3,7 @@
  * timeout. Each check-and-write is one Lua script run by EVAL, which Redis
  * runs atomically. A versioned value is a hash {v, data}; a slot is a
  * string "<token> <holder>" set with PX (its lease), the token from INCR on
- * "<prefix>/token".
+ * "<prefix>/token", never below the server's clock in ms (ACQUIRE_LUA).
  *
  * One Redis instance: a failover to a replica that had not received the
  * last writes can lose a slot grant or a result (README, Fleet). */
@@ -33,13 +33,30 @@ static const char CAS_LUA[] =
 /* KEYS[1] the token counter, KEYS[2] the gate (a value: "1" shut),
  * KEYS[3..] the slots; ARGV[1] the holder, ARGV[2] the lease in ms.
  * {index, token}, index -1 when all are held, -2 when the gate is shut:
- * one script, so that no grant follows a write that shut it. */
+ * one script, so that no grant follows a write that shut it.
+ *
+ * The token is the counter's INCR raised, when lower, to the server's
+ * clock in milliseconds since the epoch (TIME, read in the same script):
+ * a Redis restarted without persistence (save "", no AOF) starts the
+ * counter again from nothing, while a holder from before the restart
+ * still carries its token; a bare INCR would then grant it again, and
+ * fencing could not tell the stale holder from the new one. The clock
+ * survives the restart: every token granted before it was at most the
+ * clock then plus the grants made within one millisecond, so the first
+ * one after it is greater (the server's clock must not step back across
+ * the restart). A host's highest token seen would not do: the new
+ * holder may never have seen the stale one's. Effects replication (the
+ * default from Redis 5) lets a script write after reading TIME. */
 static const char ACQUIRE_LUA[] =
+	"if redis.replicate_commands then redis.replicate_commands() end "
 	"if redis.call('HGET', KEYS[2], 'data') == '1' then return {-2, 0} end "
 	"for i = 3, #KEYS do "
 	"  if redis.call('EXISTS', KEYS[i]) == 0 then "
 	"    local t = redis.call('INCR', KEYS[1]) "
-	"    redis.call('SET', KEYS[i], t .. ' ' .. ARGV[1], 'PX', ARGV[2]) "
+	"    local now = redis.call('TIME') "
+	"    local floor = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) "
+	"    if t < floor then t = floor redis.call('SET', KEYS[1], string.format('%.0f', t)) end "
+	"    redis.call('SET', KEYS[i], string.format('%.0f', t) .. ' ' .. ARGV[1], 'PX', ARGV[2]) "
 	"    return {i - 3, t} "
 	"  end "
 	"end return {-1, 0}";

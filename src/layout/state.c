@@ -88,6 +88,7 @@ static void read_slot(const bg_json *j, bg_state_release *slot)
 	}
 	read_release(j, &slot->rel);
 	slot->since = get_ll(j, "since");
+	slot->done_ms = get_ll(j, "done_ms");
 	slot->set = slot->rel.commit[0] && slot->rel.path;
 }
 
@@ -295,6 +296,9 @@ static void write_slot(bg_json_writer *w, const char *key, const bg_state_releas
 	if (begin_object(w, key, slot->set)) {
 		write_release_fields(w, &slot->rel);
 		put_int(w, "since", slot->since);
+		if (slot->done_ms) {
+			put_int(w, "done_ms", slot->done_ms);
+		}
 		bg_jw_object_end(w);
 	}
 }
@@ -535,6 +539,7 @@ int bg_state_set_release(bg_state_release *slot, const bg_release *rel, long lon
 		return -1;
 	}
 	slot->since = since;
+	slot->done_ms = 0;
 	slot->set = 1;
 	return 0;
 }

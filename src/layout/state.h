@@ -16,6 +16,10 @@ typedef struct {
 	int set;
 	bg_release rel;
 	long long since;
+	long long done_ms;       /* epoch ms: its deploy ended (switched, the old
+	                          * release drained and stopped); 0 unknown. A
+	                          * fleet member whose result the store could
+	                          * not take then records it later with this. */
 } bg_state_release;
 
 /* A deploy under way: which commit, which step, by whom. */

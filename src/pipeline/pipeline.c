@@ -415,6 +415,7 @@ static void finish(bg_pipeline *p, const char *verb)
 	note_timing(p);
 	bg_release_free(&p->st.deploy.rel);
 	memset(&p->st.deploy, 0, sizeof(p->st.deploy));
+	p->st.live.done_ms = bg_epoch_ms();
 	save_or_log(p);
 	bg_format_duration(took, sizeof(took), ctx.duration_ms);
 	bg_log_with(&p->r->log, BG_LOG_INFO, &ctx, "%s: %.*s live on port %d (%s in all: %s)", verb,

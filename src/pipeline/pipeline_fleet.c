@@ -12,6 +12,19 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A record of the tick (fleet.h: on the heap, not the stack), once
+ * have_records() made them. */
+static bg_rollout *rec(bg_pipeline *p, int which)
+{
+	return bg_fleet_record(&p->r->fleet, which);
+}
+
+/* At the start of each entry below: the records made (once per releaser). */
+static int have_records(bg_pipeline *p, bg_error *err)
+{
+	return rec(p, BG_FLEET_REC_TICK) ? 0 : bg_error_set(err, BG_ERR_SYSTEM, "out of memory");
+}
+
 /* The store failed this tick: logged at error level (its credentials
  * masked), nothing switched. */
 static int store_down(bg_pipeline *p, const char *commit, bg_error *err)
@@ -35,18 +48,26 @@ static void heartbeat(bg_pipeline *p, const char *live, const char *state)
 	}
 }
 
-/* A member waits (for a slot, the canaries, an operator's resume) over
- * many ticks: what it waits for is logged at info level when it changes,
- * at debug level at the ticks between. */
-static void waits(bg_pipeline *p, const char *commit, const char *why)
+/* A member waits (for a slot, the canaries, an operator's resume; or, its
+ * result not recorded, for a slot to record it) over many ticks: what it
+ * waits for is logged at info level when it changes, at debug level at the
+ * ticks between. */
+static void log_wait(bg_pipeline *p, const char *line)
 {
 	bg_fleet *f = &p->r->fleet;
-	char line[sizeof(f->waiting)];
 
-	snprintf(line, sizeof(line), "%.*s %s", BG_SHORT_SHA_LEN, commit, why);
-	bg_log(&p->r->log, strcmp(line, f->waiting) != 0 ? BG_LOG_INFO : BG_LOG_DEBUG, "fleet: %.*s is prepared here; %s",
-		BG_SHORT_SHA_LEN, commit, why);
-	memcpy(f->waiting, line, sizeof(line));
+	bg_log(&p->r->log, strncmp(line, f->waiting, sizeof(f->waiting) - 1) != 0 ? BG_LOG_INFO : BG_LOG_DEBUG, "%s",
+		line);
+	snprintf(f->waiting, sizeof(f->waiting), "%s", line);
+}
+
+/* Waiting to switch to commit, prepared. */
+static void waits(bg_pipeline *p, const char *commit, const char *why)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "fleet: %.*s is prepared here; %s", BG_SHORT_SHA_LEN, commit, why);
+	log_wait(p, line);
 }
 
 static void give_up_slot(bg_pipeline *p)
@@ -109,11 +130,11 @@ static int ready(bg_pipeline *p, const char *commit, bg_error *err)
 static void report_failure(bg_pipeline *p, const char *commit, const bg_error *failure)
 {
 	bg_releaser *r = p->r;
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_STEP);
 	bg_error e;
 
 	if (bg_state_failed(&p->st, commit)) {
-		if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "failed", failure->msg, &ro, &e) < 0) {
+		if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "failed", failure->msg, ro, &e) < 0) {
 			bg_url_mask_error(&e);
 			bg_log(&r->log, BG_LOG_ERROR, "fleet: cannot record the failure of %.*s, the rollout is not halted: %s",
 				BG_SHORT_SHA_LEN, commit, e.msg);
@@ -133,32 +154,32 @@ static int switch_holding_slot(bg_pipeline *p, const char *commit, bg_error *err
 {
 	bg_releaser *r = p->r;
 	const bg_fleet_options *o = &r->opt.fleet;
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_STEP);
 	bg_error e;
 
 	r->fleet.waiting[0] = '\0';   /* a wait after this one is logged again */
 	bg_log(&r->log, BG_LOG_INFO, "fleet: %s holds slot %d (token %lld) for %.*s", o->host, r->fleet.slot.index,
 		r->fleet.slot.token, BG_SHORT_SHA_LEN, commit);
-	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0
-		|| (strcmp(ro.state, "halted") != 0 && bg_fleet_report(&r->fleet, o, commit, "switching", NULL, &ro, err) < 0)) {
+	if (bg_fleet_join(&r->fleet, o, commit, ro, err) < 0
+		|| (strcmp(ro->state, "halted") != 0 && bg_fleet_report(&r->fleet, o, commit, "switching", NULL, ro, err) < 0)) {
 		bg_pipeline_forget_deploy(p);
 		give_up_slot(p);
 		return store_down(p, commit, err);
 	}
-	if (strcmp(ro.state, "halted") == 0) {
+	if (strcmp(ro->state, "halted") == 0) {
 		give_up_slot(p);
-		return halted(p, commit, &ro);
+		return halted(p, commit, ro);
 	}
 	if (bg_pipeline_go_live(p, "deploy", err) < 0) {
 		report_failure(p, commit, err);
 		return -1;
 	}
-	if (bg_fleet_report(&r->fleet, o, commit, "done", NULL, &ro, &e) < 0) {
+	if (bg_fleet_report(&r->fleet, o, commit, "done", NULL, ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, but its result is not recorded: %s",
 			BG_SHORT_SHA_LEN, commit, e.msg);
 	} else {
-		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s done here; the rollout is %s", BG_SHORT_SHA_LEN, commit, ro.state);
+		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s done here; the rollout is %s", BG_SHORT_SHA_LEN, commit, ro->state);
 	}
 	give_up_slot(p);
 	forget_prepared(r);
@@ -170,16 +191,19 @@ int bg_pipeline_fleet_deploy(bg_pipeline *p, const char *commit, bg_error *err)
 {
 	bg_releaser *r = p->r;
 	const bg_fleet_options *o = &r->opt.fleet;
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_TICK);
 	char why[160];
 	int got, may, paused;
 
-	if (bg_fleet_join(&r->fleet, o, commit, &ro, err) < 0) {
+	if (!ro) {
+		return have_records(p, err);
+	}
+	if (bg_fleet_join(&r->fleet, o, commit, ro, err) < 0) {
 		return store_down(p, commit, err);
 	}
 	heartbeat(p, p->live.commit, "deploying");
-	if (strcmp(ro.state, "halted") == 0) {
-		return halted(p, commit, &ro);
+	if (strcmp(ro->state, "halted") == 0) {
+		return halted(p, commit, ro);
 	}
 	if (ready(p, commit, err) < 0) {
 		report_failure(p, commit, err);
@@ -229,7 +253,7 @@ static void stay(bg_pipeline *p, const char *live, const bg_rollout *ro)
 {
 	bg_releaser *r = p->r;
 	const bg_fleet_host *h = bg_fleet_host_of(ro, r->opt.fleet.host);
-	bg_rollout now;
+	bg_rollout *now = rec(p, BG_FLEET_REC_STEP);
 	bg_error e;
 
 	if (strcmp(h->state, "stayed") == 0) {
@@ -237,7 +261,7 @@ static void stay(bg_pipeline *p, const char *live, const bg_rollout *ro)
 	}
 	bg_log(&r->log, BG_LOG_WARNING, "fleet: the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'stay': "
 		"this member stays on it", BG_SHORT_SHA_LEN, live, ro->halted_by[0] ? ro->halted_by : "a member");
-	if (bg_fleet_report(&r->fleet, &r->opt.fleet, live, "stayed", NULL, &now, &e) < 0) {
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, live, "stayed", NULL, now, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: stays on %.*s, but that is not recorded in its rollout: %s",
 			BG_SHORT_SHA_LEN, live, e.msg);
@@ -255,6 +279,16 @@ static int unrecorded(const bg_fleet_options *o, const bg_rollout *ro)
 		&& (strcmp(ro->state, "rolling") == 0 || strcmp(ro->state, "canary") == 0);
 }
 
+/* When the deploy of live ended here (state.json keeps it): a result
+ * recorded late says when the switch ended, not when it was recorded. 0
+ * (now) when not known. */
+static long long live_done_ms(const bg_pipeline *p, const char *live)
+{
+	const bg_state_release *l = &p->st.live;
+
+	return l->set && strcmp(l->rel.commit, live) == 0 ? l->done_ms : 0;
+}
+
 /* It takes a slot again, in turn as for a switch (and not while the fleet
  * is paused), and writes `done` under that new grant, so that the rollout
  * can end. */
@@ -262,7 +296,7 @@ static void record_again(bg_pipeline *p, const char *live)
 {
 	bg_releaser *r = p->r;
 	const bg_fleet_options *o = &r->opt.fleet;
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_STEP);
 	bg_error e;
 	int got, paused;
 
@@ -273,17 +307,21 @@ static void record_again(bg_pipeline *p, const char *live)
 		return;
 	}
 	if (!got) {
-		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is live here, its result not recorded; %s", BG_SHORT_SHA_LEN,
+		char line[512];
+
+		snprintf(line, sizeof(line), "fleet: %.*s is live here, its result not recorded; %s", BG_SHORT_SHA_LEN,
 			live, paused ? BG_FLEET_PAUSED : "it waits for a slot to record it");
+		log_wait(p, line);
 		return;
 	}
-	if (bg_fleet_report(&r->fleet, o, live, "done", NULL, &ro, &e) < 0) {
+	r->fleet.waiting[0] = '\0';   /* the wait ended: a later one is logged again */
+	if (bg_fleet_report_late(&r->fleet, o, live, live_done_ms(p, live), ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, its result still not recorded: %s",
 			BG_SHORT_SHA_LEN, live, e.msg);
 	} else {
 		bg_log(&r->log, BG_LOG_INFO, "fleet: %.*s is live here, its result recorded again under slot token %lld; "
-			"the rollout is %s", BG_SHORT_SHA_LEN, live, r->fleet.slot.token, ro.state);
+			"the rollout is %s", BG_SHORT_SHA_LEN, live, r->fleet.slot.token, ro->state);
 	}
 	give_up_slot(p);
 }
@@ -299,7 +337,7 @@ static void add_again(bg_pipeline *p, const char *live, bg_rollout *ro)
 	bg_releaser *r = p->r;
 	bg_error e;
 
-	if (bg_fleet_report(&r->fleet, &r->opt.fleet, live, "done", NULL, ro, &e) < 0) {
+	if (bg_fleet_report_late(&r->fleet, &r->opt.fleet, live, live_done_ms(p, live), ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s is live here, but its rollout does not list this member and "
 			"it cannot add itself: %s", BG_SHORT_SHA_LEN, live, e.msg);
@@ -322,22 +360,22 @@ static int report_late_failure(bg_pipeline *p, const char *live, bg_error *err)
 	const bg_state_failure *failed;
 	const bg_fleet_host *h;
 	char why[BG_ERROR_MSG_MAX];
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_STEP);
 	int exists;
 
 	if (strlen(head) != 40 || strcmp(head, live) == 0 || !(failed = bg_state_failed(&p->st, head))
 		|| strcmp(failed->step, "fleet") == 0) {
 		return 0;
 	}
-	if (bg_fleet_read(&r->fleet, &r->opt.fleet, head, &ro, &exists, err) < 0) {
+	if (bg_fleet_read(&r->fleet, &r->opt.fleet, head, ro, &exists, err) < 0) {
 		return -1;
 	}
-	h = exists ? bg_fleet_host_of(&ro, r->opt.fleet.host) : NULL;
-	if (!h || strcmp(h->state, "switching") != 0 || strcmp(ro.state, "halted") == 0) {
+	h = exists ? bg_fleet_host_of(ro, r->opt.fleet.host) : NULL;
+	if (!h || strcmp(h->state, "switching") != 0 || strcmp(ro->state, "halted") == 0) {
 		return 0;
 	}
 	snprintf(why, sizeof(why), "failed at %s: %s", failed->step, failed->error ? failed->error : "");
-	if (bg_fleet_report(&r->fleet, &r->opt.fleet, head, "failed", why, &ro, err) < 0) {
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, head, "failed", why, ro, err) < 0) {
 		return -1;
 	}
 	bg_log(&r->log, BG_LOG_ERROR, "fleet: %.*s failed here (%s): the fleet's rollout of it is halted",
@@ -350,17 +388,17 @@ static int report_late_failure(bg_pipeline *p, const char *live, bg_error *err)
 static int head_halted(bg_pipeline *p, const char *live, int *halted_head, bg_error *err)
 {
 	const char *head = p->st.checked_head;
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_STEP);
 	int exists;
 
 	*halted_head = 0;
 	if (strlen(head) != 40 || strcmp(head, live) == 0) {
 		return 0;
 	}
-	if (bg_fleet_read(&p->r->fleet, &p->r->opt.fleet, head, &ro, &exists, err) < 0) {
+	if (bg_fleet_read(&p->r->fleet, &p->r->opt.fleet, head, ro, &exists, err) < 0) {
 		return -1;
 	}
-	*halted_head = exists && strcmp(ro.state, "halted") == 0;
+	*halted_head = exists && strcmp(ro->state, "halted") == 0;
 	return 0;
 }
 
@@ -371,16 +409,16 @@ static void note_converging(bg_pipeline *p, const char *sha)
 	bg_releaser *r = p->r;
 	const char *head = p->st.checked_head;
 	const bg_fleet_host *h;
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_STEP);
 	bg_error e;
 	int exists;
 
-	if (bg_fleet_read(&r->fleet, &r->opt.fleet, head, &ro, &exists, &e) == 0 && exists
-		&& (h = bg_fleet_host_of(&ro, r->opt.fleet.host)) && strcmp(h->state, "converging") == 0
+	if (bg_fleet_read(&r->fleet, &r->opt.fleet, head, ro, &exists, &e) == 0 && exists
+		&& (h = bg_fleet_host_of(ro, r->opt.fleet.host)) && strcmp(h->state, "converging") == 0
 		&& strcmp(h->to, sha) == 0) {
 		return;
 	}
-	if (bg_fleet_converging(&r->fleet, &r->opt.fleet, head, sha, &ro, &e) < 0) {
+	if (bg_fleet_converging(&r->fleet, &r->opt.fleet, head, sha, ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_WARNING, "fleet: converges to %.*s, but that is not recorded in the rollout of %.*s: %s",
 			BG_SHORT_SHA_LEN, sha, BG_SHORT_SHA_LEN, head, e.msg);
@@ -393,8 +431,14 @@ int bg_pipeline_fleet_settle(bg_pipeline *p, char sha[41], bg_error *err)
 {
 	static const char *const states[] = { "idle", "rolling back", "converging" };
 	const char *state = NULL;
-	int what = settle(p, sha, &state, err);
+	int what;
 
+	sha[0] = '\0';
+	if (have_records(p, err) < 0) {
+		bg_log(&p->r->log, BG_LOG_ERROR, "fleet: %s", err->msg);
+		return BG_FLEET_SETTLED;
+	}
+	what = settle(p, sha, &state, err);
 	if (!err->msg[0]) {
 		/* not when the store just failed: one timeout a tick */
 		heartbeat(p, p->live.commit, state ? state : states[what]);
@@ -408,7 +452,7 @@ static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *er
 	const bg_fleet_options *o = &r->opt.fleet;
 	const char *live = p->live.commit;
 	char why[BG_ERROR_MSG_MAX];
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_TICK);
 	int exists, halted_head;
 
 	sha[0] = '\0';
@@ -416,30 +460,30 @@ static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *er
 	if (strlen(live) != 40) {
 		return BG_FLEET_SETTLED;
 	}
-	if (bg_fleet_read(&r->fleet, o, live, &ro, &exists, err) < 0) {
+	if (bg_fleet_read(&r->fleet, o, live, ro, &exists, err) < 0) {
 		store_down(p, live, err);
 		return BG_FLEET_SETTLED;
 	}
-	if (exists && strcmp(ro.state, "halted") == 0 && on_it(o, &ro) && o->stay_on_halt) {
+	if (exists && strcmp(ro->state, "halted") == 0 && on_it(o, ro) && o->stay_on_halt) {
 		*state = "staying";
-		stay(p, live, &ro);
+		stay(p, live, ro);
 		return BG_FLEET_SETTLED;
 	}
-	if (exists && unrecorded(o, &ro)) {
+	if (exists && unrecorded(o, ro)) {
 		record_again(p, live);
 		return BG_FLEET_SETTLED;
 	}
-	if (exists && !bg_fleet_host_of(&ro, o->host)) {
-		add_again(p, live, &ro);
+	if (exists && !bg_fleet_host_of(ro, o->host)) {
+		add_again(p, live, ro);
 	}
-	if (exists && strcmp(ro.state, "halted") == 0 && on_it(o, &ro)) {
+	if (exists && strcmp(ro->state, "halted") == 0 && on_it(o, ro)) {
 		snprintf(why, sizeof(why), "the fleet's rollout of %.*s was halted by %s; fleet.on_halt 'rollback'",
-			BG_SHORT_SHA_LEN, live, ro.halted_by[0] ? ro.halted_by : "a member");
+			BG_SHORT_SHA_LEN, live, ro->halted_by[0] ? ro->halted_by : "a member");
 		bg_log(&r->log, BG_LOG_WARNING, "fleet: %s: this member rolls back to its previous release", why);
 		bg_state_fail(&p->st, live, "fleet", why);
 		return BG_FLEET_ROLL_BACK;
 	}
-	if ((exists && strcmp(ro.state, "halted") == 0) || report_late_failure(p, live, err) < 0
+	if ((exists && strcmp(ro->state, "halted") == 0) || report_late_failure(p, live, err) < 0
 		|| head_halted(p, live, &halted_head, err) < 0
 		|| !halted_head || bg_fleet_last_done(&r->fleet, o, sha, err) < 0) {
 		if (err->msg[0] && !err->logged) {
@@ -452,7 +496,7 @@ static int settle(bg_pipeline *p, char sha[41], const char **state, bg_error *er
 		return BG_FLEET_SETTLED;
 	}
 	/* A rollout done by the hosts it listed can still halt on a late one. */
-	if (bg_fleet_read(&r->fleet, o, sha, &ro, &exists, err) < 0 || !exists || strcmp(ro.state, "done") != 0) {
+	if (bg_fleet_read(&r->fleet, o, sha, ro, &exists, err) < 0 || !exists || strcmp(ro->state, "done") != 0) {
 		if (err->msg[0]) {
 			store_down(p, live, err);
 		}
@@ -468,15 +512,18 @@ int bg_pipeline_fleet_roll_back(bg_pipeline *p, bg_error *err)
 {
 	bg_releaser *r = p->r;
 	char commit[41];
-	bg_rollout ro;
+	bg_rollout *ro = rec(p, BG_FLEET_REC_STEP);
 	bg_error e;
 
+	if (have_records(p, err) < 0) {
+		return -1;
+	}
 	memcpy(commit, p->live.commit, sizeof(commit));
 	if (bg_pipeline_to_previous(p, "rollback", err) < 0) {
 		return -1;
 	}
 	heartbeat(p, p->next.commit, "rolled back");
-	if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "rolled_back", NULL, &ro, &e) < 0) {
+	if (bg_fleet_report(&r->fleet, &r->opt.fleet, commit, "rolled_back", NULL, ro, &e) < 0) {
 		bg_url_mask_error(&e);
 		bg_log(&r->log, BG_LOG_ERROR, "fleet: rolled back from %.*s, but that is not recorded in its rollout: %s",
 			BG_SHORT_SHA_LEN, commit, e.msg);
