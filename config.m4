@@ -34,9 +34,9 @@ if test "$PHP_BLUEGREEN" != "no"; then
   dnl (vasprintf, pipe2, ...); a build of src/ alone must pass -D_GNU_SOURCE.
   dnl One folder per role (README, Layout); every include names its folder,
   dnl from src/: #include "base/error.h".
-  dnl base: errors, logging, time, strings, files, options, JSON, addresses
+  dnl base: errors, logging, time, strings, files, options, JSON, addresses, bounded HTTP
   bluegreen_core="src/base/error.c src/base/strv.c src/base/log.c src/base/clock.c src/base/options.c \
-    src/base/fs.c src/base/json.c src/base/netaddr.c src/base/url.c"
+    src/base/fs.c src/base/json.c src/base/netaddr.c src/base/url.c src/base/http.c"
   dnl sys: commands, processes, sockets (every /proc and sock_diag read), probes
   bluegreen_core="$bluegreen_core src/sys/spawn.c src/sys/proc.c src/sys/probe.c \
     src/sys/sockdiag.c"

@@ -23,8 +23,13 @@ $r = new BlueGreen\Releaser(bg_deploy_options($scene, [
 ]));
 $n = fn (string $s) => bg_scene_names($scene, $s);
 $clean = ['FAIL_START' => null, 'HEALTH_STATUS' => null, 'BROKEN' => null];
-$try = function (string $what, callable $fn) use ($n, $scene, $box) {
+// Port B after a step: a release deployed there listens at once; else it
+// is waited for to close (1 s at most), not waited on when it listens.
+$b_free = fn (?object $rel) => $rel && $rel->port === $scene['b'] ? !bg_wait_port($scene['b'], true, 1)
+    : bg_wait_port($scene['b'], false, 1);
+$try = function (string $what, callable $fn) use ($b_free, $n, $scene, $box) {
     echo "-- $what\n";
+    $rel = null;
     try {
         $rel = $fn();
         echo $rel ? $n("deployed on {$rel->port}") : 'null', "\n";
@@ -32,7 +37,7 @@ $try = function (string $what, callable $fn) use ($n, $scene, $box) {
         echo get_class($e), ': ', strtok($n($e->getMessage()), "\n"), "\n";
     }
     echo "   nginx answers ", $n(bg_answer($scene['listen'])), ", port B ",
-        bg_wait_port($scene['b'], false, 1) ? 'free' : 'LISTENING', ", releases: ", count(glob("$box/releases/release-*")), "\n";
+        $b_free($rel) ? 'free' : 'LISTENING', ", releases: ", count(glob("$box/releases/release-*")), "\n";
 };
 $load = bg_load_start($scene['listen']);
 

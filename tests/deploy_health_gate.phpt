@@ -21,8 +21,13 @@ $r = new BlueGreen\Releaser(bg_deploy_options($scene, [
 ]));
 $n = fn (string $s) => bg_scene_names($scene, $s);
 $old = bg_socket_holders($scene['a']);
-$try = function (string $what, callable $fn) use ($n, $scene, $box, $old) {
+// Port B after a step: a release deployed there listens at once; else it
+// is waited for to close (2 s at most), not waited on when it listens.
+$b_free = fn (?object $rel) => $rel && $rel->port === $scene['b'] ? !bg_wait_port($scene['b'], true, 2)
+    : bg_wait_port($scene['b'], false, 2);
+$try = function (string $what, callable $fn) use ($b_free, $n, $scene, $box, $old) {
     echo "-- $what\n";
+    $rel = null;
     try {
         $rel = $fn();
         echo $rel ? $n("deployed on {$rel->port}") : 'null', "\n";
@@ -30,7 +35,7 @@ $try = function (string $what, callable $fn) use ($n, $scene, $box, $old) {
         echo get_class($e), ': ', strtok($n($e->getMessage()), "\n"), "\n";
     }
     echo "   nginx answers ", $n(bg_answer($scene['listen'])), ", port B ",
-        bg_wait_port($scene['b'], false, 2) ? 'free' : 'LISTENING', ", the old service ",
+        $b_free($rel) ? 'free' : 'LISTENING', ", the old service ",
         $old && array_filter($old, 'bg_pid_alive') === $old ? 'alive' : 'GONE', "\n";
 };
 $load = bg_load_start($scene['listen']);

@@ -30,7 +30,7 @@ $http_proxy = $stall($http_proxy_port, ['proxy', (string) $backend_port]);
 $names = [$box => 'BOX', (string) $silent_port => 'SILENT', (string) $http_port => 'HTTP', (string) $proxy_port => 'PROXY',
     (string) $daemon_port => 'DAEMON', (string) $http_proxy_port => 'HTTP_PROXY'];
 
-$releaser = fn (string $remote) => new BlueGreen\Releaser(bg_min_options($box, ['remote' => $remote, 'command_timeout' => 2,
+$releaser = fn (string $remote) => new BlueGreen\Releaser(bg_min_options($box, ['remote' => $remote, 'command_timeout' => 1,
     'build' => [], 'log' => fn () => null]));
 $try = function (string $label, callable $fn) use (&$names) {
     $t = microtime(true);
@@ -40,7 +40,7 @@ $try = function (string $label, callable $fn) use (&$names) {
     } catch (Throwable $e) {
         $took = microtime(true) - $t;
         echo "$label: ", get_class($e), ': ', strtr($e->getMessage(), $names), "\n";
-        echo "  within command_timeout + 1 s: ", var_export($took >= 1.9 && $took < 3, true),
+        echo "  within command_timeout + 1 s: ", var_export($took >= 0.9 && $took < 2, true),
             str_contains($e->getMessage(), 'secret') ? ' (PASSWORD SHOWN)' : '', "\n";
     }
 };
@@ -94,23 +94,23 @@ bg_rmrf($box);
 ?>
 --EXPECT--
 -- accepts, never answers
-git:// check: BlueGreen\GitException: check of branch master on git://127.0.0.1:SILENT/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
+git:// check: BlueGreen\GitException: check of branch master on git://127.0.0.1:SILENT/remote.git: timed out after 1 s (command_timeout) during connect and ref advertisement; stopped
   within command_timeout + 1 s: true
-http:// check: BlueGreen\GitException: check of branch master on http://deploy:***@127.0.0.1:SILENT/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
+http:// check: BlueGreen\GitException: check of branch master on http://deploy:***@127.0.0.1:SILENT/remote.git: timed out after 1 s (command_timeout) during connect and ref advertisement; stopped
   within command_timeout + 1 s: true
-ssh:// check: BlueGreen\GitException: check of branch master on ssh://git@127.0.0.1:SILENT/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
+ssh:// check: BlueGreen\GitException: check of branch master on ssh://git@127.0.0.1:SILENT/remote.git: timed out after 1 s (command_timeout) during connect and ref advertisement; stopped
   within command_timeout + 1 s: true
 -- answers the first line of the ref advertisement, then nothing
-http:// check: BlueGreen\GitException: check of branch master on http://127.0.0.1:HTTP/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
+http:// check: BlueGreen\GitException: check of branch master on http://127.0.0.1:HTTP/remote.git: timed out after 1 s (command_timeout) during connect and ref advertisement; stopped
   within command_timeout + 1 s: true
 -- stalls in the pack (a proxy in front of git daemon, or of git http-backend, stops after 20 bytes of it)
-git:// check of a moved branch: BlueGreen\GitException: check of branch master on git://127.0.0.1:PROXY/remote.git: timed out after 2 s (command_timeout) during negotiation and pack transfer; stopped
+git:// check of a moved branch: BlueGreen\GitException: check of branch master on git://127.0.0.1:PROXY/remote.git: timed out after 1 s (command_timeout) during negotiation and pack transfer; stopped
   within command_timeout + 1 s: true
-git:// deploy: BlueGreen\GitException: check of branch master on git://127.0.0.1:PROXY/remote.git: timed out after 2 s (command_timeout) during negotiation and pack transfer; stopped
+git:// deploy: BlueGreen\GitException: check of branch master on git://127.0.0.1:PROXY/remote.git: timed out after 1 s (command_timeout) during negotiation and pack transfer; stopped
   within command_timeout + 1 s: true
-git:// prepare: BlueGreen\GitException: prepare of NEXT from git://127.0.0.1:PROXY/remote.git: timed out after 2 s (command_timeout) during negotiation and pack transfer; stopped
+git:// prepare: BlueGreen\GitException: prepare of NEXT from git://127.0.0.1:PROXY/remote.git: timed out after 1 s (command_timeout) during negotiation and pack transfer; stopped
   within command_timeout + 1 s: true
-http:// check of a moved branch: BlueGreen\GitException: check of branch master on http://127.0.0.1:HTTP_PROXY/remote.git: timed out after 2 s (command_timeout) during negotiation and pack transfer; stopped
+http:// check of a moved branch: BlueGreen\GitException: check of branch master on http://127.0.0.1:HTTP_PROXY/remote.git: timed out after 1 s (command_timeout) during negotiation and pack transfer; stopped
   within command_timeout + 1 s: true
 no release dir left: true
 no lock file left in the cache: true

@@ -23,10 +23,10 @@ $n = fn (string $s) => bg_scene_names($scene, preg_replace('/pid \d+/', 'pid PID
 [$log, $lines] = bg_log_recorder();
 // health.timeout bounds a start and is the grace of a hung service. Under
 // valgrind and ASan (USE_ZEND_ALLOC=0) every PHP child is traced too, and a
-// start takes longer than 3 s.
-$health_timeout = getenv('USE_ZEND_ALLOC') === '0' ? 15 : 3;
+// start takes longer than 2 s.
+$health_timeout = getenv('USE_ZEND_ALLOC') === '0' ? 15 : 2;
 $r = new BlueGreen\Releaser(bg_deploy_options($scene, ['log' => $log,
-    'health' => ['path' => '/health', 'timeout' => $health_timeout], 'stop_timeout' => 2]));
+    'health' => ['path' => '/health', 'timeout' => $health_timeout], 'stop_timeout' => 1]));
 $versions = [];
 
 // What a user sees: nginx's answer (its status when not 200), status()'s live.
@@ -175,7 +175,7 @@ status(): live v1 on A, healthy true, unhealthy_since null, health_error null
   info: drain: the 1 old nginx worker(s) have exited (T)
   info: drain: no connection left on port B (T)
   info: stop: SIGTERM to pid PID, the service on port B
-  warning: stop: port B still listening after 2 s; SIGKILL to 3 process(es)
+  warning: stop: port B still listening after 1 s; SIGKILL to 3 process(es)
   info: stop: port B stopped with SIGTERM to the owner of its socket (T)
   info: prune: 1 release(s) kept, 0 removed (T)
   info: heal: v1 live on port A (T)

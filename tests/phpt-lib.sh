@@ -41,6 +41,42 @@ phpt_summary() {
 		echo "$label: run-tests.php ran no test" >&2
 		failed=1
 	fi
+	phpt_why "$log"
 	echo "$label: $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ]
+}
+
+# phpt_why LOG: for each test LOG's summaries list as FAILED or LEAKED, a few
+# lines saying why: the first differing lines of its .diff ("NNN+" what it
+# printed, "NNN-" what was expected), or the start of its valgrind report
+# (.mem). CI keeps only the tail of the output, where --show-diff's full
+# diffs have scrolled away: the whole block stays within ~50 lines however
+# many tests failed (at most 15 lines for each of the first 3, fewer for
+# more), each line cut to 200 characters. Nothing is printed when all passed.
+phpt_why() {
+	local log=$1 tests file n=0 lines
+	tests=$(awk '/^(FAILED|LEAKED) TEST SUMMARY$/ { on = 1; next } on && /^=+$/ { on = 0 } on' "$log" \
+		| sed -nE 's/.*\[([^]]*\.phpt)\].*/\1/p' | awk '!seen[$0]++')
+	[ -n "$tests" ] || return 0
+	n=$(printf '%s\n' "$tests" | wc -l)
+	lines=$(( 45 / n ))
+	[ "$lines" -le 15 ] || lines=15
+	[ "$lines" -ge 3 ] || lines=3
+	echo "--- why they failed (first $lines differing lines each: NNN+ printed, NNN- expected)"
+	# awk, not head, cuts the lists: under pipefail a writer that head
+	# leaves behind would die of SIGPIPE and fail the suite.
+	printf '%s\n' "$tests" | awk 'NR <= 12' | while IFS= read -r file; do
+		if [ -f "${file%.phpt}.diff" ]; then
+			echo "$file:"
+			awk -v n="$lines" '/^[0-9]+[+-] / && n-- > 0' "${file%.phpt}.diff"
+		elif [ -f "${file%.phpt}.mem" ]; then
+			echo "${file%.phpt}.mem:"
+			# from valgrind's first error, past its banner
+			awk '/definitely lost|Invalid |uninitialised|Mismatched|Syscall param/ { on = 1 } on && !/^==[0-9]+== *$/' \
+				"${file%.phpt}.mem" | awk -v n="$lines" 'n-- > 0'
+		else
+			echo "$file: no .diff or .mem beside it"
+		fi
+	done | awk '{ if (length($0) > 200) $0 = substr($0, 1, 200) " [cut]"; print }'
+	[ "$n" -le 12 ] || echo "... and $((n - 12)) more (FAILED TEST SUMMARY above)"
 }

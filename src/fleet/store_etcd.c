@@ -5,8 +5,9 @@
  * absent (create_revision 0) and bound to a lease that the holder keeps
  * alive; its create_revision, the cluster's revision when it was made, is
  * the fencing token. Every request is bounded by the store's timeout
- * (connect included), with signals off (CURLOPT_NOSIGNAL). */
+ * (base/http.h: lookup and connect included, signals off). */
 #include "fleet/store.h"
+#include "base/http.h"
 #include "base/json.h"
 #include "base/strv.h"
 
@@ -139,14 +140,7 @@ static int post(bg_store *s, const char *path, const char *body, bg_json **out, 
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, msg);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	/* A name still resolving when the timeout hits: libcurl's threaded
-	 * resolver would join its thread (as long as the lookup takes); quick
-	 * exit leaves it to end by itself. */
-	curl_easy_setopt(c, CURLOPT_QUICK_EXIT, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	bg_http_bound(c, ms);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (rc != CURLE_OK) {

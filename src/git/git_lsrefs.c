@@ -1,6 +1,7 @@
 /* One branch of a git:// remote by protocol v2's ls-refs with a ref prefix
  * (git_lsrefs.h). */
 #include "git/git_lsrefs.h"
+#include "base/http.h"
 #include "base/strv.h"
 #include "base/url.h"
 
@@ -363,10 +364,7 @@ static int http_call(CURL *curl, const char *url, const char *post, size_t post_
 		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, body_write);
 		curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
-		curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, h->timeout_ms);
-		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
+		bg_http_bound(curl, h->timeout_ms);
 		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_ANY);
 		if (h->username || h->password) {
 			curl_easy_setopt(curl, CURLOPT_USERNAME, h->username ? h->username : "");

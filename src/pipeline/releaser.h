@@ -44,8 +44,8 @@ typedef struct {
 	                          * run its config: its port is not stopped */
 	int heal_failures;       /* heals of the live release that failed in a row */
 	double heal_next_ms;     /* no heal is tried before then (bg_now_ms) */
-	double tick_started_ms;  /* wall clock (ms since the epoch) when the last
-	                          * tick() began: woken() compares the wake file */
+	char wake_seen[64];      /* the wake file's line when the last tick()
+	                          * began ("" when none): woken() compares */
 	bg_fleet fleet;          /* fleet member: the store, the slot held */
 	bg_release fleet_prepared; /* prepared, waiting for a slot */
 } bg_releaser;
