@@ -131,7 +131,7 @@ try {
 printf("seconds: %.2f\n", microtime(true) - $t);
 echo "said: ", json_encode([(string) ($e ?? ""), $r->status(), iterator_to_array($lines)]), "\n";
 ');
-$check = function (string $url, array $env, array $more = []) use ($box, $names, $pw) {
+$check = function (string $url, array $env, array $more = []) use ($box, &$names, $pw) {
     $env += ['PATH' => getenv('PATH') ?: '/usr/bin:/bin', 'HOME' => $box, 'GIT_CONFIG_NOSYSTEM' => '1'];
     $r = bg_run(bg_php(["$box/child.php", $box, $url, json_encode((object) $more)]), $box, 20, $env);
     $out = preg_replace('/^said: .*$\n?/m', '', $r['output']);
@@ -155,11 +155,22 @@ $requests();
 echo "-- the same certificate without SSL_CERT_FILE: refused too (the system's CAs only)\n";
 $check("https://localhost:$tls/remote.git", []);
 $requests();
+echo "-- SSL_CERT_DIR alone, the CA in it unhashed: libcurl (OpenSSL) finds it by hash only and refuses,\n"
+    . "   libgit2 (mbedTLS reads every file) accepts: its verdict stands\n";
+@mkdir("$box/cadir", 0755);
+copy("$box/ca.crt", "$box/cadir/test-ca.pem");
+$check("https://localhost:$tls/remote.git", ['SSL_CERT_DIR' => "$box/cadir"]);
+$requests();
 echo "-- a server that speaks v0 only: libgit2's listing, the same answer\n";
 $check("https://localhost:$tls_v0/remote.git", $trusted);
 $requests();
 echo "-- https_proxy set (localhost in no_proxy): libgit2 decides the way, and goes direct\n";
 $check("https://localhost:$tls/remote.git", $trusted + ['https_proxy' => 'http://127.0.0.1:9', 'no_proxy' => 'localhost']);
+$requests();
+echo "-- git's http.proxy set (nothing listens there): libgit2 goes through it, and says it could not\n";
+@mkdir("$box/proxied", 0755);
+file_put_contents("$box/proxied/.gitconfig", "[http]\n\tproxy = http://127.0.0.1:9\n");
+$check("https://localhost:$tls/remote.git", $trusted + ['HOME' => "$box/proxied"]);
 $requests();
 echo "-- an IP address host: libgit2 (its TLS matches DNS names only)\n";
 $check("https://127.0.0.1:$tls/remote.git", $trusted);
@@ -176,6 +187,10 @@ echo "-- accepts TLS, never answers: within command_timeout (2 s) + 1 s\n";
 $took = $check("https://deploy:$pw@localhost:$tls_silent/remote.git", $trusted);
 echo '  bounded: ', var_export($took >= 1.9 && $took < 3.5, true), $took >= 1.9 && $took < 3.5 ? '' : " ($took s)", "\n";
 $requests();
+echo "-- accepts TCP, never starts TLS: the same bound\n";
+$names[$silent] = 'SILENT';
+$took = $check("https://localhost:$silent/remote.git", $trusted);
+echo '  bounded: ', var_export($took >= 1.9 && $took < 3.5, true), $took >= 1.9 && $took < 3.5 ? '' : " ($took s)", "\n";
 echo "-- moved: told by ls-refs, fetched by libgit2 over the same TLS (it trusts SSL_CERT_FILE too)\n";
 bg_git_commit($g['work'], ['index.php' => "<?php echo 'v2';\n"], 'v2');
 bg_git_push($g['work']);
@@ -208,6 +223,10 @@ refs on the remote: 2001
   GitException: cannot list the branches of https://localhost:TLS_ROGUE/remote.git (branch master): the SSL certificate is invalid: The certificate is not correctly signed by the trusted CA
 -- the same certificate without SSL_CERT_FILE: refused too (the system's CAs only)
   GitException: cannot list the branches of https://localhost:TLS/remote.git (branch master): the SSL certificate is invalid: The certificate is not correctly signed by the trusted CA
+-- SSL_CERT_DIR alone, the CA in it unhashed: libcurl (OpenSSL) finds it by hash only and refuses,
+   libgit2 (mbedTLS reads every file) accepts: its verdict stands
+  check(): null (unchanged)
+  TLS GET /remote.git/info/refs [-] 200 large (every ref)
 -- a server that speaks v0 only: libgit2's listing, the same answer
   check(): null (unchanged)
   TLS_V0 GET /remote.git/info/refs [version=2] 200 large (every ref)
@@ -215,6 +234,8 @@ refs on the remote: 2001
 -- https_proxy set (localhost in no_proxy): libgit2 decides the way, and goes direct
   check(): null (unchanged)
   TLS GET /remote.git/info/refs [-] 200 large (every ref)
+-- git's http.proxy set (nothing listens there): libgit2 goes through it, and says it could not
+  GitException: cannot list the branches of https://localhost:TLS/remote.git (branch master): failed to connect to 127.0.0.1: Connection refused
 -- an IP address host: libgit2 (its TLS matches DNS names only)
   GitException: cannot list the branches of https://127.0.0.1:TLS/remote.git (branch master): the SSL certificate is invalid: The certificate Common Name (CN) does not match with the expected CN
 -- a server that asks for credentials: the URL's, then the `git` option's, offered once asked
@@ -237,6 +258,9 @@ refs on the remote: 2001
   bounded: true
   TLS_SILENT GET /remote.git/info/refs [version=2] 499 small
   TLS_SILENT GET /remote.git/info/refs [-] 499 small
+-- accepts TCP, never starts TLS: the same bound
+  GitException: check of branch master on https://localhost:SILENT/remote.git: timed out after 2 s (command_timeout) during connect and ref advertisement; stopped
+  bounded: true
 -- moved: told by ls-refs, fetched by libgit2 over the same TLS (it trusts SSL_CERT_FILE too)
   check(): moved
   TLS GET /remote.git/info/refs [version=2] 200 small

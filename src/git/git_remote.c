@@ -255,7 +255,8 @@ static int config_proxy(void)
 	while (!found && git_config_next(&e, it) == 0) {
 		size_t n = strlen(e->name);
 
-		found = strncmp(e->name, "http.", 5) == 0 && n >= 5 + sizeof(tail) - 1
+		/* "http." and ".proxy" share their dot in http.proxy */
+		found = strncmp(e->name, "http.", 5) == 0 && n >= 4 + sizeof(tail) - 1
 			&& strcmp(e->name + n - (sizeof(tail) - 1), tail) == 0 && e->value && *e->value;
 	}
 	git_error_clear();
