@@ -132,7 +132,9 @@ printf("seconds: %.2f\n", microtime(true) - $t);
 echo "said: ", json_encode([(string) ($e ?? ""), $r->status(), iterator_to_array($lines)]), "\n";
 ');
 $check = function (string $url, array $env, array $more = []) use ($box, &$names, $pw) {
-    $env += ['PATH' => getenv('PATH') ?: '/usr/bin:/bin', 'HOME' => $box, 'GIT_CONFIG_NOSYSTEM' => '1'];
+    // this process's environment (under tests/asan.sh: its LD_PRELOAD), without what a case sets
+    $env += ['HOME' => $box] + array_diff_key(getenv(), array_flip(['HOME', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
+        'https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY']));
     $r = bg_run(bg_php(["$box/child.php", $box, $url, json_encode((object) $more)]), $box, 20, $env);
     $out = preg_replace('/^said: .*$\n?/m', '', $r['output']);
     preg_match('/seconds: ([\d.]+)/', $out, $m);
