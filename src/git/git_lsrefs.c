@@ -430,8 +430,9 @@ int bg_git_lsrefs_http(const char *url, const char *refname, const bg_lsrefs_htt
 	}
 	refs_url = bg_asprintf("%.*s/info/refs?service=git-upload-pack", (int) n, url);
 	post_url = bg_asprintf("%.*s/git-upload-pack", (int) n, url);
-	if (c && curl && refs_url && post_url && req_len > 0 && (bg_url_kind_of(url) == BG_URL_HTTP || bg_url_kind_of(url) == BG_URL_HTTPS)
-		&& !strpbrk(url, "?#") && http_call(curl, refs_url, NULL, 0, HTTP_ADVERTISEMENT, h, &adv)) {
+	if (c && curl && refs_url && post_url && req_len > 0
+		&& (bg_url_kind_of(url) == BG_URL_HTTP || bg_url_kind_of(url) == BG_URL_HTTPS) && !strpbrk(url, "?#")
+		&& http_call(curl, refs_url, NULL, 0, HTTP_ADVERTISEMENT, h, &adv)) {
 		*c = (conn) { .fd = -1, .mem = adv.data, .len = adv.len };
 		if (http_speaks_v2(c) && http_call(curl, post_url, req, req_len, HTTP_RESULT, h, &ans)) {
 			*c = (conn) { .fd = -1, .mem = ans.data, .len = ans.len };

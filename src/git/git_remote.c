@@ -310,10 +310,13 @@ int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 			return found ? 0 : bg_error_set(err, BG_ERR_GIT, BG_GIT_NO_BRANCH, r->opt->branch, r->shown);
 		}
 	}
-	/* https://: a certificate libcurl refuses is left to libgit2 (0 from
-	 * bg_git_lsrefs_http), whose verdict and message stand, as they did
-	 * before this shortcut; libcurl trusts libgit2's CAs, no more, so a
-	 * certificate it accepts is one libgit2 accepts too. */
+	/* https://: libcurl trusts libgit2's CAs, no more, and checks the
+	 * host's name, so a certificate it accepts is one libgit2 accepts. One
+	 * it refuses is left to libgit2 (0 from bg_git_lsrefs_http) rather
+	 * than refused here: the verdict and the message stay libgit2's, as
+	 * before this shortcut, even where OpenSSL is stricter than mbedTLS
+	 * (an SSL_CERT_DIR without hash links), at the cost of a second
+	 * handshake for a certificate that is refused anyway. */
 	if (bg_url_kind_of(r->url) == BG_URL_HTTP || https_direct(r->url)) {
 		bg_lsrefs_http h = { r->opt->git.username, r->opt->git.password, lsrefs_http_ms(r->opt), NULL, NULL };
 
