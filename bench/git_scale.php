@@ -8,8 +8,11 @@
  * Rows (medians of RUNS for check, of 4 for the first prepares (each side
  * first in turn), of 5 for the warm ones, which take long on a shared machine):
  * - check() on an unchanged remote with 10, 1,000 and 20,000 refs (path
- *   remote; git:// and http:// for 20,000, from a `git daemon` and a `php -S`
- *   with git http-backend, tests/fixtures/git_http_router.php, started here) against
+ *   remote; git://, http:// and https:// for 20,000, from a `git daemon`, a `php -S`
+ *   with git http-backend, tests/fixtures/git_http_router.php, and nginx with
+ *   TLS in front of it (a throwaway CA made by openssl, trusted through
+ *   SSL_CERT_FILE by a PHP child that loads modules/bluegreen.so, and
+ *   GIT_SSL_CAINFO by git), started here) against
  *   the seed's pair, `git fetch` + `git rev-parse origin/master` in the
  *   live checkout, and `git ls-remote R refs/heads/master`;
  * - the first prepare() (a new releases_dir: no cache yet) of the commit
@@ -19,6 +22,8 @@
  *   and the same with 183 .gitattributes files in the tree (CACHE/attrN:
  *   the large repository one commit further), each side first in turn.
  *
+ * BG_BENCH_ROWS=check in the environment measures the check() rows alone.
+ *
  * The repositories are generated once and kept under CACHE (the large one
  * takes minutes to make); everything a run makes goes in CACHE/run and is
  * removed at the end, and the daemon it starts is stopped by its pid.
@@ -26,6 +31,13 @@
 if (!extension_loaded('bluegreen')) {
     fwrite(STDERR, "run with: php -d extension=modules/bluegreen.so bench/git_scale.php\n");
     exit(2);
+}
+// `--check-child ROOT REMOTE RELEASES RUNS HOME`: the https:// row's check(), in a PHP started with
+// SSL_CERT_FILE (read as the extension starts); prints the median in seconds
+if (($argv[1] ?? '') === '--check-child') {
+    $GLOBALS['home'] = $argv[6];
+    echo check_time($argv[2], $argv[3], $argv[4], (int) $argv[5]), "\n";
+    exit(0);
 }
 $files = (int) ($argv[1] ?? 13000);
 $runs = max(3, (int) ($argv[2] ?? 10));
@@ -37,7 +49,7 @@ function run(array $argv, ?string $cwd = null): string
 {
     $env = ['PATH' => getenv('PATH'), 'HOME' => $GLOBALS['home'], 'GIT_CONFIG_NOSYSTEM' => '1',
         'GIT_AUTHOR_NAME' => 'bench', 'GIT_AUTHOR_EMAIL' => 'bench@example.invalid',
-        'GIT_COMMITTER_NAME' => 'bench', 'GIT_COMMITTER_EMAIL' => 'bench@example.invalid'];
+        'GIT_COMMITTER_NAME' => 'bench', 'GIT_COMMITTER_EMAIL' => 'bench@example.invalid'] + ($GLOBALS['git_env'] ?? []);
     $p = proc_open($argv, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, $cwd, $env);
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
@@ -254,6 +266,42 @@ for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $httpPort, $e, $es, 0.1); $i++
     usleep(50000);
 }
 $http = fn (string $rel) => "http://127.0.0.1:$httpPort/$rel";
+// https: nginx with TLS in front of it, its certificate for localhost from a throwaway CA
+$tlsDir = "$box/tls";
+mkdir("$tlsDir/tmp", 0755, true);
+$ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
+run(array_merge(['openssl', 'req', '-x509'], $ec, ['-keyout', "$tlsDir/ca.key", '-out', "$tlsDir/ca.crt", '-subj', '/CN=bench CA']));
+run(array_merge(['openssl', 'req'], array_slice($ec, 0, 5), ['-keyout', "$tlsDir/srv.key", '-out', "$tlsDir/srv.csr", '-subj', '/CN=localhost']));
+file_put_contents("$tlsDir/san.cnf", "subjectAltName=DNS:localhost\n");
+run(['openssl', 'x509', '-req', '-in', "$tlsDir/srv.csr", '-CA', "$tlsDir/ca.crt", '-CAkey', "$tlsDir/ca.key", '-CAcreateserial',
+    '-days', '2', '-extfile', "$tlsDir/san.cnf", '-out', "$tlsDir/srv.crt"]);
+$GLOBALS['git_env'] = ['GIT_SSL_CAINFO' => "$tlsDir/ca.crt"];
+$httpsPort = free_port();
+$temps = '';
+foreach (['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as $t) {
+    $temps .= "{$t}_temp_path $tlsDir/tmp/$t; ";
+}
+file_put_contents("$tlsDir/nginx.conf", "worker_processes 1; pid $tlsDir/nginx.pid; error_log $tlsDir/error.log;\n"
+    . "events { worker_connections 64; }\nhttp { access_log off; $temps\n"
+    . "  server { listen 127.0.0.1:$httpsPort ssl; ssl_certificate $tlsDir/srv.crt; ssl_certificate_key $tlsDir/srv.key;\n"
+    . "    location / { proxy_pass http://127.0.0.1:$httpPort; } } }\n");
+run(['nginx', '-p', "$tlsDir/", '-c', "$tlsDir/nginx.conf"]);   // it daemonizes; stopped by its pid file's pid
+for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $httpsPort, $e, $es, 0.1); $i++) {
+    usleep(50000);
+}
+$https = fn (string $rel) => "https://localhost:$httpsPort/$rel";
+/** check_time() of an https:// remote in a PHP child that trusts the CA. */
+$httpsCheckTime = function (string $root, string $remote, string $releases, int $runs) use ($tlsDir, $cache): float {
+    $p = proc_open([PHP_BINARY, '-d', 'extension=' . realpath(__DIR__ . '/../modules/bluegreen.so'), __FILE__, '--check-child',
+        $root, $remote, $releases, (string) $runs, $cache], [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+        $pipes, null, ['PATH' => getenv('PATH'), 'HOME' => $cache, 'SSL_CERT_FILE' => "$tlsDir/ca.crt"]);
+    $out = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
+    if (proc_close($p) !== 0 || !is_numeric(trim($out))) {
+        throw new RuntimeException("the https:// check child failed: $out$err");
+    }
+    return (float) trim($out);
+};
 
 $rows = [];
 $row = function (string $what, float $bg, float $cli, string $cliWhat, string $goal, bool $fold) use (&$rows) {
@@ -282,64 +330,75 @@ try {
     run(['git', 'remote', 'set-url', 'origin', "$d/remote.git"], "$d/root");
     $row('check(), unchanged, 20,000 refs, http:// remote', $bg, $seed, 'seed pair', '>= 10x seed', true);
     $rows[] = ['', '', '`ls-remote R refs/heads/master` ' . ms($ls), sprintf('%.0fx', $ls / $bg), ''];
+    $bg = $httpsCheckTime("$d/root", $https('refs20000/remote.git'), "$box/rel-refs-https", $runs);
+    $seed = seed_time("$d/root", $https('refs20000/remote.git'), max(3, intdiv($runs, 2)));
+    $ls = cli_time(['git', 'ls-remote', $https('refs20000/remote.git'), 'refs/heads/master'], "$d/root", max(3, intdiv($runs, 2)));
+    run(['git', 'remote', 'set-url', 'origin', "$d/remote.git"], "$d/root");
+    $row('check(), unchanged, 20,000 refs, https:// remote', $bg, $seed, 'seed pair', '>= 10x seed', true);
+    $rows[] = ['', '', '`ls-remote R refs/heads/master` ' . ms($ls), sprintf('%.0fx', $ls / $bg), ''];
 
-    fwrite(STDERR, "first prepare() on $files files ...\n");
-    $next = run(['git', 'rev-parse', 'HEAD'], "$big/work");
-    foreach (['path' => ["$big/remote.git", '`clone --no-local` + checkout', ['--no-local', "$big/remote.git"]],
-              'git' => [$git("big$files/remote.git"), '`clone git://` + checkout', [$git("big$files/remote.git")]]] as $kind => [$url, $cliWhat, $src]) {
-        $b = $c = [];
-        for ($i = 0; $i < 4; $i++) {
-            $bg = fn () => releaser("$big/root", $url, "$box/first-$kind-$i")->prepare($next);
-            $cli = function () use ($src, $box, $kind, $i, $next) {
-                run(array_merge(['git', 'clone', '-q', '--no-checkout'], $src, ["$box/clone-$kind-$i"]));
-                run(['git', 'checkout', '-q', $next], "$box/clone-$kind-$i");
-            };
-            // each side first in turn, as for the warm prepare() below
-            if ($i % 2) {
-                $c[] = wall($cli);
-                $b[] = wall($bg);
-            } else {
-                $b[] = wall($bg);
-                $c[] = wall($cli);
+    if (getenv('BG_BENCH_ROWS') !== 'check') {
+        fwrite(STDERR, "first prepare() on $files files ...\n");
+        $next = run(['git', 'rev-parse', 'HEAD'], "$big/work");
+        foreach (['path' => ["$big/remote.git", '`clone --no-local` + checkout', ['--no-local', "$big/remote.git"]],
+                  'git' => [$git("big$files/remote.git"), '`clone git://` + checkout', [$git("big$files/remote.git")]]] as $kind => [$url, $cliWhat, $src]) {
+            $b = $c = [];
+            for ($i = 0; $i < 4; $i++) {
+                $bg = fn () => releaser("$big/root", $url, "$box/first-$kind-$i")->prepare($next);
+                $cli = function () use ($src, $box, $kind, $i, $next) {
+                    run(array_merge(['git', 'clone', '-q', '--no-checkout'], $src, ["$box/clone-$kind-$i"]));
+                    run(['git', 'checkout', '-q', $next], "$box/clone-$kind-$i");
+                };
+                // each side first in turn, as for the warm prepare() below
+                if ($i % 2) {
+                    $c[] = wall($cli);
+                    $b[] = wall($bg);
+                } else {
+                    $b[] = wall($bg);
+                    $c[] = wall($cli);
+                }
             }
+            fwrite(STDERR, sprintf("  first prepare(), %s: bluegreen %s, git %s\n", $kind,
+                implode(' ', array_map('ms', $b)), implode(' ', array_map('ms', $c))));
+            $row(sprintf('first prepare(), %s files, %s remote (cache seeded from root)', number_format($files), $kind === 'git' ? 'git://' : $kind), median($b), median($c), $cliWhat, '<= 1x git', false);
         }
-        fwrite(STDERR, sprintf("  first prepare(), %s: bluegreen %s, git %s\n", $kind,
-            implode(' ', array_map('ms', $b)), implode(' ', array_map('ms', $c))));
-        $row(sprintf('first prepare(), %s files, %s remote (cache seeded from root)', number_format($files), $kind === 'git' ? 'git://' : $kind), median($b), median($c), $cliWhat, '<= 1x git', false);
-    }
 
-    fwrite(STDERR, "warm prepare() ...\n");
-    $attr = attr_repo($cache, $big);
-    $withAttrs = run(['git', 'rev-parse', 'HEAD'], "$attr/work");
-    $cases = ['' => [releaser("$big/root", "$big/remote.git", "$box/first-path-0"), "$big/remote.git", $next],
-              ', 183 .gitattributes' => [releaser("$big/root", "$attr/remote.git", "$box/attr"), "$attr/remote.git", $withAttrs]];
-    $cases[', 183 .gitattributes'][0]->prepare($withAttrs);  // the cache made and seeded: warm from here
-    foreach ($cases as $what => [$r, $src, $commit]) {
-        $b = $c = [];
-        for ($i = 0; $i < 5; $i++) {
-            $bg = fn () => $r->prepare($commit);
-            $cli = function () use ($src, $box, $i, $commit) {
-                run(['git', 'clone', '-q', '--local', '--no-checkout', $src, "$box/local$i-" . md5($src)]);
-                run(['git', 'checkout', '-q', $commit], "$box/local$i-" . md5($src));
-            };
-            // in turn first: ext4 without a journal skips the inodes freed
-            // in the last minutes (by anyone), a cost that fades as a run
-            // goes on; and nothing is removed until the end, for the same
-            if ($i % 2) {
-                $c[] = wall($cli);
-                $b[] = wall($bg);
-            } else {
-                $b[] = wall($bg);
-                $c[] = wall($cli);
+        fwrite(STDERR, "warm prepare() ...\n");
+        $attr = attr_repo($cache, $big);
+        $withAttrs = run(['git', 'rev-parse', 'HEAD'], "$attr/work");
+        $cases = ['' => [releaser("$big/root", "$big/remote.git", "$box/first-path-0"), "$big/remote.git", $next],
+                  ', 183 .gitattributes' => [releaser("$big/root", "$attr/remote.git", "$box/attr"), "$attr/remote.git", $withAttrs]];
+        $cases[', 183 .gitattributes'][0]->prepare($withAttrs);  // the cache made and seeded: warm from here
+        foreach ($cases as $what => [$r, $src, $commit]) {
+            $b = $c = [];
+            for ($i = 0; $i < 5; $i++) {
+                $bg = fn () => $r->prepare($commit);
+                $cli = function () use ($src, $box, $i, $commit) {
+                    run(['git', 'clone', '-q', '--local', '--no-checkout', $src, "$box/local$i-" . md5($src)]);
+                    run(['git', 'checkout', '-q', $commit], "$box/local$i-" . md5($src));
+                };
+                // in turn first: ext4 without a journal skips the inodes freed
+                // in the last minutes (by anyone), a cost that fades as a run
+                // goes on; and nothing is removed until the end, for the same
+                if ($i % 2) {
+                    $c[] = wall($cli);
+                    $b[] = wall($bg);
+                } else {
+                    $b[] = wall($bg);
+                    $c[] = wall($cli);
+                }
             }
+            $row(sprintf('next prepare() (warm cache), %s files%s', number_format($files), $what), median($b), median($c), '`clone --local` + checkout', '<= 1.2x', false);
         }
-        $row(sprintf('next prepare() (warm cache), %s files%s', number_format($files), $what), median($b), median($c), '`clone --local` + checkout', '<= 1.2x', false);
     }
 } finally {
     proc_terminate($daemon);  // git daemon itself (argv, no shell): its pid
     proc_close($daemon);
     proc_terminate($httpd);   // php -S itself, likewise
     proc_close($httpd);
+    if (($pid = (int) @file_get_contents("$tlsDir/nginx.pid")) > 0) {
+        posix_kill($pid, SIGTERM);   // nginx's master, by the pid it wrote
+    }
 }
 
 preg_match('/^model name\s*:\s*(.+)$/m', (string) @file_get_contents('/proc/cpuinfo'), $m);

@@ -12,7 +12,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 bash tests/install-packages.sh tests/asan.sh php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk \
-	libhiredis-dev libcurl4-openssl-dev redis-server etcd-server
+	libhiredis-dev libcurl4-openssl-dev redis-server etcd-server openssl
 
 work=$(mktemp -d /tmp/bluegreen-asan.XXXXXX)
 chmod 755 "$work"   # a test runs a releaser as nobody

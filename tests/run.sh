@@ -17,7 +17,7 @@ cd "$top"
 
 # --- what the build and the suite need, by Debian package ------------------
 packages=(php-dev php-cli libgit2-dev pkg-config make gcc git nginx-light wrk php-parser dropbear-bin openssh-client php-pear
-	libhiredis-dev libcurl4-openssl-dev redis-server etcd-server iproute2)
+	libhiredis-dev libcurl4-openssl-dev redis-server etcd-server iproute2 openssl)
 for arg in "$@"; do
 	[ "$arg" = "-m" ] && packages+=(valgrind)
 done

@@ -291,6 +291,7 @@ int bg_git_check(const bg_options *opt, const bg_logger *log, const char *live_c
 void bg_git_global_init(void)
 {
 	git_libgit2_init();
+	bg_git_tls_init();
 }
 
 void bg_git_global_shutdown(void)

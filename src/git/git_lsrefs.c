@@ -1,5 +1,5 @@
-/* One branch of a git:// remote by protocol v2's ls-refs with a ref prefix
- * (git_lsrefs.h). */
+/* One branch of a git://, http:// or https:// remote by protocol v2's
+ * ls-refs with a ref prefix (git_lsrefs.h). */
 #include "git/git_lsrefs.h"
 #include "base/http.h"
 #include "base/strv.h"
@@ -342,6 +342,23 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *h)
 	return grown;
 }
 
+/* https://: the peer's certificate and its name checked (never less than
+ * libgit2 does) against exactly the CAs libgit2 trusts, not curl's
+ * default (which adds /etc/ssl/certs as a CA directory), and no proxy
+ * from the environment (all_proxy, which libgit2 ignores). */
+static void tls_setup(CURL *curl, const char *url, const bg_lsrefs_http *h)
+{
+	if (bg_url_kind_of(url) != BG_URL_HTTPS) {
+		return;
+	}
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(curl, CURLOPT_CAINFO, h->ca_file);
+	curl_easy_setopt(curl, CURLOPT_CAPATH, h->ca_dir);
+	curl_easy_setopt(curl, CURLOPT_PROXY, "");
+}
+
 /* One request on curl (a POST when post is set); 1 when answered as
  * want, the body in *out. Credentials: the URL's own, or the `git`
  * option's, offered only when the server asks (CURLAUTH_ANY: curl asks
@@ -370,6 +387,7 @@ static int http_call(CURL *curl, const char *url, const char *post, size_t post_
 			curl_easy_setopt(curl, CURLOPT_USERNAME, h->username ? h->username : "");
 			curl_easy_setopt(curl, CURLOPT_PASSWORD, h->password ? h->password : "");
 		}
+		tls_setup(curl, url, h);
 		if (post) {
 			curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post);
 			curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long) post_len);
@@ -410,8 +428,9 @@ int bg_git_lsrefs_http(const char *url, const char *refname, const bg_lsrefs_htt
 	}
 	refs_url = bg_asprintf("%.*s/info/refs?service=git-upload-pack", (int) n, url);
 	post_url = bg_asprintf("%.*s/git-upload-pack", (int) n, url);
-	if (c && curl && refs_url && post_url && req_len > 0 && bg_url_kind_of(url) == BG_URL_HTTP
-		&& !strpbrk(url, "?#") && http_call(curl, refs_url, NULL, 0, HTTP_ADVERTISEMENT, h, &adv)) {
+	if (c && curl && refs_url && post_url && req_len > 0
+		&& (bg_url_kind_of(url) == BG_URL_HTTP || bg_url_kind_of(url) == BG_URL_HTTPS) && !strpbrk(url, "?#")
+		&& http_call(curl, refs_url, NULL, 0, HTTP_ADVERTISEMENT, h, &adv)) {
 		*c = (conn) { .fd = -1, .mem = adv.data, .len = adv.len };
 		if (http_speaks_v2(c) && http_call(curl, post_url, req, req_len, HTTP_RESULT, h, &ans)) {
 			*c = (conn) { .fd = -1, .mem = ans.data, .len = ans.len };

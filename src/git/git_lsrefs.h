@@ -1,5 +1,5 @@
-/* bluegreen core: one branch of a git:// or http:// remote, asked for by
- * name.
+/* bluegreen core: one branch of a git://, http:// or https:// remote,
+ * asked for by name.
  *
  * libgit2 1.5 speaks only protocol v0, where the server advertises every
  * ref before anything else: 20,000 refs cost the server and us some 60 ms
@@ -19,18 +19,23 @@
  * what went wrong. */
 int bg_git_lsrefs_git(const char *url, const char *refname, git_oid *head, int *found);
 
-/* What an http:// listing needs from the options: credentials (besides
- * the URL's own) and a bound on each of its two requests. */
+/* What an http:// or https:// listing needs from the options:
+ * credentials (besides the URL's own) and a bound on each of its two
+ * requests; for https://, the CA file and directory to trust (either may
+ * be NULL): libgit2's own (bg_git_tls_ca), no more. */
 typedef struct {
 	const char *username, *password;
 	long timeout_ms;
+	const char *ca_file, *ca_dir;
 } bg_lsrefs_http;
 
-/* The same over smart HTTP (http:// only): GET info/refs and POST
+/* The same over smart HTTP (http:// and https://): GET info/refs and POST
  * git-upload-pack with "Git-Protocol: version=2", as git does. 0 for a
  * server without v2 (git http-backend before 2.18, a dumb server), an
- * answer that is not 200, or anything unexpected: the caller then lists
- * with libgit2, which says what went wrong. Logs nothing. */
+ * answer that is not 200, a certificate not trusted, or anything
+ * unexpected: the caller then lists with libgit2, which says what went
+ * wrong. Never through a proxy: https:// goes direct (the caller leaves a
+ * proxied remote to libgit2). Logs nothing. */
 int bg_git_lsrefs_http(const char *url, const char *refname, const bg_lsrefs_http *h, git_oid *head,
 	int *found);
 

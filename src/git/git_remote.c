@@ -237,6 +237,62 @@ static long lsrefs_http_ms(const bg_options *opt)
 	return ms < LSREFS_HTTP_MAX_MS ? (long) ms : LSREFS_HTTP_MAX_MS;
 }
 
+/* Whether git's config (global, XDG, system: what libgit2 reads for a
+ * detached remote) names an HTTP proxy: http.proxy or http.<url>.proxy. */
+static int config_proxy(void)
+{
+	static const char tail[] = ".proxy";
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	int found = 0;
+
+	if (git_config_open_default(&cfg) < 0 || git_config_iterator_new(&it, cfg) < 0) {
+		git_error_clear();
+		git_config_free(cfg);
+		return 1;   /* not known: libgit2 decides */
+	}
+	while (!found && git_config_next(&e, it) == 0) {
+		size_t n = strlen(e->name);
+
+		/* "http." and ".proxy" share their dot in http.proxy */
+		found = strncmp(e->name, "http.", 5) == 0 && n >= 4 + sizeof(tail) - 1
+			&& strcmp(e->name + n - (sizeof(tail) - 1), tail) == 0 && e->value && *e->value;
+	}
+	git_error_clear();
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	return found;
+}
+
+/* Whether the host of an https:// URL is an IP address ([v6] or dotted). */
+static int ip_host(const char *url)
+{
+	const char *host = strstr(url, "://") + 3, *end = host + strcspn(host, "/"), *at;
+
+	while ((at = memchr(host, '@', (size_t) (end - host)))) {
+		host = at + 1;
+	}
+	return *host == '[' || strspn(host, "0123456789.") == strcspn(host, ":/");
+}
+
+/* Whether an https:// remote's branch may be asked for by ls-refs with
+ * libcurl, giving libgit2's verdict on the way there: not when a proxy
+ * applies (libgit2 reads git's http.proxy, then https_proxy/HTTPS_PROXY
+ * with its own no_proxy matching: it goes that way itself), nor to an IP
+ * address (mbedTLS, libgit2's TLS here, matches the host against DNS
+ * names only: it refuses a certificate for an IP address that libcurl's
+ * OpenSSL would accept). */
+static int https_direct(const char *url)
+{
+	const char *p = getenv("https_proxy");
+
+	if (!p || !*p) {
+		p = getenv("HTTPS_PROXY");
+	}
+	return bg_url_kind_of(url) == BG_URL_HTTPS && !(p && *p) && !ip_host(url) && !config_proxy();
+}
+
 int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 {
 	char *path = local_path(r->url);
@@ -254,9 +310,17 @@ int bg_git_remote_head(const bg_git_remote *r, git_oid *head, bg_error *err)
 			return found ? 0 : bg_error_set(err, BG_ERR_GIT, BG_GIT_NO_BRANCH, r->opt->branch, r->shown);
 		}
 	}
-	if (bg_url_kind_of(r->url) == BG_URL_HTTP) {
-		bg_lsrefs_http h = { r->opt->git.username, r->opt->git.password, lsrefs_http_ms(r->opt) };
+	/* https://: libcurl trusts libgit2's CAs, no more, and checks the
+	 * host's name, so a certificate it accepts is one libgit2 accepts. One
+	 * it refuses is left to libgit2 (0 from bg_git_lsrefs_http) rather
+	 * than refused here: the verdict and the message stay libgit2's, as
+	 * before this shortcut, even where OpenSSL is stricter than mbedTLS
+	 * (an SSL_CERT_DIR without hash links), at the cost of a second
+	 * handshake for a certificate that is refused anyway. */
+	if (bg_url_kind_of(r->url) == BG_URL_HTTP || https_direct(r->url)) {
+		bg_lsrefs_http h = { r->opt->git.username, r->opt->git.password, lsrefs_http_ms(r->opt), NULL, NULL };
 
+		bg_git_tls_ca(&h.ca_file, &h.ca_dir);
 		bg_git_phase("connect and ref advertisement", 1);
 		if (bg_git_lsrefs_http(r->url, r->refname, &h, head, &found)) {
 			return found ? 0 : bg_error_set(err, BG_ERR_GIT, BG_GIT_NO_BRANCH, r->opt->branch, r->shown);

@@ -2,9 +2,15 @@
 #include "git/git.h"
 #include "base/url.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* SSL_CERT_FILE and SSL_CERT_DIR once libgit2 took them (ca_set) */
+static char ca_file[PATH_MAX], ca_dir[PATH_MAX];
+static int ca_set;
 
 int bg_git_fail(bg_error *err, const char *fmt, ...)
 {
@@ -43,4 +49,39 @@ int bg_git_check_sha_spec(const char *spec, bg_error *err)
 			"(4 to 40 hex digits), \"%s\" given", spec);
 	}
 	return 0;
+}
+
+/* An environment variable's value, NULL when unset or empty. */
+static const char *env_value(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* Copies v (or "" for NULL) into out; 0 when it does not fit. */
+static int keep(char out[PATH_MAX], const char *v)
+{
+	return snprintf(out, PATH_MAX, "%s", v ? v : "") < PATH_MAX;
+}
+
+void bg_git_tls_init(void)
+{
+	const char *file = env_value("SSL_CERT_FILE"), *dir = env_value("SSL_CERT_DIR");
+
+	/* a path too long to keep is given to neither: libgit2's built-in bundle stays */
+	if ((!file && !dir) || !keep(ca_file, file) || !keep(ca_dir, dir)) {
+		return;
+	}
+	if (git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, dir) < 0) {
+		git_error_clear();   /* libgit2 keeps its built-in bundle: so does bg_git_tls_ca */
+		return;
+	}
+	ca_set = 1;
+}
+
+void bg_git_tls_ca(const char **file, const char **dir)
+{
+	*file = !ca_set ? BG_GIT_CA_BUILT_IN : *ca_file ? ca_file : NULL;
+	*dir = ca_set && *ca_dir ? ca_dir : NULL;
 }
