@@ -157,6 +157,9 @@ $requests();
 echo "-- the same certificate without SSL_CERT_FILE: refused too (the system's CAs only)\n";
 $check("https://localhost:$tls/remote.git", []);
 $requests();
+echo "-- SSL_CERT_FILE that cannot be loaded: libgit2's built-in bundle stays, for both: refused\n";
+$check("https://localhost:$tls/remote.git", ['SSL_CERT_FILE' => "$box/no-such-ca.crt"]);
+$requests();
 echo "-- SSL_CERT_DIR alone, the CA in it unhashed: libcurl (OpenSSL) finds it by hash only and refuses,\n"
     . "   libgit2 (mbedTLS reads every file) accepts: its verdict stands\n";
 @mkdir("$box/cadir", 0755);
@@ -224,6 +227,8 @@ refs on the remote: 2001
 -- a certificate from another CA: refused, libgit2's error naming the remote
   GitException: cannot list the branches of https://localhost:TLS_ROGUE/remote.git (branch master): the SSL certificate is invalid: The certificate is not correctly signed by the trusted CA
 -- the same certificate without SSL_CERT_FILE: refused too (the system's CAs only)
+  GitException: cannot list the branches of https://localhost:TLS/remote.git (branch master): the SSL certificate is invalid: The certificate is not correctly signed by the trusted CA
+-- SSL_CERT_FILE that cannot be loaded: libgit2's built-in bundle stays, for both: refused
   GitException: cannot list the branches of https://localhost:TLS/remote.git (branch master): the SSL certificate is invalid: The certificate is not correctly signed by the trusted CA
 -- SSL_CERT_DIR alone, the CA in it unhashed: libcurl (OpenSSL) finds it by hash only and refuses,
    libgit2 (mbedTLS reads every file) accepts: its verdict stands
