@@ -454,21 +454,27 @@ ZEND_METHOD(BlueGreen_Releaser, fleetControl)
 	RETURN_STRING(done);
 }
 
+/* The status on the heap: with the fleet's rollout (64 members) it is
+ * ~60 KB, and a Swoole coroutine's C stack, shared with the user's code,
+ * is 2 MB (the tick keeps its rollout records off the stack too). */
 ZEND_METHOD(BlueGreen_Releaser, status)
 {
 	php_bluegreen_releaser *r = Z_BLUEGREEN_RELEASER_P(ZEND_THIS);
-	bg_status st;
+	bg_status *st;
 	bg_error err;
 
 	ZEND_PARSE_PARAMETERS_NONE();
 
+	st = emalloc(sizeof(*st));
 	bg_error_clear(&err);
-	if (bg_releaser_status(&r->core, &st, &err) < 0) {
-		bg_status_free(&st);
+	if (bg_releaser_status(&r->core, st, &err) < 0) {
+		bg_status_free(st);
+		efree(st);
 		php_bluegreen_throw(&err);
 		RETURN_THROWS();
 	}
-	status_array(return_value, &st);
+	status_array(return_value, st);
 	add_switch(return_value, &r->core.opt);
-	bg_status_free(&st);
+	bg_status_free(st);
+	efree(st);
 }
