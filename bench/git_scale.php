@@ -76,6 +76,22 @@ function wall(callable $fn): float
     return (hrtime(true) - $t) / 1e9;
 }
 
+/**
+ * Sample $i of a pair: bluegreen's side and git's, each first in turn
+ * (ext4 without a journal skips the inodes freed in the last minutes, by
+ * anyone, a cost that fades as a run goes on): appends their wall times.
+ */
+function pair_sample(int $i, callable $bg, callable $cli, array &$b, array &$c): void
+{
+    if ($i % 2) {
+        $c[] = wall($cli);
+        $b[] = wall($bg);
+    } else {
+        $b[] = wall($bg);
+        $c[] = wall($cli);
+    }
+}
+
 function median(array $s): float
 {
     sort($s);
@@ -349,14 +365,7 @@ try {
                     run(array_merge(['git', 'clone', '-q', '--no-checkout'], $src, ["$box/clone-$kind-$i"]));
                     run(['git', 'checkout', '-q', $next], "$box/clone-$kind-$i");
                 };
-                // each side first in turn, as for the warm prepare() below
-                if ($i % 2) {
-                    $c[] = wall($cli);
-                    $b[] = wall($bg);
-                } else {
-                    $b[] = wall($bg);
-                    $c[] = wall($cli);
-                }
+                pair_sample($i, $bg, $cli, $b, $c);
             }
             fwrite(STDERR, sprintf("  first prepare(), %s: bluegreen %s, git %s\n", $kind,
                 implode(' ', array_map('ms', $b)), implode(' ', array_map('ms', $c))));
@@ -377,16 +386,8 @@ try {
                     run(['git', 'clone', '-q', '--local', '--no-checkout', $src, "$box/local$i-" . md5($src)]);
                     run(['git', 'checkout', '-q', $commit], "$box/local$i-" . md5($src));
                 };
-                // in turn first: ext4 without a journal skips the inodes freed
-                // in the last minutes (by anyone), a cost that fades as a run
-                // goes on; and nothing is removed until the end, for the same
-                if ($i % 2) {
-                    $c[] = wall($cli);
-                    $b[] = wall($bg);
-                } else {
-                    $b[] = wall($bg);
-                    $c[] = wall($cli);
-                }
+                // nothing removed until the end, for the same reason as pair_sample()'s turns
+                pair_sample($i, $bg, $cli, $b, $c);
             }
             $row(sprintf('next prepare() (warm cache), %s files%s', number_format($files), $what), median($b), median($c), '`clone --local` + checkout', '<= 1.2x', false);
         }
